@@ -1,0 +1,39 @@
+// What every route and service of the BFF receives: the database, the clock
+// and the server's settings. Passed explicitly, never held in module globals.
+import type { Db } from './store/database.js';
+
+export interface BffSettings {
+  /** Secret for HS256 access tokens; generated per database when not given. */
+  accessTokenSecret: Uint8Array;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  stepUpTtlSeconds: number;
+  /** Failed logins before the account locks, and for how long. */
+  lockoutThreshold: number;
+  lockoutSeconds: number;
+  /** Per-IP budget for /auth/* routes per minute. */
+  authRateLimitPerMinute: number;
+  /** Where this server is reachable, as clients see it (for reports and logs). */
+  publicOrigin: string;
+}
+
+/** Wakes the event stream after a transaction that appended events has committed. */
+export interface EventNotifier {
+  wake(): void;
+}
+
+export interface BffContext {
+  db: Db;
+  now: () => Date;
+  settings: BffSettings;
+  events: EventNotifier;
+}
+
+export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOrigin'> = {
+  accessTokenTtlSeconds: 15 * 60,
+  refreshTokenTtlSeconds: 30 * 24 * 3600,
+  stepUpTtlSeconds: 5 * 60,
+  lockoutThreshold: 5,
+  lockoutSeconds: 15 * 60,
+  authRateLimitPerMinute: 30,
+};

@@ -1,0 +1,21 @@
+// Errors as values with a code: thrown by services and routes, shaped into
+// `{error: {code, message, details?}}` by the one error handler.
+import { ERROR_STATUS, type ErrorCode } from '../../shared/api/errors.js';
+
+export class ApiError extends Error {
+  readonly statusCode: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.statusCode = ERROR_STATUS[code];
+  }
+}
+
+export function fail(code: ErrorCode, message: string, details?: unknown): never {
+  throw new ApiError(code, message, details);
+}

@@ -1,0 +1,194 @@
+// Row types of the BFF's tables as Kysely sees them. JSON columns hold text;
+// repositories parse them with the shared/ zod schemas on the way out.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  /** scrypt$N$r$p$salt$hash (base64url parts). */
+  password_hash: string;
+  /** JSON array of roles. */
+  roles: string;
+  /** base32 TOTP secret when enrolled. */
+  totp_secret: string | null;
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: string | null;
+  disabled: ColumnType<number, number | undefined, number>;
+  created_at: string;
+}
+
+export interface RefreshTokensTable {
+  id: string;
+  user_id: string;
+  /** sha256 of the token; the token itself is never stored. */
+  token_hash: string;
+  /** Rotation family: reuse of a rotated token revokes the whole family. */
+  family_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  replaced_by: string | null;
+}
+
+export interface StepUpTokensTable {
+  id: string;
+  user_id: string;
+  purpose: string | null;
+  auth_time: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface ModelsTable {
+  id: string;
+  name: string;
+  type: string;
+  owner: string;
+  description: string;
+  /** JSON array. */
+  tags: string;
+  /** JSON ModelPolicy. */
+  policy: string;
+  created_at: string;
+}
+
+export interface ModelVersionsTable {
+  model_id: string;
+  version: string;
+  /** Insertion order, for stable listing and cursors. */
+  seq: Generated<number>;
+  status: 'active' | 'candidate' | 'deprecated';
+  artifact_uri: string;
+  checksum: string;
+  /** JSON Runtime. */
+  runtime: string;
+  framework: string;
+  export_format: string;
+  release_notes: string;
+  supported_until: string | null;
+  /** JSON object, at most 256 KiB. */
+  metadata: string;
+  created_at: string;
+  created_by: string;
+  deprecated_reason: string | null;
+}
+
+export interface EvalRunsTable {
+  id: string;
+  model_id: string;
+  version: string;
+  baseline_version: string;
+  dataset_name: string;
+  dataset_hash: string;
+  started_at: string;
+  finished_at: string;
+  /** JSON MetricMap. */
+  metrics: string;
+  baseline_metrics: string;
+  reported_by: string;
+  reported_at: string;
+}
+
+export interface DeploymentsTable {
+  model_id: string;
+  stable_version: string | null;
+  canary_version: string | null;
+  canary_pct: number;
+  phase: 'idle' | 'canary' | 'rolling' | 'complete' | 'rolled_back';
+  state_version: number;
+  previous_stable: string | null;
+  /** Per-model routing salt, fixed at creation so buckets stay sticky. */
+  salt: string;
+  updated_at: string;
+}
+
+export interface ChangeRequestsTable {
+  id: string;
+  model_id: string;
+  action: 'start_canary' | 'advance' | 'promote' | 'rollback';
+  from_version: string | null;
+  target_version: string;
+  target_pct: number;
+  target_checksum: string;
+  /** Who registered the target version: barred from approving it. */
+  target_registered_by: string;
+  expected_state_version: number;
+  requested_by: string;
+  requested_at: string;
+  requester_auth_time: string;
+  justification: string;
+  /** JSON GateResult or null. */
+  gate_snapshot: string | null;
+  gate_override: number;
+  required_approvals: number;
+  intent_digest: string;
+  status: 'pending' | 'dispatched' | 'rejected' | 'expired' | 'cancelled' | 'stale';
+  expires_at: string;
+  resolved_at: string | null;
+}
+
+export interface DecisionsTable {
+  request_id: string;
+  by: string;
+  at: string;
+  decision: 'approve' | 'reject';
+  comment: string;
+  auth_time: string;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  /** JSON object. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  at: string;
+  type: string;
+  /** JSON EventPayload. */
+  payload: string;
+}
+
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  method: string;
+  route: string;
+  /** sha256 of method, route and body: the same key with another body is a conflict. */
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+
+export interface DB {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+  step_up_tokens: StepUpTokensTable;
+  models: ModelsTable;
+  model_versions: ModelVersionsTable;
+  eval_runs: EvalRunsTable;
+  deployments: DeploymentsTable;
+  change_requests: ChangeRequestsTable;
+  decisions: DecisionsTable;
+  audit_log: AuditLogTable;
+  events: EventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type ModelRow = Selectable<ModelsTable>;
+export type VersionRow = Selectable<ModelVersionsTable>;
+export type EvalRunRow = Selectable<EvalRunsTable>;
+export type DeploymentRow = Selectable<DeploymentsTable>;
+export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
+export type NewChangeRequest = Insertable<ChangeRequestsTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,38 @@
+// Server-sent events of the BFF (`GET /admin/events`). `id` is a
+// monotonically increasing sequence; clients resume with Last-Event-ID.
+import { z } from 'zod';
+import { ChangeRequest } from '../domain/change-request.js';
+import { Deployment } from '../domain/deployment.js';
+import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
+
+const RequestEvent = <T extends string>(type: T) =>
+  z.strictObject({ type: z.literal(type), request: ChangeRequest });
+
+export const EventPayload = z.discriminatedUnion('type', [
+  RequestEvent('approval.requested'),
+  RequestEvent('approval.decided'),
+  RequestEvent('request.dispatched'),
+  RequestEvent('request.rejected'),
+  RequestEvent('request.cancelled'),
+  RequestEvent('request.expired'),
+  RequestEvent('request.stale'),
+  z.strictObject({
+    type: z.literal('rollback.executed'),
+    model_id: ModelId,
+    by: Username,
+    justification: z.string(),
+    deployment: Deployment,
+  }),
+  z.strictObject({ type: z.literal('deployment.changed'), deployment: Deployment }),
+  z.strictObject({ type: z.literal('version.registered'), model_id: ModelId, version: SemVer, by: Username }),
+  z.strictObject({ type: z.literal('eval_run.reported'), model_id: ModelId, version: SemVer, run_id: z.string(), passed: z.boolean() }),
+]);
+export type EventPayload = z.infer<typeof EventPayload>;
+export type EventType = EventPayload['type'];
+
+export const ServerEvent = z.strictObject({
+  id: z.number().int().min(1),
+  at: Timestamp,
+  data: EventPayload,
+});
+export type ServerEvent = z.infer<typeof ServerEvent>;

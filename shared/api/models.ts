@@ -1,0 +1,85 @@
+// Registry endpoints: models, versions, eval runs, deployments.
+import { z } from 'zod';
+import { Cursor, FreeText, ModelId, PageLimit, SemVer } from '../domain/primitives.js';
+import { Model, ModelPolicy, ModelType, Tag, VersionRegistration, VersionStatus, ModelVersion } from '../domain/model.js';
+import { Deployment, Phase } from '../domain/deployment.js';
+import { EvalRunReport, EvalRunResult } from '../domain/eval-run.js';
+import { MetricName } from '../domain/gate.js';
+
+export const ModelParams = z.strictObject({ model_id: ModelId });
+export const VersionParams = z.strictObject({ model_id: ModelId, version: SemVer });
+
+export const ModelListQuery = z.strictObject({
+  type: ModelType.optional(),
+  /** Models having at least one version in this status. */
+  status: VersionStatus.optional(),
+  q: z.string().trim().max(200).optional(),
+  cursor: Cursor.optional(),
+  limit: PageLimit,
+});
+export type ModelListQuery = z.infer<typeof ModelListQuery>;
+
+export const LastGate = z.strictObject({
+  run_id: z.string(),
+  version: SemVer,
+  passed: z.boolean(),
+  failed_metrics: z.array(MetricName),
+  finished_at: z.string(),
+});
+
+/** One registry row: enough to render the list without a second request. */
+export const ModelSummary = z.strictObject({
+  model: Model,
+  active_version: SemVer.nullable(),
+  candidate_versions: z.array(SemVer),
+  version_count: z.number().int().min(0),
+  deployment: z.strictObject({
+    phase: Phase,
+    stable_version: SemVer.nullable(),
+    canary_version: SemVer.nullable(),
+    canary_pct: z.number().int(),
+  }),
+  last_gate: LastGate.nullable(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const ModelListResponse = z.strictObject({
+  items: z.array(ModelSummary),
+  next_cursor: z.string().nullable(),
+});
+export type ModelListResponse = z.infer<typeof ModelListResponse>;
+
+export const ModelDetailResponse = z.strictObject({
+  model: Model,
+  versions: z.array(ModelVersion),
+  deployment: Deployment,
+});
+export type ModelDetailResponse = z.infer<typeof ModelDetailResponse>;
+
+export const CreateModelRequest = z.strictObject({
+  id: ModelId,
+  name: z.string().trim().min(1).max(120),
+  type: ModelType,
+  owner: z.string().trim().min(1).max(120),
+  description: FreeText(4000).default(''),
+  tags: z.array(Tag).max(32).default([]),
+  policy: ModelPolicy.default({}),
+});
+export type CreateModelRequest = z.infer<typeof CreateModelRequest>;
+export const ModelResponse = z.strictObject({ model: Model });
+
+export const UpdatePolicyRequest = z.strictObject({ policy: ModelPolicy });
+
+export const RegisterVersionRequest = VersionRegistration;
+export type RegisterVersionRequest = z.input<typeof RegisterVersionRequest>;
+export const VersionResponse = z.strictObject({ version: ModelVersion });
+export type VersionResponse = z.infer<typeof VersionResponse>;
+
+export const DeprecateVersionRequest = z.strictObject({ reason: FreeText(2000).pipe(z.string().min(1, 'say why')) });
+
+export const EvalRunRequest = EvalRunReport;
+export type EvalRunRequest = z.input<typeof EvalRunRequest>;
+export const EvalRunResponse = z.strictObject({ run: EvalRunResult });
+export const EvalRunListQuery = z.strictObject({ version: SemVer.optional() });
+export const EvalRunListResponse = z.strictObject({ items: z.array(EvalRunResult) });
+export type EvalRunListResponse = z.infer<typeof EvalRunListResponse>;

@@ -1,0 +1,57 @@
+// Wire-level building blocks shared by every domain object: ids, versions,
+// timestamps and bounded JSON. Every string has a length cap so no input can
+// make a boundary allocate without limit.
+import { z } from 'zod';
+
+/** Model ids are URL-safe slugs: they appear in paths and in audit targets. */
+export const ModelId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, 'must be a lowercase slug (a-z, 0-9, -), at most 64 characters');
+export type ModelId = z.infer<typeof ModelId>;
+
+// semver.org's recommended expression (2.0.0), anchored.
+const SEMVER_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+export const SemVer = z.string().max(128).regex(SEMVER_PATTERN, 'must be a semantic version such as 1.4.0');
+export type SemVer = z.infer<typeof SemVer>;
+
+export const Username = z
+  .string()
+  .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'must be 2-32 characters: lowercase letters, digits, . _ -');
+export type Username = z.infer<typeof Username>;
+
+/** ISO-8601 instant with an offset, as the BFF writes them (UTC, ms). */
+export const Timestamp = z.iso.datetime({ offset: true });
+export type Timestamp = z.infer<typeof Timestamp>;
+
+/** Calendar date (YYYY-MM-DD), e.g. a support end date. */
+export const CalendarDate = z.iso.date();
+
+export const Sha256Hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters')
+  .transform((s) => s.toLowerCase());
+
+/** Free text a person typed (justifications, comments, notes). */
+export const FreeText = (max: number) => z.string().trim().max(max);
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([z.string(), z.number().finite(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
+);
+
+/** UTF-8 byte length of a string, without Node's Buffer. */
+export function utf8ByteLength(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+/** A JSON object whose serialized form stays under `maxBytes`. */
+export const BoundedJsonObject = (maxBytes: number) =>
+  z.record(z.string(), JsonValue).refine((value) => utf8ByteLength(JSON.stringify(value)) <= maxBytes, {
+    message: `must be at most ${Math.round(maxBytes / 1024)} KiB of JSON`,
+  });
+
+/** Opaque pagination cursor handed back by list endpoints. */
+export const Cursor = z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this server');
+
+export const PageLimit = z.coerce.number().int().min(1).max(500).default(50);
