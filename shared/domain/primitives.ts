@@ -30,7 +30,9 @@ export const CalendarDate = z.iso.date();
 export const Sha256Hex = z
   .string()
   .regex(/^[0-9a-fA-F]{64}$/, 'must be a sha256 digest: 64 hexadecimal characters')
-  .transform((s) => s.toLowerCase());
+  // overwrite, not transform: fastify-type-provider-zod 7 serializes responses with
+  // z.encode, which throws on a one-way transform anywhere in the response schema.
+  .overwrite((s) => s.toLowerCase());
 
 /** Free text a person typed (justifications, comments, notes). */
 export const FreeText = (max: number) => z.string().trim().max(max);
