@@ -1,0 +1,178 @@
+// @ts-check
+// Lint for the whole repository: typescript-eslint's recommended rules plus the
+// layering of STYLE.md ("Layers by environment"). Two mechanisms enforce it:
+//   - import-x/no-restricted-paths zones: which top-level folder may import which;
+//   - no-restricted-imports: which npm packages (and Node built-ins) each folder may use.
+// The whole config is built by layeredConfig(root) so that eslint-rules/layering.test.ts
+// can run the very same rules against a fixture tree that mirrors the layout.
+import { defineConfig, globalIgnores } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+const SOURCE_FILES = ['**/*.{ts,tsx,mts,cts,js,mjs,cjs}'];
+const TEST_FILES = '**/*.test.{ts,tsx}'; // tests sit beside the code
+
+// The one file in electron/ that may import bff/ (it starts the embedded BFF in local mode).
+const LOCAL_BFF_STARTER = 'electron/main/local-mode/start-local-bff.ts';
+// The only importers of keytar and of the raw IPC objects (GitHub Desktop style).
+const CREDENTIAL_VAULT = 'electron/main/services/credential-vault.ts';
+const IPC_MAIN_ADAPTER = 'electron/main/adapters/ipc-main.ts';
+const PRELOAD_ENTRY = 'electron/preload/index.ts';
+
+/**
+ * Folder-to-folder rules. `target` is the importing file, `from` what it may not import.
+ * @param {boolean} allowBff whether electron/ may import bff/ (only the local-mode starter)
+ */
+function layeringZones(allowBff) {
+  return [
+    {
+      target: './shared',
+      from: './',
+      except: ['./shared', './node_modules'],
+      message: 'shared/ is pure: it may import only other shared/ files and zod.',
+    },
+    {
+      target: './renderer',
+      from: ['./electron', './bff', './scripts', './e2e'],
+      message: 'renderer/ may import only shared/ (talk to the main process through window.modelOps).',
+    },
+    {
+      target: './electron',
+      from: ['./renderer', './scripts', './e2e'],
+      message: 'electron/ may import shared/, not renderer/.',
+    },
+    ...(allowBff
+      ? []
+      : [
+          {
+            target: './electron',
+            from: './bff',
+            message: `electron/ may import bff/ only from ${LOCAL_BFF_STARTER}; everywhere else use the BFF client.`,
+          },
+        ]),
+    {
+      target: './electron/preload',
+      from: './electron/main',
+      message: 'The preload may import shared/ and electron only, never the main process.',
+    },
+    {
+      target: './bff',
+      from: ['./electron', './renderer', './scripts', './e2e'],
+      message: 'bff/ may import shared/ and server packages only.',
+    },
+  ];
+}
+
+// Bare module families, as regex alternatives matched against the whole specifier or its prefix.
+const MODULES = {
+  electron: 'electron',
+  server: 'fastify|fastify-[^/]+|@fastify/[^/]+|kysely|libsql|@libsql/[^/]+|jose|otpauth',
+  ui: 'react|react-dom|zustand|echarts|zrender|@tanstack/[^/]+',
+  got: 'got',
+  keytar: 'keytar',
+  zod: 'zod',
+  // Test-only devDependencies (canonicalize is the reference implementation that tests compare with).
+  test: 'vitest|fast-check|@testing-library/[^/]+|canonicalize',
+};
+/** @typedef {keyof typeof MODULES} ModuleFamily */
+
+/** @type {Record<ModuleFamily, string>} */
+const WHERE_ALLOWED = {
+  electron: 'only in electron/',
+  server: 'only in bff/ (and electron/main/local-mode/)',
+  ui: 'only in renderer/',
+  got: 'only in electron/main/ (the BFF client)',
+  keytar: `only in ${CREDENTIAL_VAULT} (the CredentialVault facade)`,
+  zod: 'everywhere',
+  test: 'only in *.test.* files',
+};
+
+/** @param {string} alternatives */
+const startsWithModule = (alternatives) => `^(?:${alternatives})(?:/|$)`;
+
+/**
+ * Options for no-restricted-imports. A layer either names what it may import (`allow`:
+ * everything bare outside the list is refused, Node built-ins included) or what it may
+ * not (`deny`). Raw ipcMain / ipcRenderer are refused unless `rawIpc`.
+ * @param {{ allow?: ModuleFamily[], deny?: ModuleFamily[], rawIpc?: boolean, label: string }} layer
+ * @returns {import('eslint').Linter.RuleEntry}
+ */
+function restrictedImports({ allow, deny = [], rawIpc = false, label }) {
+  const patterns = deny.map((family) => ({
+    regex: startsWithModule(MODULES[family]),
+    message: `Use this package ${WHERE_ALLOWED[family]} (STYLE.md, layers by environment).`,
+  }));
+  if (allow) {
+    const allowed = allow.map((family) => MODULES[family]).join('|');
+    patterns.push({
+      // Anything that is neither relative nor on the allow list (node:*, bare built-ins, other packages).
+      regex: `^(?!\\.{1,2}(?:/|$)|(?:${allowed})(?:/|$))`,
+      message: `${label} may import only relative paths and: ${allow.join(', ')} (STYLE.md, layers by environment).`,
+    });
+  }
+  const paths = rawIpc
+    ? []
+    : ['electron', 'electron/main', 'electron/renderer'].map((name) => ({
+        name,
+        importNames: ['ipcMain', 'ipcRenderer'],
+        message: `Use the typed IPC wrappers from the shared contract; raw ipcMain/ipcRenderer belong only in ${IPC_MAIN_ADAPTER} and ${PRELOAD_ENTRY}.`,
+      }));
+  return ['error', { paths, patterns }];
+}
+
+/** @param {string} root absolute path of the tree to lint (the repository, or a test fixture) */
+export function layeredConfig(root) {
+  const mainDeny = /** @type {ModuleFamily[]} */ (['server', 'ui', 'keytar']);
+  /** Layers in order: a later matching block replaces the options of an earlier one. */
+  const layers = [
+    // Tooling (scripts/, e2e/, config files) may use anything but keytar and raw IPC.
+    { files: SOURCE_FILES, label: 'tooling', deny: ['keytar'] },
+    { files: ['shared/**'], label: 'shared/', allow: ['zod'] },
+    { files: [`shared/${TEST_FILES}`], label: 'shared/ tests', allow: ['zod', 'test'] },
+    { files: ['bff/**'], label: 'bff/', deny: ['electron', 'ui', 'got', 'keytar'] },
+    { files: ['electron/**'], label: 'electron/', deny: mainDeny },
+    { files: ['electron/main/local-mode/**'], label: 'local mode', deny: ['ui', 'keytar'] },
+    { files: [CREDENTIAL_VAULT], label: 'credential vault', deny: ['server', 'ui'] },
+    { files: [IPC_MAIN_ADAPTER], label: 'ipc adapter', deny: mainDeny, rawIpc: true },
+    { files: ['electron/preload/**'], label: 'electron/preload', allow: ['electron', 'zod'] },
+    { files: [`electron/preload/${TEST_FILES}`], label: 'preload tests', allow: ['electron', 'zod', 'test'] },
+    { files: [PRELOAD_ENTRY], label: 'electron/preload', allow: ['electron', 'zod'], rawIpc: true },
+    { files: ['renderer/**'], label: 'renderer/', allow: ['ui', 'zod'] },
+    { files: [`renderer/${TEST_FILES}`], label: 'renderer/ tests', allow: ['ui', 'zod', 'test'] },
+  ];
+  const importBlocks = layers.map(({ files, ...layer }) => ({
+    files,
+    rules: {
+      'no-restricted-imports': restrictedImports(/** @type {Parameters<typeof restrictedImports>[0]} */ (layer)),
+    },
+  }));
+
+  return defineConfig([
+    globalIgnores(['out/', 'dist/', 'node_modules/', 'coverage/', 'test-results/', 'playwright-report/', '.tmp/']),
+    tseslint.configs.recommended,
+    {
+      files: SOURCE_FILES,
+      plugins: { 'import-x': importX },
+      settings: {
+        'import-x/resolver-next': [
+          createNodeResolver({
+            extensions: ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.mjs', '.cjs', '.json'],
+            // `import './x.js'` written for a TypeScript file x.ts.
+            extensionAlias: { '.js': ['.ts', '.tsx', '.js'], '.mjs': ['.mts', '.mjs'], '.cjs': ['.cts', '.cjs'] },
+          }),
+        ],
+      },
+      rules: {
+        'import-x/no-restricted-paths': ['error', { basePath: root, zones: layeringZones(false) }],
+        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      },
+    },
+    {
+      files: [LOCAL_BFF_STARTER],
+      rules: { 'import-x/no-restricted-paths': ['error', { basePath: root, zones: layeringZones(true) }] },
+    },
+    ...importBlocks,
+  ]);
+}
+
+export default layeredConfig(import.meta.dirname);
