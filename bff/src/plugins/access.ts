@@ -4,7 +4,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Role } from '../../../shared/domain/user.js';
-import type { StepUpPurpose } from '../../../shared/api/auth.js';
+import { STEP_UP_HEADER, type StepUpPurpose } from '../../../shared/api/auth.js';
 import { ApiError } from '../errors.js';
 
 export interface Principal {
@@ -63,6 +63,11 @@ const accessPlugin: FastifyPluginAsync<{ authenticate: Authenticate }> = async (
     if (!request.principal) throw new ApiError('unauthenticated', 'sign in first');
     if (!hasRole(request.principal.roles, access.role)) {
       throw new ApiError('forbidden', `this action needs the ${access.role} role`);
+    }
+    // Refuse early, before validation or any handler work; the handler spends
+    // the token (services/step-up.ts) inside its transaction.
+    if (access.stepUp && !request.headers[STEP_UP_HEADER]) {
+      throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token', { purpose: access.stepUp });
     }
   });
 };

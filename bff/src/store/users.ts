@@ -1,0 +1,180 @@
+// Users, their roles and credentials, and the lockout bookkeeping of sign-in.
+// Password hashing lives in services/passwords.ts; this module only stores hashes.
+import type { Kysely } from 'kysely';
+import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
+import { Username } from '../../../shared/domain/primitives.js';
+import { ApiError } from '../errors.js';
+import { hashPassword } from '../services/passwords.js';
+import type { DB, UserRow } from './schema.js';
+import { newId } from './ids.js';
+
+/** A user with what sign-in needs; never leaves the BFF. */
+export interface StoredUser {
+  user: UserType;
+  passwordHash: string;
+  totpSecret: string | null;
+  failedLogins: number;
+  lockedUntil: string | null;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+}
+
+function parseRoles(json: string): Role[] {
+  const parsed: unknown = JSON.parse(json);
+  return Role.array().parse(parsed);
+}
+
+function toStoredUser(row: UserRow): StoredUser {
+  return {
+    user: { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) },
+    passwordHash: row.password_hash,
+    totpSecret: row.totp_secret,
+    failedLogins: row.failed_logins,
+    lockedUntil: row.locked_until,
+    disabled: row.disabled !== 0,
+    createdAt: row.created_at,
+  };
+}
+
+function uniqueRoles(roles: readonly Role[]): Role[] {
+  return Role.options.filter((role) => roles.includes(role));
+}
+
+export async function createUser(db: Kysely<DB>, input: NewUser, now: Date): Promise<UserType> {
+  const username = Username.safeParse(input.username);
+  if (!username.success) throw new ApiError('invalid_request', `invalid username: ${username.error.issues[0]?.message ?? ''}`);
+  const displayName = input.displayName.trim();
+  if (displayName.length === 0 || displayName.length > 120) throw new ApiError('invalid_request', 'display name must be 1-120 characters');
+  if (input.password.length < 8) throw new ApiError('invalid_request', 'the password must be at least 8 characters');
+  const roles = uniqueRoles(Role.array().parse(input.roles));
+  const user: UserType = User.parse({ id: newId('usr'), username: username.data, display_name: displayName, roles });
+  const passwordHash = await hashPassword(input.password);
+  const existing = await db.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
+  if (existing) throw new ApiError('already_exists', `user ${user.username} already exists`);
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      username: user.username,
+      display_name: user.display_name,
+      password_hash: passwordHash,
+      roles: JSON.stringify(user.roles),
+      totp_secret: null,
+      created_at: now.toISOString(),
+    })
+    .execute();
+  return user;
+}
+
+export async function findUserByUsername(db: Kysely<DB>, username: string): Promise<StoredUser | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return row ? toStoredUser(row) : undefined;
+}
+
+export async function findUserById(db: Kysely<DB>, id: string): Promise<StoredUser | undefined> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toStoredUser(row) : undefined;
+}
+
+export async function listUsers(db: Kysely<DB>): Promise<StoredUser[]> {
+  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+  return rows.map(toStoredUser);
+}
+
+async function requireUpdated(result: { numUpdatedRows: bigint }, userId: string): Promise<void> {
+  if (result.numUpdatedRows === 0n) throw new ApiError('not_found', `no user ${userId}`);
+}
+
+export async function setRoles(db: Kysely<DB>, userId: string, roles: Role[]): Promise<void> {
+  const result = await db
+    .updateTable('users')
+    .set({ roles: JSON.stringify(uniqueRoles(Role.array().parse(roles))) })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  await requireUpdated(result, userId);
+}
+
+/** Sets a new password and clears any lockout (an admin reset is the way out of one). */
+export async function setPassword(db: Kysely<DB>, userId: string, password: string): Promise<void> {
+  if (password.length < 8) throw new ApiError('invalid_request', 'the password must be at least 8 characters');
+  const passwordHash = await hashPassword(password);
+  const result = await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  await requireUpdated(result, userId);
+}
+
+/** `secret` is base32 (RFC 4648); null removes the enrolment. */
+export async function setTotpSecret(db: Kysely<DB>, userId: string, secret: string | null): Promise<void> {
+  const result = await db.updateTable('users').set({ totp_secret: secret }).where('id', '=', userId).executeTakeFirst();
+  await requireUpdated(result, userId);
+}
+
+export async function setDisabled(db: Kysely<DB>, userId: string, disabled: boolean): Promise<void> {
+  const result = await db
+    .updateTable('users')
+    .set({ disabled: disabled ? 1 : 0 })
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  await requireUpdated(result, userId);
+}
+
+/** Whether the account is locked at `now`; an expired lock no longer counts. */
+export function isLockedOut(user: Pick<StoredUser, 'lockedUntil'>, now: Date): boolean {
+  return user.lockedUntil !== null && user.lockedUntil > now.toISOString();
+}
+
+export interface LockoutPolicy {
+  threshold: number;
+  lockoutSeconds: number;
+}
+
+/**
+ * Counts one failed sign-in (or step-up). On reaching the threshold the account
+ * locks for `lockoutSeconds` and the counter restarts, so the next lock needs
+ * `threshold` fresh failures. One UPDATE, so concurrent failures all count.
+ * Returns whether this failure locked the account.
+ */
+export async function recordFailedLogin(
+  db: Kysely<DB>,
+  userId: string,
+  now: Date,
+  policy: LockoutPolicy,
+): Promise<{ locked: boolean; lockedUntil: string | null }> {
+  const lockedUntil = new Date(now.getTime() + policy.lockoutSeconds * 1000).toISOString();
+  const row = await db
+    .updateTable('users')
+    .set((eb) => ({
+      failed_logins: eb
+        .case()
+        .when(eb('failed_logins', '+', 1), '>=', policy.threshold)
+        .then(0)
+        .else(eb('failed_logins', '+', 1))
+        .end(),
+      locked_until: eb
+        .case()
+        .when(eb('failed_logins', '+', 1), '>=', policy.threshold)
+        .then(lockedUntil)
+        .else(eb.ref('locked_until'))
+        .end(),
+    }))
+    .where('id', '=', userId)
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirst();
+  const locked = row !== undefined && row.locked_until === lockedUntil;
+  return { locked, lockedUntil: row?.locked_until ?? null };
+}
+
+/** A successful sign-in clears the failure count and any expired lock. */
+export async function clearFailedLogins(db: Kysely<DB>, userId: string): Promise<void> {
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
+}
