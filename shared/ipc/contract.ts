@@ -1,0 +1,255 @@
+// The IPC contract between the renderer and the main process, declared once:
+// every channel with its zod request and response, and every main -> renderer push.
+import { z } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../api/errors.js';
+import { Password } from '../api/auth.js';
+import { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../api/audit.js';
+import {
+  DeprecateVersionRequest,
+  EvalRunListResponse,
+  ModelDetailResponse,
+  ModelListQuery,
+  ModelListResponse,
+  RegisterVersionRequest,
+  VersionResponse,
+} from '../api/models.js';
+import {
+  ApprovalListQuery,
+  ApprovalListResponse,
+  ApprovalResponse,
+  ApproveRequest,
+  ApproveResponse,
+  CancelRequest,
+  RejectRequest,
+  RollbackRequest,
+  RollbackResponse,
+  RolloutRequest,
+  RolloutResponse,
+} from '../api/rollout.js';
+import { ServerEvent } from '../api/events.js';
+import { RequestId } from '../domain/change-request.js';
+import { ModelId, SemVer, Username } from '../domain/primitives.js';
+import { User } from '../domain/user.js';
+import { SettingKey, Settings, SettingsPatch } from '../settings/settings.js';
+
+// ---------------------------------------------------------------------------
+// Errors and the response envelope
+
+/** Codes the main process adds to the BFF's own (which travel unchanged). */
+export const CLIENT_ERROR_CODES = [
+  /** The BFF could not be reached (DNS, refused, TLS, proxy). */
+  'network_unreachable',
+  /** The BFF did not answer in time. */
+  'timeout',
+  /** The BFF answered something that does not match the API schema. */
+  'bad_response',
+  /** Signed in before, but the session could not be renewed: sign in again. */
+  'session_expired',
+  /** No session at all: sign in first. */
+  'not_signed_in',
+  /** The renderer sent a payload the contract refuses. */
+  'invalid_ipc_payload',
+  /** The workstation policy file is unreadable or invalid: remote mode is off. */
+  'policy_invalid',
+  /** A setting the workstation policy locks. */
+  'setting_locked',
+  /** The OS keychain (Secret Service, Keychain, Credential Manager) failed. */
+  'keychain_unavailable',
+  /** The embedded local BFF could not start. */
+  'local_mode_failed',
+] as const;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+
+export type IpcErrorCode = ErrorCode | ClientErrorCode;
+const IPC_ERROR_CODES: [IpcErrorCode, ...IpcErrorCode[]] = [...CLIENT_ERROR_CODES, ...(Object.keys(ERROR_STATUS) as ErrorCode[])];
+export const IpcErrorCode = z.enum(IPC_ERROR_CODES);
+
+export const IpcError = z.strictObject({
+  code: IpcErrorCode,
+  /** A sentence for people; never a stack trace. */
+  message: z.string().max(2000),
+  details: z.unknown().optional(),
+});
+export type IpcError = z.infer<typeof IpcError>;
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** The envelope every invoke answers with, for a given value schema. */
+export const ipcResult = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [z.strictObject({ ok: z.literal(true), value }), z.strictObject({ ok: z.literal(false), error: IpcError })]);
+
+// ---------------------------------------------------------------------------
+// Shapes used by several channels
+
+/** Re-authentication for one risky action; traded by the main process for a single-use step-up token. */
+export const StepUpCredentials = z.strictObject({
+  password: Password,
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit code')
+    .optional(),
+});
+export type StepUpCredentials = z.infer<typeof StepUpCredentials>;
+
+export const SessionState = z.discriminatedUnion('status', [
+  z.strictObject({
+    status: z.literal('signed_out'),
+    /** A user whose refresh token is in the keychain (restore would try it). */
+    remembered_user: Username.nullable(),
+  }),
+  z.strictObject({
+    status: z.literal('signed_in'),
+    user: User,
+    /** The refresh token is in the OS keychain ("stay signed in"). */
+    remembered: z.boolean(),
+    /** Set when the user asked to stay signed in but the keychain refused; the session still works. */
+    keychain_warning: z.string().optional(),
+  }),
+]);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const AppMode = z.enum(['local', 'remote']);
+export type AppMode = z.infer<typeof AppMode>;
+
+export const PolicyStatus = z.strictObject({
+  /** The file the console looked at (documented path per OS, or MODELOPS_POLICY_FILE). */
+  path: z.string(),
+  state: z.enum(['absent', 'loaded', 'invalid']),
+  /** For `invalid`: what is wrong, naming the file. */
+  error: z.string().optional(),
+});
+export type PolicyStatus = z.infer<typeof PolicyStatus>;
+
+export const SettingsView = z.strictObject({
+  /** Effective values (policy applied over the user's own). */
+  settings: Settings,
+  /** Settings the workstation policy fixes; the UI shows them locked. */
+  locked: z.array(SettingKey),
+  mode: AppMode,
+  /** Origin of the BFF in use, null while none is (invalid policy, local BFF not up). */
+  bff_origin: z.string().nullable(),
+  policy: PolicyStatus,
+  /** A changed bff_url takes effect after a restart of the app. */
+  restart_required: z.boolean(),
+});
+export type SettingsView = z.infer<typeof SettingsView>;
+
+export const ConnectionState = z.strictObject({
+  /** Event stream to the BFF: live updates and notifications depend on it. */
+  state: z.enum(['idle', 'connecting', 'connected', 'reconnecting']),
+  /** For `reconnecting`: when the next attempt is due, in ms from now. */
+  retry_in_ms: z.number().int().min(0).optional(),
+  /** The last failure, for people. */
+  message: z.string().optional(),
+});
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const AppInfo = z.strictObject({
+  name: z.string(),
+  version: z.string(),
+  mode: AppMode,
+  bff_origin: z.string().nullable(),
+  platform: z.string(),
+  /** Whether the OS shows a count on the app icon (the pending-approvals badge). */
+  badge_supported: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const Empty = z.strictObject({});
+
+// ---------------------------------------------------------------------------
+// Invoke channels: renderer -> main, answered with ipcResult(response)
+
+/** One invoke channel; the name is `app:<domain>:<verb>`. */
+export interface ChannelSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  request: Req;
+  response: Res;
+}
+const channel = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res): ChannelSpec<Req, Res> => ({
+  request,
+  response,
+});
+
+export const INVOKE_CHANNELS = {
+  'app:session:sign-in': channel(
+    z.strictObject({ username: Username, password: Password, stay_signed_in: z.boolean() }),
+    SessionState,
+  ),
+  'app:session:sign-out': channel(Empty, SessionState),
+  /** Signs in again with the refresh token kept in the keychain, if any. */
+  'app:session:restore': channel(Empty, SessionState),
+  'app:session:state': channel(Empty, SessionState),
+
+  'app:models:list': channel(ModelListQuery, ModelListResponse),
+  'app:models:get': channel(z.strictObject({ model_id: ModelId }), ModelDetailResponse),
+  'app:models:register-version': channel(z.strictObject({ model_id: ModelId, version: RegisterVersionRequest }), VersionResponse),
+  'app:models:deprecate-version': channel(
+    z.strictObject({ model_id: ModelId, version: SemVer, ...DeprecateVersionRequest.shape }),
+    VersionResponse,
+  ),
+
+  'app:evals:list': channel(z.strictObject({ model_id: ModelId, version: SemVer.optional() }), EvalRunListResponse),
+
+  /** Creates a pending change request; the password is used once for a step-up token, never kept. */
+  'app:rollout:request': channel(
+    z.strictObject({ model_id: ModelId, rollout: RolloutRequest, step_up: StepUpCredentials }),
+    RolloutResponse,
+  ),
+  /** Immediate rollback by one operator with a fresh step-up. */
+  'app:rollout:rollback': channel(
+    z.strictObject({ model_id: ModelId, ...RollbackRequest.shape, step_up: StepUpCredentials }),
+    RollbackResponse,
+  ),
+
+  'app:approvals:list': channel(ApprovalListQuery, ApprovalListResponse),
+  'app:approvals:get': channel(z.strictObject({ request_id: RequestId }), ApprovalResponse),
+  /** intent_digest is the digest the renderer showed, computed from the request by shared/logic. */
+  'app:approvals:approve': channel(
+    z.strictObject({ request_id: RequestId, ...ApproveRequest.shape, step_up: StepUpCredentials }),
+    ApproveResponse,
+  ),
+  'app:approvals:reject': channel(
+    z.strictObject({ request_id: RequestId, ...RejectRequest.shape, step_up: StepUpCredentials }),
+    ApprovalResponse,
+  ),
+  /** The requester withdraws a pending request (no step-up). */
+  'app:approvals:cancel': channel(z.strictObject({ request_id: RequestId, ...CancelRequest.shape }), ApprovalResponse),
+
+  'app:audit:list': channel(AuditListQuery, AuditListResponse),
+  'app:audit:verify': channel(Empty, AuditVerifyResponse),
+
+  'app:settings:get': channel(Empty, SettingsView),
+  'app:settings:set': channel(SettingsPatch, SettingsView),
+
+  'app:connection:state': channel(Empty, ConnectionState),
+  'app:app:info': channel(Empty, AppInfo),
+} as const satisfies Record<`app:${string}:${string}`, ChannelSpec>;
+
+export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof INVOKE_CHANNELS)[C]['request']>;
+export type InvokeRequestParsed<C extends InvokeChannel> = z.output<(typeof INVOKE_CHANNELS)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof INVOKE_CHANNELS)[C]['response']>;
+
+// ---------------------------------------------------------------------------
+// Push channels: main -> renderer
+
+export const PUSH_CHANNELS = {
+  /** The session could not be renewed: the renderer shows the sign-in prompt. */
+  'app:session:expired': z.strictObject({ message: z.string() }),
+  /** State of the event stream to the BFF. */
+  'app:connection:changed': ConnectionState,
+  /** A BFF event, for live refresh of whatever screen shows it. */
+  'app:events:received': ServerEvent,
+  /** Pending approvals the signed-in approver could decide (also the app badge). */
+  'app:approvals:pending-changed': z.strictObject({ count: z.number().int().min(0) }),
+  /** Open this request: from a notification click or a modelops://requests/{id} link. */
+  'app:navigation:open-request': z.strictObject({ request_id: RequestId }),
+} as const satisfies Record<`app:${string}:${string}`, z.ZodType>;
+
+export type PushChannel = keyof typeof PUSH_CHANNELS;
+export type PushPayload<C extends PushChannel> = z.output<(typeof PUSH_CHANNELS)[C]>;
+
+export const isInvokeChannel = (name: unknown): name is InvokeChannel =>
+  typeof name === 'string' && Object.hasOwn(INVOKE_CHANNELS, name);
+export const isPushChannel = (name: unknown): name is PushChannel =>
+  typeof name === 'string' && Object.hasOwn(PUSH_CHANNELS, name);
