@@ -1,0 +1,96 @@
+// Idempotency keys: one row per (user, key). A row with status_code 0 is a
+// reservation for a request still running; afterwards it holds the answer to
+// replay.
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export interface IdempotencyRecord {
+  method: string;
+  route: string;
+  requestHash: string;
+  /** 0 while the first request is still running. */
+  statusCode: number;
+  response: string;
+  createdAt: string;
+}
+
+export const IN_PROGRESS = 0;
+
+/**
+ * Reserves (user, key). Returns undefined when the reservation is ours, or the
+ * row already there: the primary key makes two concurrent reservations of the
+ * same key impossible.
+ */
+export async function reserveIdempotencyKey(
+  db: Kysely<DB>,
+  userId: string,
+  key: string,
+  record: Pick<IdempotencyRecord, 'method' | 'route' | 'requestHash' | 'createdAt'>,
+): Promise<IdempotencyRecord | undefined> {
+  const inserted = await db
+    .insertInto('idempotency_keys')
+    .values({
+      user_id: userId,
+      key,
+      method: record.method,
+      route: record.route,
+      request_hash: record.requestHash,
+      status_code: IN_PROGRESS,
+      response: '',
+      created_at: record.createdAt,
+    })
+    .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedRows ?? 0n) === 1) return undefined;
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  // Deleted between our insert and select (a 5xx released it): report it as in progress; the client retries.
+  if (!row) return { ...record, statusCode: IN_PROGRESS, response: '' };
+  return {
+    method: row.method,
+    route: row.route,
+    requestHash: row.request_hash,
+    statusCode: row.status_code,
+    response: row.response,
+    createdAt: row.created_at,
+  };
+}
+
+export async function completeIdempotencyKey(
+  db: Kysely<DB>,
+  userId: string,
+  key: string,
+  statusCode: number,
+  response: string,
+): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ status_code: statusCode, response })
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .execute();
+}
+
+export async function releaseIdempotencyKey(db: Kysely<DB>, userId: string, key: string): Promise<void> {
+  await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute();
+}
+
+/** Forgets one expired key so that it can be reused. */
+export async function deleteIdempotencyKeyIfOlder(db: Kysely<DB>, userId: string, key: string, cutoff: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export async function deleteExpiredIdempotencyKeys(db: Kysely<DB>, cutoff: string): Promise<number> {
+  const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
