@@ -41,7 +41,7 @@ export async function reserveIdempotencyKey(
     })
     .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
     .executeTakeFirst();
-  if (Number(inserted.numInsertedRows ?? 0n) === 1) return undefined;
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return undefined;
   const row = await db
     .selectFrom('idempotency_keys')
     .selectAll()

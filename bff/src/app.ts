@@ -1,0 +1,133 @@
+// Builds the BFF's Fastify app from its plugins and route modules (STYLE.md,
+// "Fastify"): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { BffContext } from './context.js';
+import accessPlugin, { type Authenticate } from './plugins/access.js';
+import errorHandler from './plugins/error-handler.js';
+import idempotency from './plugins/idempotency.js';
+import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
+import { findUserById } from './store/users.js';
+import authRoutes from './routes/auth.js';
+import auditRoutes from './routes/audit.js';
+import eventRoutes from './routes/events.js';
+import systemRoutes from './routes/system.js';
+import { APP_VERSION } from './version.js';
+// Domain route modules (registered below once they exist):
+// import modelRoutes from './routes/models.js';
+// import evalRunRoutes from './routes/eval-runs.js';
+// import rolloutRoutes from './routes/rollout.js';
+// import approvalRoutes from './routes/approvals.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Never log a credential, whoever wrote the log line. */
+export const LOG_REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-step-up-token"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-step-up-token"]',
+  'body.password',
+  'body.refresh_token',
+  'body.totp',
+  'password',
+  'refresh_token',
+  'access_token',
+  'step_up_token',
+];
+
+export interface BuildAppOptions {
+  logger?: boolean | object;
+}
+
+function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
+  if (!logger) return false;
+  const base = { level: 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  return logger === true ? base : { ...base, ...logger };
+}
+
+/** Authenticates the Bearer access token and loads its user; disabled or deleted users are nobody. */
+function bearerAuthenticate(ctx: BffContext): Authenticate {
+  return async (request) => {
+    const token = bearerToken(request.headers.authorization);
+    if (!token) return null;
+    const userId = await verifyAccessToken(ctx.settings, token, ctx.now());
+    if (!userId) return null;
+    const stored = await findUserById(ctx.db, userId);
+    if (!stored || stored.disabled) return null;
+    return {
+      userId: stored.user.id,
+      username: stored.user.username,
+      displayName: stored.user.display_name,
+      roles: stored.user.roles,
+    };
+  };
+}
+
+/** Paths whose answers carry tokens or private data: never cached by anything. */
+const NO_STORE_PREFIXES = ['/auth', '/admin'];
+
+export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOption(options.logger),
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Streams (SSE) are ended in their own preClose hooks; anything else idle is closed at once.
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // The API speaks JSON only: without a text/plain parser, other media types answer 415.
+  app.removeContentTypeParser('text/plain');
+
+  await app.register(errorHandler);
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-resource-policy', 'same-origin');
+    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    const path = request.url.split('?')[0] ?? '';
+    if (NO_STORE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
+      reply.header('cache-control', 'no-store');
+      reply.header('pragma', 'no-cache');
+    }
+    return payload;
+  });
+
+  // Opt-in per route (the /auth routes): signing in is what a guesser hammers.
+  await app.register(rateLimit, { global: false });
+  await app.register(accessPlugin, { authenticate: bearerAuthenticate(ctx) });
+  await app.register(idempotency, { ctx });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Model Ops Console BFF',
+        version: APP_VERSION,
+        description: 'Registry, evaluation gates and two-person rollouts. Errors are {error: {code, message, details?}}.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.get('/openapi.json', { config: { access: { role: 'public' } }, schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(systemRoutes, { ctx });
+  await app.register(authRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
+  await app.register(eventRoutes, { ctx });
+  // await app.register(modelRoutes, { ctx });
+  // await app.register(evalRunRoutes, { ctx });
+  // await app.register(rolloutRoutes, { ctx });
+  // await app.register(approvalRoutes, { ctx });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,107 @@
+// Idempotency-Key for authenticated POSTs: the first request reserves (user, key)
+// before its handler runs, its answer is stored, and a retry gets that answer
+// back instead of running the action again (DESIGN.md §3.6).
+import { createHash } from 'node:crypto';
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../../shared/api/auth.js';
+import { canonicalJson } from '../../../shared/logic/canonical-json.js';
+import type { BffContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import {
+  IN_PROGRESS,
+  completeIdempotencyKey,
+  deleteExpiredIdempotencyKeys,
+  deleteIdempotencyKeyIfOlder,
+  releaseIdempotencyKey,
+  reserveIdempotencyKey,
+} from '../store/idempotency-keys.js';
+
+export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
+const CLEANUP_INTERVAL_MS = 3600 * 1000;
+
+interface Reservation {
+  userId: string;
+  key: string;
+}
+
+function requestHash(request: FastifyRequest): string {
+  // The concrete URL (not the route pattern): the same key on another model is another request.
+  const material = canonicalJson({ method: request.method, url: request.url, body: request.body ?? null });
+  return createHash('sha256').update(material, 'utf8').digest('hex');
+}
+
+const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, { ctx }) => {
+  const reservations = new WeakMap<FastifyRequest, Reservation>();
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || !request.principal) return;
+    const header = request.headers[IDEMPOTENCY_HEADER];
+    if (header === undefined) return;
+    const parsed = IdempotencyKey.safeParse(Array.isArray(header) ? header[0] : header);
+    if (!parsed.success) {
+      throw new ApiError('invalid_request', `invalid Idempotency-Key: ${parsed.error.issues[0]?.message ?? 'malformed'}`);
+    }
+    const key = parsed.data;
+    const userId = request.principal.userId;
+    const now = ctx.now();
+    const record = {
+      method: request.method,
+      route: request.routeOptions.url ?? request.url,
+      requestHash: requestHash(request),
+      createdAt: now.toISOString(),
+    };
+    let existing = await reserveIdempotencyKey(ctx.db, userId, key, record);
+    if (existing && existing.createdAt < new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()) {
+      // Expired: the key may be used afresh.
+      await deleteIdempotencyKeyIfOlder(ctx.db, userId, key, new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString());
+      existing = await reserveIdempotencyKey(ctx.db, userId, key, record);
+    }
+    if (!existing) {
+      reservations.set(request, { userId, key });
+      return;
+    }
+    if (existing.requestHash !== record.requestHash) {
+      throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request');
+    }
+    if (existing.statusCode === IN_PROGRESS) {
+      // Never run the action a second time while the first may still dispatch it.
+      throw new ApiError('conflict', 'a request with this Idempotency-Key is in progress; retry shortly');
+    }
+    reply.code(existing.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true').type('application/json; charset=utf-8');
+    return reply.send(existing.response);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const reservation = reservations.get(request);
+    if (!reservation) return payload;
+    reservations.delete(request);
+    try {
+      if (reply.statusCode >= 500) {
+        // The action failed (and rolled back): let a retry run it.
+        await releaseIdempotencyKey(ctx.db, reservation.userId, reservation.key);
+      } else {
+        const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
+        await completeIdempotencyKey(ctx.db, reservation.userId, reservation.key, reply.statusCode, body);
+      }
+    } catch (error) {
+      request.log.error({ err: error }, 'could not record the idempotent answer');
+    }
+    return payload;
+  });
+
+  const cleanup = async (): Promise<void> => {
+    try {
+      await deleteExpiredIdempotencyKeys(ctx.db, new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
+    } catch (error) {
+      app.log.warn({ err: error }, 'could not delete expired idempotency keys');
+    }
+  };
+  const timer = setInterval(() => void cleanup(), CLEANUP_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onReady', cleanup);
+  app.addHook('onClose', async () => clearInterval(timer));
+};
+
+export default fp(idempotencyPlugin, { name: 'idempotency', dependencies: ['access'] });

@@ -1,0 +1,84 @@
+// GET /admin/events: the server-sent event stream. Replays stored events after
+// the client's Last-Event-ID, then streams new ones as they commit.
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ServerEvent } from '../../../shared/api/events.js';
+import type { BffContext } from '../context.js';
+import { EventBus } from '../services/event-bus.js';
+
+export const HEARTBEAT_MS = 15_000;
+/** A client this far behind is dropped; it resumes with Last-Event-ID instead of growing our memory. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+
+const EventId = z.string().regex(/^\d{1,15}$/, 'an event id').transform(Number);
+const EventsQuery = z.strictObject({ last_event_id: EventId.optional() });
+// Loose: every other header (authorization, …) must pass through untouched.
+const EventsHeaders = z.looseObject({ 'last-event-id': EventId.optional() });
+
+export function formatServerEvent(event: ServerEvent): string {
+  // JSON has no raw newlines, so `data:` is one line.
+  return `id: ${event.id}\nevent: ${event.data.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
+  if (!(ctx.events instanceof EventBus)) throw new Error('the event stream needs ctx.events to be an EventBus');
+  const bus = ctx.events;
+  const openStreams = new Set<() => void>();
+
+  // Ends open streams before the server waits for its connections to drain.
+  app.addHook('preClose', async () => {
+    for (const end of [...openStreams]) end();
+  });
+
+  app.get(
+    '/admin/events',
+    {
+      config: { access: { role: 'viewer' } },
+      schema: {
+        tags: ['events'],
+        security: [{ bearer: [] }],
+        description: 'text/event-stream of ServerEvent: `id:` the event id, `event:` its type, `data:` the ServerEvent as JSON.',
+        querystring: EventsQuery,
+        headers: EventsHeaders,
+      },
+    },
+    async (request, reply) => {
+      // The header wins: EventSource sends it on reconnect, newer than any id in the URL.
+      const after = request.headers['last-event-id'] ?? request.query.last_event_id ?? 0;
+      const raw = reply.raw;
+      reply.hijack();
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-content-type-options': 'nosniff',
+      });
+      raw.write('retry: 3000\n\n');
+
+      let ended = false;
+      let unsubscribe: () => void = () => undefined;
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        clearInterval(heartbeat);
+        unsubscribe();
+        openStreams.delete(end);
+        raw.end();
+      };
+      const write = (chunk: string): void => {
+        if (ended) return;
+        raw.write(chunk);
+        if (raw.writableLength > MAX_BUFFERED_BYTES) end();
+      };
+      const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
+      heartbeat.unref();
+      openStreams.add(end);
+      unsubscribe = bus.subscribe(after, (event) => write(formatServerEvent(event)), end);
+      request.raw.on('close', end);
+      raw.on('error', end);
+    },
+  );
+};
+
+export default eventRoutes;

@@ -1,0 +1,149 @@
+// The tamper-evident audit log: each entry's hash covers its content and the
+// previous entry's hash (shared/logic/audit-chain), so editing or removing a
+// row breaks verification from that row on.
+import { sql, type Kysely } from 'kysely';
+import { AUDIT_GENESIS_HASH, type AuditEntry } from '../../../shared/domain/audit.js';
+import type { JsonValue } from '../../../shared/domain/primitives.js';
+import type { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../../../shared/api/audit.js';
+import { auditHash } from '../../../shared/logic/audit-chain.js';
+import { ApiError } from '../errors.js';
+import type { AuditRow, DB } from './schema.js';
+
+export interface NewAuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  details: Record<string, JsonValue>;
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    target: row.target,
+    details: JSON.parse(row.details) as Record<string, JsonValue>,
+    prev_hash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+async function appendInTransaction(db: Kysely<DB>, entry: NewAuditEntry): Promise<AuditEntry> {
+  const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const unsigned = {
+    seq: (last?.seq ?? 0) + 1,
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target,
+    details: entry.details,
+    prev_hash: last?.hash ?? AUDIT_GENESIS_HASH,
+  };
+  const hash = await auditHash(unsigned);
+  // seq is the primary key: a second writer that read the same tail fails here
+  // instead of forking the chain.
+  await db
+    .insertInto('audit_log')
+    .values({ ...unsigned, details: JSON.stringify(entry.details), hash })
+    .execute();
+  return { ...unsigned, hash };
+}
+
+/**
+ * Appends one entry. Call it with the caller's transaction so that the entry
+ * commits (or rolls back) with the change it records; given the plain
+ * database it opens a transaction of its own, because reading the tail and
+ * inserting must not interleave with another append.
+ */
+export async function appendAudit(db: Kysely<DB>, entry: NewAuditEntry): Promise<AuditEntry> {
+  if (db.isTransaction) return appendInTransaction(db, entry);
+  return db.transaction().execute((trx) => appendInTransaction(trx, entry));
+}
+
+/** Cursors are the seq of the last entry returned; pages go newest first. */
+function parseCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,15}$/.test(cursor)) throw new ApiError('invalid_request', 'not a cursor returned by this server');
+  return Number(cursor);
+}
+
+export async function listAudit(db: Kysely<DB>, query: AuditListQuery): Promise<AuditListResponse> {
+  const before = parseCursor(query.cursor);
+  let select = db.selectFrom('audit_log').selectAll();
+  if (before !== undefined) select = select.where('seq', '<', before);
+  if (query.actor !== undefined) select = select.where('actor', '=', query.actor);
+  if (query.action !== undefined) select = select.where('action', '=', query.action);
+  if (query.model_id !== undefined) {
+    const modelId = query.model_id;
+    // Entries about a model either target it or name it in their details (e.g. a request's entries).
+    select = select.where((eb) =>
+      eb.or([eb('target', '=', `model:${modelId}`), eb(sql<string>`json_extract(details, '$.model_id')`, '=', modelId)]),
+    );
+  }
+  const rows = await select
+    .orderBy('seq', 'desc')
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const more = rows.length > query.limit;
+  return { items: page.map(toEntry), next_cursor: more && page.length > 0 ? String(page[page.length - 1]!.seq) : null };
+}
+
+const VERIFY_BATCH = 500;
+
+/**
+ * Walks the whole chain in seq order, a batch at a time so that memory stays
+ * flat however long the log is. Names the first entry whose seq, prev_hash or
+ * hash does not follow from the entries before it.
+ */
+export async function verifyAudit(db: Kysely<DB>): Promise<AuditVerifyResponse> {
+  let expectedSeq = 1;
+  let prevHash = AUDIT_GENESIS_HASH;
+  let entries = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq', 'asc')
+      .limit(VERIFY_BATCH)
+      .execute();
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      // A gap (deleted row) is reported at the first seq that is missing.
+      if (row.seq !== expectedSeq) return { ok: false, entries, first_bad_seq: expectedSeq };
+      if (row.prev_hash !== prevHash || !(await rowHashHolds(row))) return { ok: false, entries, first_bad_seq: row.seq };
+      prevHash = row.hash;
+      expectedSeq += 1;
+      entries += 1;
+    }
+  }
+  // A chain that does not start at 1 (rows removed from the front) shows up as a gap at seq 1.
+  const stray = await db.selectFrom('audit_log').select('seq').where('seq', '<', 1).limit(1).executeTakeFirst();
+  if (stray) return { ok: false, entries, first_bad_seq: 1 };
+  return { ok: true, entries };
+}
+
+async function rowHashHolds(row: AuditRow): Promise<boolean> {
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details);
+  } catch {
+    return false;
+  }
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) return false;
+  const { hash, ...unsigned } = { ...row, details: details as Record<string, JsonValue> };
+  try {
+    return (await auditHash(unsigned)) === hash;
+  } catch {
+    return false;
+  }
+}
+
+/** Number of entries, for the CLI's summary. */
+export async function countAudit(db: Kysely<DB>): Promise<number> {
+  const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
