@@ -1,11 +1,12 @@
 // Builds the BFF's Fastify app from its plugins and route modules (STYLE.md,
 // "Fastify"): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BffContext } from './context.js';
-import accessPlugin, { type Authenticate } from './plugins/access.js';
+import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
 import errorHandler from './plugins/error-handler.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
@@ -41,6 +42,21 @@ export const LOG_REDACT_PATHS = [
 
 export interface BuildAppOptions {
   logger?: boolean | object;
+  /** More route modules, registered after the built-in ones (tests, embedders). */
+  routes?: FastifyPluginAsyncZod<{ ctx: BffContext }>[];
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+}
+
+const ROUTE_TABLES = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route of an app built by buildApp, with its declared access (the access matrix test walks them). */
+export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return ROUTE_TABLES.get(app) ?? [];
 }
 
 function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
@@ -50,7 +66,7 @@ function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['
 }
 
 /** Authenticates the Bearer access token and loads its user; disabled or deleted users are nobody. */
-function bearerAuthenticate(ctx: BffContext): Authenticate {
+export function bearerAuthenticate(ctx: BffContext): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return null;
@@ -101,6 +117,12 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   // Opt-in per route (the /auth routes): signing in is what a guesser hammers.
   await app.register(rateLimit, { global: false });
   await app.register(accessPlugin, { authenticate: bearerAuthenticate(ctx) });
+  const routeTable: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) if (method !== 'HEAD' && access) routeTable.push({ method, url: route.url, access });
+  });
   await app.register(idempotency, { ctx });
 
   await app.register(swagger, {
@@ -127,7 +149,9 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   // await app.register(evalRunRoutes, { ctx });
   // await app.register(rolloutRoutes, { ctx });
   // await app.register(approvalRoutes, { ctx });
+  for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();
+  ROUTE_TABLES.set(app, routeTable);
   return app;
 }

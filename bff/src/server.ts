@@ -3,7 +3,7 @@
 // local mode both start the server through startBff.
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
 import { EventBus } from './services/event-bus.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -21,6 +21,8 @@ export interface StartBffOptions {
   settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>>;
   /** Injected clock, for tests. */
   now?: () => Date;
+  /** Extra route modules (tests). */
+  routes?: BuildAppOptions['routes'];
 }
 
 export interface RunningBff {
@@ -86,7 +88,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
       const { seedDemo } = await import('./seed/demo.js');
       await seedDemo(db, ctx.now());
     }
-    app = await buildApp(ctx, { logger: opts.logger ?? false });
+    app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     await app.listen({ port: opts.port ?? 0, host });
   } catch (error) {
     await app?.close();

@@ -1,0 +1,259 @@
+// Command line of the reference BFF (`npm run bff -- …`): serve, verify the
+// audit chain, and manage users. Passwords come from MODELOPS_PASSWORD or
+// stdin, never from argv (argv is visible to every user of the machine).
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { Role } from '../../shared/domain/user.js';
+import { openDatabase, type Db } from './store/database.js';
+import { appendAudit, verifyAudit } from './store/audit-log.js';
+import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
+import { createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
+import { startBff } from './server.js';
+import { generateTotpSecret, totpUri } from './services/totp.js';
+import { ApiError } from './errors.js';
+
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  /** The whole of stdin (for a password); only read when MODELOPS_PASSWORD is unset. */
+  readStdin(): Promise<string>;
+  env: NodeJS.ProcessEnv;
+  now(): Date;
+}
+
+const DEMO_USERS_LINE = 'demo users: olivia / demo-olivia (operator), arjun / demo-arjun (approver), ada / demo-ada (admin)';
+const CLI_ACTOR = 'cli';
+
+const USAGE = `usage:
+  bff [--port N] [--host H] [--db FILE] [--seed-demo]     serve (default db ./modelops.db, host 127.0.0.1)
+  bff verify-audit --db FILE                               verify the audit chain
+  bff user create --db FILE --username U --display-name D --roles operator,approver
+  bff user set-roles --db FILE --username U --roles viewer
+  bff user reset-password --db FILE --username U
+  bff user enroll-totp --db FILE --username U              prints the otpauth:// URI once
+passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
+
+class UsageError extends Error {}
+
+function parseRoles(text: string | undefined): Role[] {
+  if (!text) throw new UsageError('--roles is required (comma-separated: viewer, operator, approver, admin)');
+  return text.split(',').map((part) => {
+    const role = Role.safeParse(part.trim());
+    if (!role.success) throw new UsageError(`unknown role "${part.trim()}"`);
+    return role.data;
+  });
+}
+
+async function readPassword(io: CliIo): Promise<string> {
+  const fromEnv = io.env.MODELOPS_PASSWORD;
+  const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (await io.readStdin()).replace(/\r?\n$/, '');
+  if (password.length < 8) throw new UsageError('the password (MODELOPS_PASSWORD or stdin) must be at least 8 characters');
+  return password;
+}
+
+async function withDb<T>(file: string | undefined, action: (db: Db) => Promise<T>): Promise<T> {
+  if (!file) throw new UsageError('--db FILE is required');
+  const db = await openDatabase(file);
+  try {
+    return await action(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function requireUser(db: Db, username: string | undefined) {
+  if (!username) throw new UsageError('--username is required');
+  const stored = await findUserByUsername(db, username);
+  if (!stored) throw new UsageError(`no user ${username}`);
+  return stored;
+}
+
+/** verify-audit: 0 when the chain holds, 1 naming the first broken entry. */
+export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo): Promise<number> {
+  return withDb(dbFile, async (db) => {
+    const result = await verifyAudit(db);
+    if (result.ok) {
+      io.out(`OK: audit chain verified, ${result.entries} entries`);
+      return 0;
+    }
+    io.out(`BROKEN: audit chain fails at seq ${result.first_bad_seq} (${result.entries} entries verified before it)`);
+    return 1;
+  });
+}
+
+async function userCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      db: { type: 'string' },
+      username: { type: 'string' },
+      'display-name': { type: 'string' },
+      roles: { type: 'string' },
+    },
+    strict: true,
+  });
+  const now = io.now();
+  const audit = (db: Db, action: string, username: string, details: Record<string, string | string[] | null>) =>
+    appendAudit(db, { at: now.toISOString(), actor: CLI_ACTOR, action, target: `user:${username}`, details });
+
+  switch (sub) {
+    case 'create': {
+      const roles = parseRoles(values.roles);
+      if (!values.username) throw new UsageError('--username is required');
+      const password = await readPassword(io);
+      return withDb(values.db, async (db) => {
+        const user = await db.transaction().execute(async (trx) => {
+          const created = await createUser(
+            trx,
+            { username: values.username!, displayName: values['display-name'] ?? values.username!, password, roles },
+            now,
+          );
+          await audit(trx, 'user.created', created.username, { roles: created.roles });
+          return created;
+        });
+        io.out(`created ${user.username} (${user.id}) with roles ${user.roles.join(', ') || '(none)'}`);
+        return 0;
+      });
+    }
+    case 'set-roles': {
+      const roles = parseRoles(values.roles);
+      return withDb(values.db, async (db) => {
+        const stored = await requireUser(db, values.username);
+        await db.transaction().execute(async (trx) => {
+          await setRoles(trx, stored.user.id, roles);
+          await audit(trx, 'user.roles_set', stored.user.username, { from: stored.user.roles, to: roles });
+        });
+        io.out(`${stored.user.username}: roles ${roles.join(', ')}`);
+        return 0;
+      });
+    }
+    case 'reset-password': {
+      const password = await readPassword(io);
+      return withDb(values.db, async (db) => {
+        const stored = await requireUser(db, values.username);
+        await db.transaction().execute(async (trx) => {
+          await setPassword(trx, stored.user.id, password);
+          // A reset usually follows a suspected leak: end every session of the user.
+          await revokeUserRefreshTokens(trx, stored.user.id, now.toISOString());
+          await audit(trx, 'user.password_reset', stored.user.username, {});
+        });
+        io.out(`${stored.user.username}: password reset, sessions ended, lockout cleared`);
+        return 0;
+      });
+    }
+    case 'enroll-totp': {
+      return withDb(values.db, async (db) => {
+        const stored = await requireUser(db, values.username);
+        const secret = generateTotpSecret();
+        await db.transaction().execute(async (trx) => {
+          await setTotpSecret(trx, stored.user.id, secret);
+          await audit(trx, 'user.totp_enrolled', stored.user.username, {});
+        });
+        io.out(totpUri(stored.user.username, secret));
+        io.err('shown once: add it to the authenticator app now; step-up will ask for its code');
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`unknown user command "${sub ?? ''}"`);
+  }
+}
+
+/**
+ * Runs one command and resolves to its exit code. `serve` resolves once the
+ * server listens; `onServe` receives the running server (main wires signals).
+ */
+export async function runCli(
+  argv: string[],
+  io: CliIo,
+  onServe: (running: Awaited<ReturnType<typeof startBff>>) => void = () => undefined,
+): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === 'verify-audit') {
+      const { values } = parseArgs({ args: rest, options: { db: { type: 'string' } }, strict: true });
+      return await verifyAuditCommand(values.db, io);
+    }
+    if (command === 'user') return await userCommand(rest, io);
+    if (command === 'help' || command === '--help' || command === '-h') {
+      io.out(USAGE);
+      return 0;
+    }
+    if (command !== undefined && command !== 'serve' && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"`);
+    const { values } = parseArgs({
+      args: command === 'serve' ? rest : argv,
+      options: {
+        port: { type: 'string', default: '8787' },
+        host: { type: 'string', default: '127.0.0.1' },
+        db: { type: 'string', default: './modelops.db' },
+        'seed-demo': { type: 'boolean', default: false },
+      },
+      strict: true,
+    });
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
+    const running = await startBff({ dbFile: values.db, port, host: values.host, seedDemo: values['seed-demo'], logger: true });
+    io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
+    if (values['seed-demo']) io.out(DEMO_USERS_LINE);
+    onServe(running);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`error: ${error.message}`);
+      io.err(USAGE);
+      return 2;
+    }
+    if (error instanceof ApiError) {
+      io.err(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function readAllStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    // On a terminal, one line is the password.
+    if (process.stdin.isTTY && Buffer.concat(chunks).includes(10)) break;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<void> {
+  const io: CliIo = {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    readStdin: readAllStdin,
+    env: process.env,
+    now: () => new Date(),
+  };
+  const code = await runCli(process.argv.slice(2), io, (running) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      io.err(`${signal}: closing`);
+      running.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          io.err(`close failed: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  if (code !== 0 || process.argv[2] === 'verify-audit' || process.argv[2] === 'user') process.exitCode = code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
