@@ -16,9 +16,9 @@ import auditRoutes from './routes/audit.js';
 import eventRoutes from './routes/events.js';
 import systemRoutes from './routes/system.js';
 import { APP_VERSION } from './version.js';
+import modelRoutes from './routes/models.js';
+import evalRunRoutes from './routes/eval-runs.js';
 // Domain route modules (registered below once they exist):
-// import modelRoutes from './routes/models.js';
-// import evalRunRoutes from './routes/eval-runs.js';
 // import rolloutRoutes from './routes/rollout.js';
 // import approvalRoutes from './routes/approvals.js';
 
@@ -145,8 +145,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(authRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
-  // await app.register(modelRoutes, { ctx });
-  // await app.register(evalRunRoutes, { ctx });
+  await app.register(modelRoutes, { ctx });
+  await app.register(evalRunRoutes, { ctx });
   // await app.register(rolloutRoutes, { ctx });
   // await app.register(approvalRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });

@@ -1,7 +1,7 @@
 // Repository of deployments (where each model's traffic goes). A deployment
 // leaves with its rollout plan, taken from the model's policy or the default.
 import type { Kysely } from 'kysely';
-import { Deployment, type RoutingEntry } from '../../../shared/domain/deployment.js';
+import { Deployment } from '../../../shared/domain/deployment.js';
 import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
 import type { DB, DeploymentRow } from './schema.js';
 
@@ -76,20 +76,4 @@ export async function replaceDeployment(db: Kysely<DB>, next: Deployment, expect
     .where('state_version', '=', expectedStateVersion)
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
-}
-
-/** The routing table: every model's stable/canary split and its bucket salt. */
-export async function routingEntries(db: Kysely<DB>): Promise<RoutingEntry[]> {
-  const rows = await db
-    .selectFrom('deployments')
-    .select(['model_id', 'stable_version', 'canary_version', 'canary_pct', 'salt'])
-    .orderBy('model_id')
-    .execute();
-  return rows.map((row) => ({
-    model_id: row.model_id,
-    stable: row.stable_version,
-    canary: row.canary_version,
-    canary_pct: row.canary_pct,
-    salt: row.salt,
-  }));
 }

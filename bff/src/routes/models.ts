@@ -1,0 +1,123 @@
+// Registry routes: list, detail, create, policy, register and deprecate versions.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  CreateModelRequest,
+  DeprecateVersionRequest,
+  ModelDetailResponse,
+  ModelListQuery,
+  ModelListResponse,
+  ModelParams,
+  ModelResponse,
+  RegisterVersionRequest,
+  UpdatePolicyRequest,
+  VersionParams,
+  VersionResponse,
+} from '../../../shared/api/models.js';
+import type { BffContext } from '../context.js';
+import { requirePrincipal } from '../plugins/access.js';
+import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion, updatePolicy } from '../services/registry.js';
+
+const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
+  app.get(
+    '/admin/models',
+    {
+      config: { access: { role: 'viewer' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        querystring: ModelListQuery,
+        response: { 200: ModelListResponse },
+      },
+    },
+    async (request) => listModels(ctx, request.query),
+  );
+
+  app.post(
+    '/admin/models',
+    {
+      config: { access: { role: 'operator' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        body: CreateModelRequest,
+        response: { 201: ModelResponse },
+      },
+    },
+    async (request, reply) => {
+      const model = await createModel(ctx, requirePrincipal(request), request.body);
+      return reply.status(201).send({ model });
+    },
+  );
+
+  app.get(
+    '/admin/models/:model_id',
+    {
+      config: { access: { role: 'viewer' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        params: ModelParams,
+        response: { 200: ModelDetailResponse },
+      },
+    },
+    async (request) => getModelDetail(ctx, request.params.model_id),
+  );
+
+  app.put(
+    '/admin/models/:model_id/policy',
+    {
+      config: { access: { role: 'admin' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        params: ModelParams,
+        body: UpdatePolicyRequest,
+        response: { 200: ModelResponse },
+      },
+    },
+    async (request) => ({ model: await updatePolicy(ctx, requirePrincipal(request), request.params.model_id, request.body.policy) }),
+  );
+
+  app.post(
+    '/admin/models/:model_id/versions',
+    {
+      config: { access: { role: 'operator' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        params: ModelParams,
+        body: RegisterVersionRequest,
+        response: { 201: VersionResponse },
+      },
+    },
+    async (request, reply) => {
+      const version = await registerVersion(ctx, requirePrincipal(request), request.params.model_id, request.body);
+      return reply.status(201).send({ version });
+    },
+  );
+
+  app.post(
+    '/admin/models/:model_id/versions/:version/deprecate',
+    {
+      config: { access: { role: 'operator' } },
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        params: VersionParams,
+        body: DeprecateVersionRequest,
+        response: { 200: VersionResponse },
+      },
+    },
+    async (request) => ({
+      version: await deprecateVersion(
+        ctx,
+        requirePrincipal(request),
+        request.params.model_id,
+        request.params.version,
+        request.body.reason,
+      ),
+    }),
+  );
+};
+
+export default modelRoutes;
