@@ -76,7 +76,7 @@ export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo):
       io.out(`OK: audit chain verified, ${result.entries} entries`);
       return 0;
     }
-    io.out(`BROKEN: audit chain fails at seq ${result.first_bad_seq} (${result.entries} entries verified before it)`);
+    io.out(`BROKEN: audit chain fails at seq ${result.first_bad_seq} (${result.entries} entries in the log)`);
     return 1;
   });
 }

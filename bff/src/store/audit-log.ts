@@ -95,13 +95,13 @@ const VERIFY_BATCH = 500;
 
 /**
  * Walks the whole chain in seq order, a batch at a time so that memory stays
- * flat however long the log is. Names the first entry whose seq, prev_hash or
- * hash does not follow from the entries before it.
+ * flat however long the log is. Same verdict as shared/logic's verifyChain:
+ * `entries` is the number of entries in the log, `first_bad_seq` the seq
+ * where the first break sits (the expected seq when one is missing).
  */
 export async function verifyAudit(db: Kysely<DB>): Promise<AuditVerifyResponse> {
   let expectedSeq = 1;
   let prevHash = AUDIT_GENESIS_HASH;
-  let entries = 0;
   for (;;) {
     const rows = await db
       .selectFrom('audit_log')
@@ -112,17 +112,16 @@ export async function verifyAudit(db: Kysely<DB>): Promise<AuditVerifyResponse> 
       .execute();
     if (rows.length === 0) break;
     for (const row of rows) {
-      // A gap (deleted row) is reported at the first seq that is missing.
-      if (row.seq !== expectedSeq) return { ok: false, entries, first_bad_seq: expectedSeq };
-      if (row.prev_hash !== prevHash || !(await rowHashHolds(row))) return { ok: false, entries, first_bad_seq: row.seq };
+      if (row.seq !== expectedSeq || row.prev_hash !== prevHash || !(await rowHashHolds(row))) {
+        return { ok: false, entries: await countAudit(db), first_bad_seq: expectedSeq };
+      }
       prevHash = row.hash;
       expectedSeq += 1;
-      entries += 1;
     }
   }
-  // A chain that does not start at 1 (rows removed from the front) shows up as a gap at seq 1.
-  const stray = await db.selectFrom('audit_log').select('seq').where('seq', '<', 1).limit(1).executeTakeFirst();
-  if (stray) return { ok: false, entries, first_bad_seq: 1 };
+  const entries = await countAudit(db);
+  // Rows outside 1..n (a seq of 0 or below) are not part of the chain: the log was tampered with.
+  if (entries !== expectedSeq - 1) return { ok: false, entries, first_bad_seq: 1 };
   return { ok: true, entries };
 }
 

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import accessPlugin from './plugins/access.js';
+import { registeredRoutes } from './app.js';
+import { startTestBff, type TestBff } from './testing/harness.js';
+
+let bff: TestBff;
+let token: string;
+
+beforeAll(async () => {
+  bff = await startTestBff({ users: [{ username: 'vera', roles: ['viewer'] }] });
+  token = (await bff.login('vera')).access_token;
+});
+afterAll(async () => bff?.stop());
+
+function expectErrorShape(body: unknown, code: string): void {
+  expect(body).toMatchObject({ error: { code, message: expect.any(String) } });
+  expect(Object.keys(body as object)).toEqual(['error']);
+}
+
+describe('one error shape', () => {
+  it('invalid JSON -> 400 invalid_request', async () => {
+    const result = await bff.call('POST', '/auth/login', { rawBody: '{"username": ', headers: { 'content-type': 'application/json' } });
+    expect(result.status).toBe(400);
+    expectErrorShape(result.body, 'invalid_request');
+  });
+
+  it('an unknown field -> 400 invalid_request naming the problem', async () => {
+    const result = await bff.call('POST', '/auth/login', { body: { username: 'vera', password: 'x', admin: true } });
+    expect(result.status).toBe(400);
+    expectErrorShape(result.body, 'invalid_request');
+    expect(result.body.error.details.issues[0].where).toBe('body');
+  });
+
+  it('a body over 1 MiB -> 413 payload_too_large', async () => {
+    const result = await bff.call('POST', '/auth/login', { body: { username: 'vera', password: 'x'.repeat(1024 * 1024) } });
+    expect(result.status).toBe(413);
+    expectErrorShape(result.body, 'payload_too_large');
+  });
+
+  it('another content type -> 415 unsupported_media_type', async () => {
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+      const result = await bff.call('POST', '/auth/login', { rawBody: 'username=vera', headers: { 'content-type': type } });
+      expect(result.status).toBe(415);
+      expectErrorShape(result.body, 'unsupported_media_type');
+    }
+  });
+
+  it('an unknown route -> 404 not_found', async () => {
+    const result = await bff.call('GET', '/admin/nothing-here?x=1');
+    expect(result.status).toBe(404);
+    expectErrorShape(result.body, 'not_found');
+    expect(result.body.error.message).toBe('no route GET /admin/nothing-here');
+  });
+
+  it('no sign-in -> 401 unauthenticated; a bad query -> 400', async () => {
+    const anonymous = await bff.call('GET', '/admin/audit');
+    expect(anonymous.status).toBe(401);
+    expectErrorShape(anonymous.body, 'unauthenticated');
+    const bad = await bff.call('GET', '/admin/audit?limit=100000', { token });
+    expect(bad.status).toBe(400);
+    expectErrorShape(bad.body, 'invalid_request');
+  });
+});
+
+describe('headers', () => {
+  it('sets security headers everywhere and no-store on /auth and /admin', async () => {
+    const health = await bff.call('GET', '/healthz');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok', version: expect.any(String), db: 'sqlite' });
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('x-frame-options')).toBe('DENY');
+    expect(health.headers.get('cache-control')).toBeNull();
+    const audit = await bff.call('GET', '/admin/audit', { token });
+    expect(audit.headers.get('cache-control')).toBe('no-store');
+    const notFound = await bff.call('GET', '/nowhere');
+    expect(notFound.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('is public OpenAPI 3.1 JSON with a path for every registered route', async () => {
+    const result = await bff.call('GET', '/openapi.json');
+    expect(result.status).toBe(200);
+    expect(result.body.openapi).toBe('3.1.0');
+    const paths = result.body.paths as Record<string, Record<string, unknown>>;
+    const routes = registeredRoutes(bff.app).filter((route) => route.url !== '/openapi.json');
+    expect(routes.length).toBeGreaterThanOrEqual(9);
+    for (const route of routes) {
+      const openApiPath = route.url.replace(/:([A-Za-z_]+)/g, '{$1}');
+      expect(paths[openApiPath]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    }
+    expect(paths['/auth/login']?.post).toMatchObject({ requestBody: { content: { 'application/json': { schema: expect.any(Object) } } } });
+  });
+});
+
+describe('GET /routing', () => {
+  it('lists the deployments table as routing entries (viewer)', async () => {
+    const now = new Date().toISOString();
+    await bff.ctx.db
+      .insertInto('models')
+      .values({ id: 'ltr-x', name: 'LTR', type: 'LTR', owner: 'search', description: '', tags: '[]', policy: '{}', created_at: now })
+      .execute();
+    await bff.ctx.db
+      .insertInto('deployments')
+      .values({
+        model_id: 'ltr-x',
+        stable_version: '1.0.0',
+        canary_version: '1.1.0',
+        canary_pct: 5,
+        phase: 'canary',
+        state_version: 3,
+        previous_stable: null,
+        salt: 'salt-1',
+        updated_at: now,
+      })
+      .execute();
+    const result = await bff.call('GET', '/routing', { token });
+    expect(result.status).toBe(200);
+    expect(result.body.items).toContainEqual({ model_id: 'ltr-x', stable: '1.0.0', canary: '1.1.0', canary_pct: 5, salt: 'salt-1' });
+    expect((await bff.call('GET', '/routing')).status).toBe(401);
+  });
+});
+
+describe('deny by default', () => {
+  it('refuses to register a route without config.access', async () => {
+    const app = Fastify();
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
+    await app.register(accessPlugin, { authenticate: async () => null });
+    await expect(
+      app.register(async (scope) => {
+        scope.get('/open', async () => ({ ok: true }));
+      }),
+    ).rejects.toThrow(/does not declare config.access/);
+    await app.close();
+  });
+});
+
+describe('rate limit on /auth', () => {
+  it('answers 429 rate_limited past the per-minute budget', async () => {
+    const limited = await startTestBff({ users: [], settings: { authRateLimitPerMinute: 3 } });
+    try {
+      const statuses: number[] = [];
+      let last;
+      for (let i = 0; i < 4; i += 1) {
+        last = await limited.call('POST', '/auth/login', { body: { username: 'nobody', password: 'whatever-long' } });
+        statuses.push(last.status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      expectErrorShape(last!.body, 'rate_limited');
+      // Other routes are not limited.
+      expect((await limited.call('GET', '/healthz')).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
