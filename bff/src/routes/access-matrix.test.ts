@@ -1,0 +1,91 @@
+// Deny by default, proven over every registered route: each route is called
+// with no token and with each role's token, and must answer 401 / 403 / other
+// exactly as its declared config.access says.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../../../shared/domain/user.js';
+import { registeredRoutes, type RegisteredRoute } from '../app.js';
+import { hasRole } from '../plugins/access.js';
+import { startTestBff, type TestBff } from '../testing/harness.js';
+
+const ROLES: (Role | 'none')[] = ['none', 'viewer', 'operator', 'approver', 'admin'];
+const USER_OF: Record<Role, string> = { viewer: 'vera', operator: 'olivia', approver: 'arjun', admin: 'ada' };
+
+// Plausible values for path parameters: the point is to get past routing, not to find anything.
+const PARAM_VALUES: Record<string, string> = {
+  model_id: 'no-such-model',
+  version: '9.9.9',
+  request_id: 'req_nosuchrequest',
+  run_id: 'run_nosuchrun0',
+};
+
+let bff: TestBff;
+const tokens = new Map<Role, string>();
+
+beforeAll(async () => {
+  bff = await startTestBff({
+    users: (Object.entries(USER_OF) as [Role, string][]).map(([role, username]) => ({ username, roles: [role] })),
+  });
+  for (const [role, username] of Object.entries(USER_OF) as [Role, string][]) tokens.set(role, (await bff.login(username)).access_token);
+});
+afterAll(async () => bff?.stop());
+
+function concretePath(url: string): string {
+  return url.replace(/:([A-Za-z_]+)/g, (_, name: string) => PARAM_VALUES[name] ?? 'x');
+}
+
+async function statusOf(route: RegisteredRoute, role: Role | 'none'): Promise<number> {
+  const headers: Record<string, string> = {};
+  if (role !== 'none') headers.authorization = `Bearer ${tokens.get(role)!}`;
+  let body: string | undefined;
+  if (route.method !== 'GET' && route.method !== 'DELETE') {
+    headers['content-type'] = 'application/json';
+    body = '{}';
+  }
+  const controller = new AbortController();
+  const response = await fetch(`${bff.url}${concretePath(route.url)}`, { method: route.method, headers, body, signal: controller.signal });
+  // The event stream never ends on its own: the status is all we need.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
+  else await response.arrayBuffer();
+  return response.status;
+}
+
+describe('access matrix', () => {
+  it('covers every route: public ones never refuse, the others refuse exactly the roles below them', async () => {
+    const routes = registeredRoutes(bff.app);
+    // The platform's own routes at least; the domain's join as they are registered.
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    const failures: string[] = [];
+    for (const route of routes) {
+      for (const role of ROLES) {
+        const status = await statusOf(route, role);
+        const where = `${route.method} ${route.url} as ${role} (needs ${route.access.role}) -> ${status}`;
+        if (route.access.role === 'public') {
+          if (status === 401 || status === 403) failures.push(where);
+        } else if (role === 'none') {
+          if (status !== 401) failures.push(where);
+        } else if (!hasRole([role], route.access.role)) {
+          if (status !== 403) failures.push(where);
+        } else if (status === 401 || status === 403) {
+          failures.push(where);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('lists the routes it checked (so a silently dropped module shows in review)', () => {
+    const urls = registeredRoutes(bff.app).map((route) => `${route.method} ${route.url}`);
+    for (const expected of [
+      'GET /healthz',
+      'GET /openapi.json',
+      'POST /auth/login',
+      'POST /auth/step-up',
+      'GET /admin/audit',
+      'GET /admin/audit/verify',
+      'GET /admin/events',
+      'GET /routing',
+    ]) {
+      expect(urls).toContain(expected);
+    }
+  });
+});
