@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import accessPlugin from './plugins/access.js';
-import { registeredRoutes } from './app.js';
+import { Writable } from 'node:stream';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, registeredRoutes } from './app.js';
+import { createContext } from './server.js';
+import { openDatabase } from './store/database.js';
+import { createUser } from './store/users.js';
 import { startTestBff, type TestBff } from './testing/harness.js';
 
 let bff: TestBff;
@@ -154,6 +161,45 @@ describe('rate limit on /auth', () => {
       expect((await limited.call('GET', '/healthz')).status).toBe(200);
     } finally {
       await limited.stop();
+    }
+  });
+});
+
+describe('logging', () => {
+  it('never writes passwords or tokens, even when a handler logs them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'log-test-'));
+    const db = await openDatabase(join(dir, 'log.db'));
+    let log = '';
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        log += chunk.toString();
+        done();
+      },
+    });
+    const ctx = createContext(db);
+    const app = await buildApp(ctx, { logger: { level: 'debug', stream } });
+    try {
+      await createUser(db, { username: 'olivia', displayName: 'O', password: 'secret-password-1', roles: ['operator'] }, new Date());
+      const login = await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'olivia', password: 'secret-password-1' } });
+      const { access_token: accessToken, refresh_token: refreshToken } = login.json<{ access_token: string; refresh_token: string }>();
+      const stepUp = await app.inject({
+        method: 'POST',
+        url: '/auth/step-up',
+        headers: { authorization: `Bearer ${accessToken}` },
+        payload: { password: 'secret-password-1' },
+      });
+      const stepUpToken = stepUp.json<{ step_up_token: string }>().step_up_token;
+      await app.inject({ method: 'POST', url: '/auth/refresh', payload: { refresh_token: refreshToken } });
+      await app.inject({ method: 'POST', url: '/auth/login', payload: { username: 'olivia', password: 'wrong-password-2' } });
+      // A careless log line elsewhere in the code base:
+      app.log.info({ req: { headers: { authorization: `Bearer ${accessToken}`, 'x-step-up-token': stepUpToken } }, body: { password: 'secret-password-1', refresh_token: refreshToken } }, 'careless');
+      expect(log).toContain('careless');
+      expect(log).toContain('[redacted]');
+      for (const secret of ['secret-password-1', 'wrong-password-2', accessToken, refreshToken, stepUpToken]) expect(log).not.toContain(secret);
+    } finally {
+      await app.close();
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, type CliIo } from './cli.js';
+import { openDatabase } from './store/database.js';
+import { findUserByUsername } from './store/users.js';
+import { verifyPassword } from './services/passwords.js';
+import { verifyAudit, listAudit } from './store/audit-log.js';
+
+let dir: string;
+let dbFile: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
+  dbFile = join(dir, 'cli.db');
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+function io(env: NodeJS.ProcessEnv = {}, stdin = ''): CliIo & { out_: string[]; err_: string[] } {
+  const out_: string[] = [];
+  const err_: string[] = [];
+  return { out_, err_, out: (l) => out_.push(l), err: (l) => err_.push(l), readStdin: async () => stdin, env, now: () => new Date() };
+}
+
+async function inspect<T>(action: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
+  const db = await openDatabase(dbFile);
+  try {
+    return await action(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+describe('bff user …', () => {
+  it('creates a user with the password from MODELOPS_PASSWORD, audited', async () => {
+    const console_ = io({ MODELOPS_PASSWORD: 'from-the-env-1' });
+    const code = await runCli(
+      ['user', 'create', '--db', dbFile, '--username', 'olivia', '--display-name', 'Olivia N', '--roles', 'operator,approver'],
+      console_,
+    );
+    expect(code).toBe(0);
+    expect(console_.out_[0]).toMatch(/^created olivia \(usr_[a-z2-7]{20}\) with roles operator, approver$/);
+    await inspect(async (db) => {
+      const stored = await findUserByUsername(db, 'olivia');
+      expect(stored?.user).toMatchObject({ display_name: 'Olivia N', roles: ['operator', 'approver'] });
+      expect(await verifyPassword('from-the-env-1', stored!.passwordHash)).toBe(true);
+      const audit = await listAudit(db, { action: 'user.created', limit: 5 });
+      expect(audit.items[0]).toMatchObject({ actor: 'cli', target: 'user:olivia', details: { roles: ['operator', 'approver'] } });
+      expect(JSON.stringify(audit.items)).not.toContain('from-the-env-1');
+    });
+  });
+
+  it('reads the password from stdin when the env is unset, and refuses short ones and duplicates', async () => {
+    expect(await runCli(['user', 'create', '--db', dbFile, '--username', 'arjun', '--roles', 'approver'], io({}, 'stdin-password-2\n'))).toBe(0);
+    await inspect(async (db) => expect(await verifyPassword('stdin-password-2', (await findUserByUsername(db, 'arjun'))!.passwordHash)).toBe(true));
+    const short = io({}, 'short\n');
+    expect(await runCli(['user', 'create', '--db', dbFile, '--username', 'ben', '--roles', 'viewer'], short)).toBe(2);
+    const duplicate = io({ MODELOPS_PASSWORD: 'long-enough-3' });
+    expect(await runCli(['user', 'create', '--db', dbFile, '--username', 'arjun', '--roles', 'viewer'], duplicate)).toBe(1);
+    expect(duplicate.err_[0]).toContain('already exists');
+  });
+
+  it('has no way to pass a password as an argument', async () => {
+    const console_ = io({ MODELOPS_PASSWORD: 'long-enough-4' });
+    expect(await runCli(['user', 'create', '--db', dbFile, '--username', 'carl', '--roles', 'viewer', '--password', 'x'], console_)).toBe(2);
+    expect(console_.err_.join('\n')).toContain("Unknown option '--password'");
+  });
+
+  it('sets roles, resets the password (ending sessions and lockout), enrolls TOTP', async () => {
+    expect(await runCli(['user', 'set-roles', '--db', dbFile, '--username', 'olivia', '--roles', 'viewer'], io())).toBe(0);
+    expect(await runCli(['user', 'set-roles', '--db', dbFile, '--username', 'olivia', '--roles', 'boss'], io())).toBe(2);
+    await inspect(async (db) => {
+      await db.updateTable('users').set({ failed_logins: 3, locked_until: '2999-01-01T00:00:00.000Z' }).where('username', '=', 'olivia').execute();
+    });
+    expect(await runCli(['user', 'reset-password', '--db', dbFile, '--username', 'olivia'], io({ MODELOPS_PASSWORD: 'brand-new-pass' }))).toBe(0);
+    const enroll = io();
+    expect(await runCli(['user', 'enroll-totp', '--db', dbFile, '--username', 'olivia'], enroll)).toBe(0);
+    expect(enroll.out_[0]).toMatch(/^otpauth:\/\/totp\/Model%20Ops%20Console:olivia\?issuer=Model%20Ops%20Console&secret=[A-Z2-7]{32}&/);
+    await inspect(async (db) => {
+      const stored = (await findUserByUsername(db, 'olivia'))!;
+      expect(stored.user.roles).toEqual(['viewer']);
+      expect(stored.lockedUntil).toBeNull();
+      expect(await verifyPassword('brand-new-pass', stored.passwordHash)).toBe(true);
+      expect(stored.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+      expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    });
+    expect(await runCli(['user', 'set-roles', '--db', dbFile, '--username', 'nobody', '--roles', 'viewer'], io())).toBe(2);
+  });
+
+  it('prints usage for unknown commands', async () => {
+    const console_ = io();
+    expect(await runCli(['frobnicate'], console_)).toBe(2);
+    expect(console_.err_.join('\n')).toContain('usage:');
+  });
+});
+
+describe('bff serve', () => {
+  it('serves with --seed-demo, prints the URL and demo users, and exits 0 on SIGINT', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--port', '0', '--db', join(dir, 'serve.db'), '--seed-demo'], {
+      cwd: join(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 15_000;
+    while (!/demo users:/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    expect(url, stdout).toBeDefined();
+    expect(stdout).toContain('olivia / demo-olivia (operator)');
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    const login = await fetch(`${url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'olivia', password: 'demo-olivia' }),
+    });
+    expect(login.status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});
