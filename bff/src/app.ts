@@ -18,9 +18,8 @@ import systemRoutes from './routes/system.js';
 import { APP_VERSION } from './version.js';
 import modelRoutes from './routes/models.js';
 import evalRunRoutes from './routes/eval-runs.js';
-// Domain route modules (registered below once they exist):
-// import rolloutRoutes from './routes/rollout.js';
-// import approvalRoutes from './routes/approvals.js';
+import rolloutRoutes from './routes/rollout.js';
+import approvalRoutes from './routes/approvals.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -147,8 +146,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(eventRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
   await app.register(evalRunRoutes, { ctx });
-  // await app.register(rolloutRoutes, { ctx });
-  // await app.register(approvalRoutes, { ctx });
+  await app.register(rolloutRoutes, { ctx });
+  await app.register(approvalRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();
