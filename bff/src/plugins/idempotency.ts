@@ -69,8 +69,10 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
       // Never run the action a second time while the first may still dispatch it.
       throw new ApiError('conflict', 'a request with this Idempotency-Key is in progress; retry shortly');
     }
-    reply.code(existing.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true').type('application/json; charset=utf-8');
-    return reply.send(existing.response);
+    reply.code(existing.statusCode).header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    // A stored 204 has no body to describe.
+    if (existing.response === '') return reply.send();
+    return reply.type('application/json; charset=utf-8').send(existing.response);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
