@@ -6,9 +6,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
+import type { ServerEvent } from '../../../shared/api/events.js';
 import type { Role } from '../../../shared/domain/user.js';
 import { demoPassword } from '../seed/demo.js';
 import { startBff, type RunningBff } from '../server.js';
+import { lastEventId } from '../store/event-log.js';
 import { createUser } from '../store/users.js';
 
 /** A clock that stands still unless moved, so expiry tests say exactly how much time passes. */
@@ -57,6 +59,14 @@ export interface Client {
   post(path: string, body: unknown, options?: Omit<CallOptions, 'body'>): Promise<Answer>;
   /** A fresh step-up token for `purpose` (re-authenticates with the password). */
   stepUp(purpose: StepUpPurpose): Promise<string>;
+  /** Subscribes to GET /admin/events from now on, as a console's main process does. */
+  subscribe(): Promise<EventSubscription>;
+}
+
+export interface EventSubscription {
+  /** Resolves with the first event (received so far or later) that matches. */
+  waitFor(predicate: (event: ServerEvent) => boolean, timeoutMs?: number): Promise<ServerEvent>;
+  close(): void;
 }
 
 export interface Harness {
@@ -115,6 +125,60 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: 
 
   const sessions = new Map<string, Promise<Client>>();
 
+  async function subscribe(token: string): Promise<EventSubscription> {
+    const controller = new AbortController();
+    const after = await lastEventId(bff.ctx.db);
+    const response = await fetch(`${bff.url}/admin/events?last_event_id=${after}`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: controller.signal,
+    });
+    if (response.status !== 200 || !response.body) throw new Error(`GET /admin/events: ${response.status}`);
+    const received: ServerEvent[] = [];
+    let wake: () => void = () => undefined;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    void (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const data = buffer
+              .slice(0, end)
+              .split('\n')
+              .find((line) => line.startsWith('data: '));
+            buffer = buffer.slice(end + 2);
+            if (data) received.push(JSON.parse(data.slice('data: '.length)) as ServerEvent);
+            wake();
+          }
+        }
+      } catch {
+        // aborted by close()
+      }
+    })();
+    return {
+      async waitFor(predicate, timeoutMs = 5000) {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+          const found = received.find(predicate);
+          if (found) return found;
+          const left = deadline - Date.now();
+          if (left <= 0) throw new Error(`no matching event within ${timeoutMs} ms; got ${received.map((e) => e.data.type).join(', ')}`);
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, left);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      },
+      close: () => controller.abort(),
+    };
+  }
+
   async function signIn(username: string): Promise<Client> {
     const login = await request('POST', '/auth/login', undefined, { body: { username, password: demoPassword(username) } });
     if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
@@ -136,6 +200,7 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: 
         }
         return request(method, path, token, { ...callOptions, headers });
       },
+      subscribe: () => subscribe(token),
       get: (path) => client.call('GET', path),
       post: (path, body, callOptions = {}) => client.call('POST', path, { ...callOptions, body }),
     };
