@@ -32,6 +32,8 @@ describe('metricDirection', () => {
     'perplexity',
     'cost',
     'cost_per_1k',
+    'val_loss',
+    'word_error_rate',
   ])('%s: lower is better', (metric) => {
     expect(metricDirection(metric)).toBe('lower_is_better');
   });

@@ -11,7 +11,7 @@ import type { ModelPolicy } from '../domain/model.js';
 export const LOWER_IS_BETTER = {
   names: ['zero_result_rate', 'latency_proxy', 'error_rate', 'loss', 'log_loss', 'perplexity'],
   prefixes: ['latency', 'cost'],
-  suffixes: ['_ms', '_seconds'],
+  suffixes: ['_ms', '_seconds', '_loss', '_error_rate'],
 } as const;
 
 /**
