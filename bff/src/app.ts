@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
 import errorHandler from './plugins/error-handler.js';
+import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
@@ -123,6 +124,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     for (const method of methods) if (method !== 'HEAD' && access) routeTable.push({ method, url: route.url, access });
   });
   await app.register(idempotency, { ctx });
+  await app.register(housekeeping, { ctx });
 
   await app.register(swagger, {
     openapi: {

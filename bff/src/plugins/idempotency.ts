@@ -11,7 +11,6 @@ import { ApiError } from '../errors.js';
 import {
   IN_PROGRESS,
   completeIdempotencyKey,
-  deleteExpiredIdempotencyKeys,
   deleteIdempotencyKeyIfOlder,
   releaseIdempotencyKey,
   reserveIdempotencyKey,
@@ -19,7 +18,6 @@ import {
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
-const CLEANUP_INTERVAL_MS = 3600 * 1000;
 
 interface Reservation {
   userId: string;
@@ -92,18 +90,6 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     }
     return payload;
   });
-
-  const cleanup = async (): Promise<void> => {
-    try {
-      await deleteExpiredIdempotencyKeys(ctx.db, new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_MS).toISOString());
-    } catch (error) {
-      app.log.warn({ err: error }, 'could not delete expired idempotency keys');
-    }
-  };
-  const timer = setInterval(() => void cleanup(), CLEANUP_INTERVAL_MS);
-  timer.unref();
-  app.addHook('onReady', cleanup);
-  app.addHook('onClose', async () => clearInterval(timer));
 };
 
 export default fp(idempotencyPlugin, { name: 'idempotency', dependencies: ['access'] });

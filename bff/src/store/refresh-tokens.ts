@@ -81,3 +81,9 @@ export async function revokeUserRefreshTokens(db: Kysely<DB>, userId: string, no
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
+
+/** Removes tokens that expired before `cutoff`: no longer usable, and reuse detection no longer matters for them. */
+export async function deleteExpiredRefreshTokens(db: Kysely<DB>, cutoff: string): Promise<number> {
+  const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,36 @@
+// Hourly (and at start) removal of rows that can no longer matter: expired
+// idempotency keys, step-up tokens and refresh tokens. Keeps the tables small.
+import fp from 'fastify-plugin';
+import type { FastifyPluginAsync } from 'fastify';
+import type { BffContext } from '../context.js';
+import { deleteExpiredIdempotencyKeys } from '../store/idempotency-keys.js';
+import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
+import { deleteExpiredStepUpTokens } from '../store/step-up-tokens.js';
+import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
+
+const INTERVAL_MS = 3600 * 1000;
+// Expired tokens are kept a day so that a late reuse still reads as "expired", not "unknown".
+const TOKEN_GRACE_MS = 24 * 3600 * 1000;
+
+export async function runHousekeeping(ctx: BffContext): Promise<void> {
+  const now = ctx.now().getTime();
+  await deleteExpiredIdempotencyKeys(ctx.db, new Date(now - IDEMPOTENCY_TTL_MS).toISOString());
+  await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
+  await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
+}
+
+const housekeepingPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, { ctx }) => {
+  const run = async (): Promise<void> => {
+    try {
+      await runHousekeeping(ctx);
+    } catch (error) {
+      app.log.warn({ err: error }, 'housekeeping failed');
+    }
+  };
+  const timer = setInterval(() => void run(), INTERVAL_MS);
+  timer.unref();
+  app.addHook('onReady', run);
+  app.addHook('onClose', async () => clearInterval(timer));
+};
+
+export default fp(housekeepingPlugin, { name: 'housekeeping' });
