@@ -1,0 +1,209 @@
+// The main process's HTTP client of the BFF (got): timeouts, retries only where
+// repeating is safe, policy CA certificates and proxy, and every answer checked
+// against the shared/api schemas so a malformed one becomes an error value.
+import { rootCertificates } from 'node:tls';
+import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } from 'got';
+import type { z } from 'zod';
+import { ErrorBody, IDEMPOTENCY_HEADER, STEP_UP_HEADER } from '../../../shared/api/index.js';
+import { ClientError } from './client-error.js';
+import type { Logger } from './logger.js';
+import { bypassesProxy, createProxyAgents, type ProxySettings } from './proxy-agent.js';
+
+export interface BffClientOptions {
+  baseUrl: string;
+  logger: Logger;
+  /** Whole-request budget, per attempt. */
+  timeoutMs?: number;
+  /** Retries after the first attempt, for calls that may be repeated. */
+  retryLimit?: number;
+  /** Delay before retry `attempt` (1-based); must be >= 1 (got reads 0 as "do not retry"). */
+  retryDelayMs?: (attempt: number) => number;
+  /** Extra CA certificates (PEM) trusted in addition to the system's. */
+  caCertificates?: string[];
+  proxy?: ProxySettings;
+  userAgent?: string;
+}
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface BffRequest<S extends z.ZodType> {
+  method: 'GET' | 'POST';
+  /** Path below the base URL, starting with "/". */
+  path: string;
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  /** Schema of a 2xx answer. */
+  response: S;
+  accessToken?: string;
+  stepUpToken?: string;
+  /** A POST with a key may be retried: the BFF answers a repeat with the first answer. */
+  idempotencyKey?: string;
+}
+
+const RETRY_STATUS = [408, 502, 503, 504];
+const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'];
+
+/** Exponential backoff, 250 ms doubling up to 4 s, with a little jitter. */
+export const defaultRetryDelay = (attempt: number) => Math.min(4000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
+
+const describeIssues = (error: z.ZodError) =>
+  error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
+    .join('; ');
+
+export class BffClient {
+  readonly origin: string;
+  readonly #base: string;
+  readonly #got: Got;
+  readonly #logger: Logger;
+
+  constructor(options: BffClientOptions) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.#base = base.href.replace(/\/$/, '');
+    this.#logger = options.logger;
+    const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
+    const useProxy = options.proxy && !bypassesProxy(base.hostname, options.proxy.bypass);
+    this.#got = got.extend({
+      timeout: { request: options.timeoutMs ?? 15_000 },
+      retry: {
+        limit: options.retryLimit ?? 2,
+        methods: ['GET', 'HEAD'],
+        statusCodes: RETRY_STATUS,
+        errorCodes: RETRY_ERRORS,
+        calculateDelay: ({ computedValue, attemptCount }) => (computedValue === 0 ? 0 : Math.max(1, retryDelay(attemptCount))),
+      },
+      https: options.caCertificates?.length
+        ? { certificateAuthority: [...rootCertificates, ...options.caCertificates] }
+        : {},
+      ...(useProxy && options.proxy ? { agent: createProxyAgents(options.proxy.url) } : {}),
+      headers: { 'user-agent': options.userAgent ?? 'model-ops-console', accept: 'application/json' },
+      followRedirect: false,
+      throwHttpErrors: true,
+    });
+  }
+
+  url(path: string, query?: Record<string, QueryValue>): string {
+    const url = new URL(`${this.#base}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  /** Sends one request; answers the parsed 2xx body or throws a ClientError (never anything else). */
+  async request<S extends z.ZodType>(request: BffRequest<S>): Promise<z.output<S>> {
+    const headers: Record<string, string> = {};
+    if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
+    if (request.stepUpToken) headers[STEP_UP_HEADER] = request.stepUpToken;
+    if (request.idempotencyKey) headers[IDEMPOTENCY_HEADER] = request.idempotencyKey;
+    const what = `${request.method} ${request.path}`;
+    const retriable = request.method === 'GET' || request.idempotencyKey !== undefined;
+    const started = Date.now();
+    let status: number;
+    let body: string;
+    let contentType: string | undefined;
+    try {
+      const response = await this.#got(this.url(request.path, request.query), {
+        method: request.method as Method,
+        headers,
+        ...(request.body === undefined ? {} : { json: request.body }),
+        responseType: 'text',
+        // Only GET and POSTs carrying an Idempotency-Key may be sent twice.
+        retry: retriable ? { methods: ['GET', 'HEAD', 'POST'] } : { limit: 0 },
+      });
+      status = response.statusCode;
+      body = response.body;
+      contentType = response.headers['content-type'];
+      this.#logger.debug('bff request', { what, status, ms: Date.now() - started, retries: response.retryCount });
+    } catch (error) {
+      if (error instanceof HTTPError) {
+        status = error.response.statusCode;
+        body = String(error.response.body ?? '');
+        contentType = error.response.headers['content-type'];
+        this.#logger.info('bff error answer', { what, status, ms: Date.now() - started });
+        throw this.#errorFromBody(what, status, body, contentType);
+      }
+      throw this.#networkError(what, error);
+    }
+    const json = this.#parseJson(what, status, body, contentType);
+    const parsed = request.response.safeParse(json);
+    if (!parsed.success) {
+      this.#logger.warn('bff answer does not match the API', { what, status, issues: describeIssues(parsed.error) });
+      throw new ClientError(
+        'bad_response',
+        `The server at ${this.origin} answered ${what} with data the console does not understand (${describeIssues(parsed.error)}). It may run a different version of the BFF.`,
+        { status },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** A streaming GET for the event stream: no retries (the caller reconnects with Last-Event-ID). */
+  stream(path: string, headers: Record<string, string>, signal: AbortSignal) {
+    return this.#got.stream(this.url(path), {
+      headers: { ...headers, accept: 'text/event-stream' },
+      retry: { limit: 0 },
+      // The stream stays open for hours; only connecting is bounded.
+      timeout: { connect: 10_000, secureConnect: 10_000, response: 15_000 },
+      signal,
+    });
+  }
+
+  #parseJson(what: string, status: number, body: string, contentType: string | undefined): unknown {
+    // 204 No Content (logout): nothing to parse, the schema decides whether nothing is fine.
+    if (status === 204 && body === '') return null;
+    try {
+      return JSON.parse(body);
+    } catch {
+      throw new ClientError(
+        'bad_response',
+        `The server at ${this.origin} answered ${what} with something that is not JSON (status ${status}, ${contentType ?? 'no content type'}). Is the BFF URL right?`,
+        { status },
+      );
+    }
+  }
+
+  #errorFromBody(what: string, status: number, body: string, contentType: string | undefined): ClientError {
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return new ClientError(
+        'bad_response',
+        `The server at ${this.origin} answered ${what} with status ${status} and no error the console understands (${contentType ?? 'no content type'}).`,
+        { status },
+        status,
+      );
+    }
+    const parsed = ErrorBody.safeParse(json);
+    if (parsed.success) {
+      const { code, message, details } = parsed.data.error;
+      return new ClientError(code, message, details, status);
+    }
+    const message = (json as { error?: { message?: unknown } } | null)?.error?.message;
+    return new ClientError(
+      'bad_response',
+      `The server at ${this.origin} answered ${what} with status ${status} and an error the console does not know${typeof message === 'string' ? `: ${message.slice(0, 300)}` : '.'}`,
+      { status },
+      status,
+    );
+  }
+
+  #networkError(what: string, error: unknown): ClientError {
+    if (error instanceof TimeoutError) {
+      return new ClientError('timeout', `The server at ${this.origin} did not answer ${what} in time.`);
+    }
+    if (error instanceof RequestError) {
+      this.#logger.warn('bff unreachable', { what, code: error.code, error: error.message });
+      return new ClientError(
+        'network_unreachable',
+        `The server at ${this.origin} cannot be reached (${error.code ?? error.message}).`,
+        { cause: error.code },
+      );
+    }
+    this.#logger.error('bff request failed unexpectedly', { what, error });
+    return new ClientError('network_unreachable', `The server at ${this.origin} cannot be reached.`);
+  }
+}

@@ -1,0 +1,298 @@
+// Sessions against the BFF: sign-in, the refresh token in the OS keychain only
+// when the user chose to stay signed in, the access token in memory only,
+// 401 -> one refresh -> sign-in prompt, and single-use step-up tokens.
+import { z } from 'zod';
+import { MeResponse, StepUpResponse, TokenResponse, type StepUpPurpose } from '../../../shared/api/auth.js';
+import type { User } from '../../../shared/domain/user.js';
+import type { SessionState, StepUpCredentials } from '../../../shared/ipc/contract.js';
+import type { BffClient } from './bff-client.js';
+import { ClientError, isClientError } from './client-error.js';
+import { keychainEntry, type CredentialVault } from './credential-vault.js';
+import type { Logger } from './logger.js';
+
+/** Where the user names of saved sign-ins are kept (non-secret), per session origin. */
+export interface RememberedUsers {
+  rememberedUser(sessionOrigin: string): string | null;
+  setRememberedUser(sessionOrigin: string, username: string | null): void;
+}
+
+export interface SessionServiceOptions {
+  client: BffClient;
+  vault: CredentialVault;
+  remembered: RememberedUsers;
+  /**
+   * Names the keychain entry: the BFF origin, or a stable name in local mode,
+   * whose port changes from run to run.
+   */
+  sessionOrigin: string;
+  logger: Logger;
+  now?: () => number;
+}
+
+interface LiveSession {
+  user: User;
+  accessToken: string;
+  /** ms since epoch; refreshed a little before. */
+  accessExpiresAt: number;
+  /** In memory for the whole session; on disk (keychain) only when remembered. */
+  refreshToken: string;
+  remembered: boolean;
+  keychainWarning?: string;
+}
+
+export type SessionListener = (state: SessionState) => void;
+
+const EmptyOk = z.unknown();
+/** Renew this long before the access token's expiry, so a call never goes out with a dying token. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+export class SessionService {
+  readonly #client: BffClient;
+  readonly #vault: CredentialVault;
+  readonly #remembered: RememberedUsers;
+  readonly #origin: string;
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  #session: LiveSession | null = null;
+  #refreshing: Promise<LiveSession> | null = null;
+  readonly #listeners = new Set<SessionListener>();
+  readonly #expiredListeners = new Set<(message: string) => void>();
+
+  constructor(options: SessionServiceOptions) {
+    this.#client = options.client;
+    this.#vault = options.vault;
+    this.#remembered = options.remembered;
+    this.#origin = options.sessionOrigin;
+    this.#logger = options.logger;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get user(): User | null {
+    return this.#session?.user ?? null;
+  }
+
+  state(): SessionState {
+    const session = this.#session;
+    if (!session) return { status: 'signed_out', remembered_user: this.#remembered.rememberedUser(this.#origin) };
+    return {
+      status: 'signed_in',
+      user: session.user,
+      remembered: session.remembered,
+      ...(session.keychainWarning ? { keychain_warning: session.keychainWarning } : {}),
+    };
+  }
+
+  /** Called with the new state after sign-in, restore, sign-out and expiry. */
+  onChange(listener: SessionListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when a session could not be renewed: the renderer shows the sign-in prompt. */
+  onExpired(listener: (message: string) => void): () => void {
+    this.#expiredListeners.add(listener);
+    return () => this.#expiredListeners.delete(listener);
+  }
+
+  async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
+    const tokens = await this.#client.request({
+      method: 'POST',
+      path: '/auth/login',
+      body: { username, password },
+      response: TokenResponse,
+    });
+    // Another user's saved sign-in on this BFF is no longer wanted once someone else signs in here.
+    const previous = this.#remembered.rememberedUser(this.#origin);
+    if (previous && previous !== tokens.user.username) await this.#forget(previous);
+    const session = this.#fromTokens(tokens, false);
+    if (staySignedIn) {
+      await this.#persist(session);
+    } else {
+      // The user chose not to stay signed in: no refresh token may stay behind from an earlier choice.
+      await this.#forget(tokens.user.username);
+    }
+    this.#session = session;
+    this.#logger.info('signed in', { user: session.user.username, remembered: session.remembered });
+    return this.#emit();
+  }
+
+  /**
+   * Signs in with the refresh token the keychain holds for the remembered user,
+   * if any. A token the BFF refuses is deleted; an unreachable BFF keeps it.
+   */
+  async restore(): Promise<SessionState> {
+    if (this.#session) return this.state();
+    const username = this.#remembered.rememberedUser(this.#origin);
+    if (!username) return this.state();
+    const { service, account } = keychainEntry(this.#origin, username);
+    const refreshToken = await this.#vault.get(service, account);
+    if (!refreshToken) {
+      this.#remembered.setRememberedUser(this.#origin, null);
+      return this.state();
+    }
+    let tokens: TokenResponse;
+    try {
+      tokens = await this.#refreshRequest(refreshToken);
+    } catch (error) {
+      if (isClientError(error) && (error.status === 401 || error.code === 'unauthenticated')) {
+        this.#logger.info('saved sign-in refused by the BFF, deleting it', { user: username });
+        await this.#forget(username);
+        return this.state();
+      }
+      throw error;
+    }
+    const session = this.#fromTokens(tokens, true);
+    await this.#persist(session);
+    this.#session = session;
+    this.#logger.info('session restored', { user: session.user.username });
+    return this.#emit();
+  }
+
+  /** Revokes the refresh token at the BFF (best effort) and deletes the keychain entry. */
+  async signOut(): Promise<SessionState> {
+    const session = this.#session;
+    this.#session = null;
+    this.#refreshing = null;
+    if (session) {
+      try {
+        await this.#client.request({
+          method: 'POST',
+          path: '/auth/logout',
+          body: { refresh_token: session.refreshToken },
+          accessToken: session.accessToken,
+          response: EmptyOk,
+        });
+      } catch (error) {
+        // Signing out locally must work offline; the token then expires at the BFF on its own.
+        this.#logger.warn('logout at the BFF failed', { code: isClientError(error) ? error.code : 'unknown' });
+      }
+      await this.#forget(session.user.username);
+      this.#logger.info('signed out', { user: session.user.username });
+    }
+    return this.#emit();
+  }
+
+  /**
+   * Runs `call` with a valid access token. A 401 triggers exactly one refresh
+   * and one repeat; if the refresh fails the session ends with `session_expired`.
+   */
+  async authorized<T>(call: (accessToken: string) => Promise<T>): Promise<T> {
+    let session = this.#session;
+    if (!session) throw new ClientError('not_signed_in', 'Sign in first.');
+    if (this.#now() >= session.accessExpiresAt - EXPIRY_MARGIN_MS) session = await this.#refresh(session);
+    try {
+      return await call(session.accessToken);
+    } catch (error) {
+      if (!(isClientError(error) && error.status === 401 && error.code === 'unauthenticated')) throw error;
+    }
+    session = await this.#refresh(session);
+    try {
+      return await call(session.accessToken);
+    } catch (error) {
+      if (isClientError(error) && error.status === 401 && error.code === 'unauthenticated') this.#expire('The BFF no longer accepts this session.');
+      throw error;
+    }
+  }
+
+  /**
+   * Trades the user's password (handed over once) for a step-up token that the
+   * caller spends on exactly one action and then drops. Nothing keeps it.
+   */
+  async withStepUp<T>(credentials: StepUpCredentials, purpose: StepUpPurpose, action: (stepUpToken: string) => Promise<T>): Promise<T> {
+    const { step_up_token: stepUpToken } = await this.authorized((accessToken) =>
+      this.#client.request({
+        method: 'POST',
+        path: '/auth/step-up',
+        body: { password: credentials.password, ...(credentials.totp ? { totp: credentials.totp } : {}), purpose },
+        accessToken,
+        response: StepUpResponse,
+      }),
+    );
+    return action(stepUpToken);
+  }
+
+  /** Who the BFF says we are (used after restore to check roles). */
+  async me(): Promise<User> {
+    const { user } = await this.authorized((accessToken) =>
+      this.#client.request({ method: 'GET', path: '/auth/me', accessToken, response: MeResponse }),
+    );
+    return user;
+  }
+
+  #refresh(session: LiveSession): Promise<LiveSession> {
+    // One refresh at a time: parallel calls that all got 401 share it.
+    this.#refreshing ??= (async () => {
+      try {
+        const tokens = await this.#refreshRequest(session.refreshToken);
+        const next = this.#fromTokens(tokens, session.remembered);
+        if (this.#session !== session) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
+        if (next.remembered) await this.#persist(next);
+        this.#session = next;
+        return next;
+      } catch (error) {
+        if (isClientError(error) && (error.status === 401 || error.code === 'unauthenticated')) {
+          if (this.#session === session) this.#expire('Your session has ended. Sign in again.');
+          throw new ClientError('session_expired', 'Your session has ended. Sign in again.');
+        }
+        throw error;
+      } finally {
+        this.#refreshing = null;
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  #refreshRequest(refreshToken: string): Promise<TokenResponse> {
+    return this.#client.request({ method: 'POST', path: '/auth/refresh', body: { refresh_token: refreshToken }, response: TokenResponse });
+  }
+
+  #expire(message: string): void {
+    const session = this.#session;
+    this.#session = null;
+    if (session?.remembered) void this.#forget(session.user.username).catch(() => undefined);
+    this.#logger.info('session expired', { user: session?.user.username });
+    for (const listener of this.#expiredListeners) listener(message);
+    this.#emit();
+  }
+
+  #fromTokens(tokens: TokenResponse, remembered: boolean): LiveSession {
+    return {
+      user: tokens.user,
+      accessToken: tokens.access_token,
+      accessExpiresAt: this.#now() + tokens.expires_in * 1000,
+      refreshToken: tokens.refresh_token,
+      remembered,
+    };
+  }
+
+  async #persist(session: LiveSession): Promise<void> {
+    const { service, account } = keychainEntry(this.#origin, session.user.username);
+    try {
+      await this.#vault.set(service, account, session.refreshToken);
+      this.#remembered.setRememberedUser(this.#origin, session.user.username);
+      session.remembered = true;
+      delete session.keychainWarning;
+    } catch (error) {
+      // Signed in all the same; the user only loses "stay signed in", and is told.
+      session.remembered = false;
+      session.keychainWarning = isClientError(error) ? error.message : 'The OS keychain is not available.';
+      this.#logger.warn('could not save the sign-in to the keychain', { error });
+    }
+  }
+
+  async #forget(username: string): Promise<void> {
+    const { service, account } = keychainEntry(this.#origin, username);
+    try {
+      await this.#vault.delete(service, account);
+    } catch (error) {
+      this.#logger.warn('could not delete the saved sign-in from the keychain', { error });
+    }
+    if (this.#remembered.rememberedUser(this.#origin) === username) this.#remembered.setRememberedUser(this.#origin, null);
+  }
+
+  #emit(): SessionState {
+    const state = this.state();
+    for (const listener of this.#listeners) listener(state);
+    return state;
+  }
+}
