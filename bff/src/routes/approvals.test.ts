@@ -23,7 +23,7 @@ beforeAll(async () => {
       { username: 'rhea', roles: ['operator', 'approver'] },
     ],
   });
-  [olivia, ravi, arjun, ada, bea, rhea] = await Promise.all(['olivia', 'ravi', 'arjun', 'ada', 'bea', 'rhea'].map((name) => h.as(name)));
+  [olivia, ravi, arjun, ada, bea, rhea] = await Promise.all([h.as('olivia'), h.as('ravi'), h.as('arjun'), h.as('ada'), h.as('bea'), h.as('rhea')]);
 });
 afterAll(async () => h?.close());
 
