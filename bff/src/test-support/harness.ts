@@ -1,46 +1,16 @@
-// Test support for the registry and rollout suites: a real BFF over a fresh,
-// demo-seeded SQLite file with a clock the test moves, demo users signed in
-// once per file (scrypt is slow), step-up tokens and Idempotency-Key calls.
+// Test support for the registry and rollout suites, over the platform's
+// testing/harness (real server, fresh SQLite file, movable clock): the demo
+// data, demo users signed in once per file (scrypt is slow), step-up tokens,
+// Idempotency-Key calls and an event-stream subscriber.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
+import type { StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ServerEvent } from '../../../shared/api/events.js';
 import type { Role } from '../../../shared/domain/user.js';
-import { demoPassword } from '../seed/demo.js';
-import { startBff, type RunningBff } from '../server.js';
+import { DEMO_USERS, demoPassword } from '../seed/demo.js';
 import { lastEventId } from '../store/event-log.js';
-import { createUser } from '../store/users.js';
+import { passwordOf, startTestBff, type CallResult, type TestBff, type TestClock } from '../testing/harness.js';
 
-/** A clock that stands still unless moved, so expiry tests say exactly how much time passes. */
-export interface ManualClock {
-  now: () => Date;
-  advance(ms: number): void;
-  set(at: Date): void;
-}
-
-export function manualClock(start = new Date()): ManualClock {
-  let current = start.getTime();
-  return {
-    // Each reading moves on by 1 ms so that ordered rows never share a timestamp.
-    now: () => new Date(current++),
-    advance: (ms) => {
-      current += ms;
-    },
-    set: (at) => {
-      current = at.getTime();
-    },
-  };
-}
-
-export interface Answer {
-  status: number;
-  headers: Headers;
-  // Tests read bodies loosely; the server has already checked them against the shared schemas.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: any;
-}
+export type Answer = CallResult;
 
 export interface CallOptions {
   body?: unknown;
@@ -70,8 +40,8 @@ export interface EventSubscription {
 }
 
 export interface Harness {
-  bff: RunningBff;
-  clock: ManualClock;
+  bff: TestBff;
+  clock: TestClock;
   /** Signs in once per user and reuses the session. */
   as(username: string): Promise<Client>;
   /** Unauthenticated call. */
@@ -87,43 +57,18 @@ export interface ExtraUser {
 const STEP_UP_PURPOSES: readonly string[] = ['rollout', 'rollback', 'approve', 'reject'];
 
 /**
- * Starts a seeded BFF. `extraUsers` are created beside the demo users with the
- * password `demo-<username>` too. Access tokens live a day so tests may move
- * the clock hours ahead without signing in again.
+ * Starts a demo-seeded BFF; `extraUsers` are created beside the demo users.
+ * Access tokens live a day so that tests may move the clock hours ahead
+ * without signing in again.
  */
-export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: Date } = {}): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'bff-harness-'));
-  const clock = manualClock(options.start);
-  const bff = await startBff({
-    dbFile: join(dir, 'bff.db'),
-    port: 0,
+export async function startHarness(options: { extraUsers?: ExtraUser[] } = {}): Promise<Harness> {
+  const bff = await startTestBff({
     seedDemo: true,
-    now: clock.now,
-    settings: { accessTokenTtlSeconds: 24 * 3600, authRateLimitPerMinute: 10_000 },
+    users: options.extraUsers ?? [],
+    settings: { accessTokenTtlSeconds: 24 * 3600 },
   });
-  for (const user of options.extraUsers ?? []) {
-    await createUser(
-      bff.ctx.db,
-      { username: user.username, displayName: user.username, password: demoPassword(user.username), roles: user.roles },
-      clock.now(),
-    );
-  }
-
-  async function request(method: string, path: string, token: string | undefined, options: CallOptions): Promise<Answer> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (token) headers.authorization = `Bearer ${token}`;
-    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    let body: string | undefined;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] = 'application/json';
-    }
-    const response = await fetch(`${bff.url}${path}`, { method, headers, body });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
-  }
-
-  const sessions = new Map<string, Promise<Client>>();
+  const passwordFor = (username: string) =>
+    DEMO_USERS.some((user) => user.username === username) ? demoPassword(username) : passwordOf(username);
 
   async function subscribe(token: string): Promise<EventSubscription> {
     const controller = new AbortController();
@@ -180,25 +125,25 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: 
   }
 
   async function signIn(username: string): Promise<Client> {
-    const login = await request('POST', '/auth/login', undefined, { body: { username, password: demoPassword(username) } });
-    if (login.status !== 200) throw new Error(`login ${username}: ${login.status} ${JSON.stringify(login.body)}`);
-    const token = (login.body as TokenResponse).access_token;
+    const password = passwordFor(username);
+    const { access_token: token } = await bff.login(username, password);
     const client: Client = {
       username,
       token,
       async stepUp(purpose) {
-        const answer = await request('POST', '/auth/step-up', token, { body: { password: demoPassword(username), purpose } });
-        if (answer.status !== 200) throw new Error(`step-up ${username}: ${answer.status} ${JSON.stringify(answer.body)}`);
+        const answer = await bff.call('POST', '/auth/step-up', { token, body: { password, purpose } });
+        if (answer.status !== 200) throw new Error(`step-up ${username}: ${answer.status} ${answer.text}`);
         return (answer.body as { step_up_token: string }).step_up_token;
       },
       async call(method, path, callOptions = {}) {
         const headers = { ...callOptions.headers };
+        if (callOptions.idempotencyKey) headers['idempotency-key'] = callOptions.idempotencyKey;
         if (callOptions.stepUp !== undefined) {
           headers['x-step-up-token'] = STEP_UP_PURPOSES.includes(callOptions.stepUp)
             ? await client.stepUp(callOptions.stepUp as StepUpPurpose)
             : callOptions.stepUp;
         }
-        return request(method, path, token, { ...callOptions, headers });
+        return bff.call(method, path, { token, headers, ...(callOptions.body === undefined ? {} : { body: callOptions.body }) });
       },
       subscribe: () => subscribe(token),
       get: (path) => client.call('GET', path),
@@ -207,9 +152,10 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: 
     return client;
   }
 
+  const sessions = new Map<string, Promise<Client>>();
   return {
     bff,
-    clock,
+    clock: bff.clock,
     as(username) {
       let session = sessions.get(username);
       if (!session) {
@@ -218,11 +164,8 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; start?: 
       }
       return session;
     },
-    anonymous: (method, path, body) => request(method, path, undefined, { body }),
-    async close() {
-      await bff.close();
-      await rm(dir, { recursive: true, force: true });
-    },
+    anonymous: (method, path, body) => bff.call(method, path, body === undefined ? {} : { body }),
+    close: () => bff.stop(),
   };
 }
 
