@@ -2,9 +2,9 @@
 // transaction with its audit entry (and event), so none lands half-done.
 import { randomBytes } from 'node:crypto';
 import type { CreateModelRequest, ModelDetailResponse, ModelListQuery, ModelListResponse, ModelSummary } from '../../../shared/api/models.js';
-import { ModelId } from '../../../shared/domain/primitives.js';
+import type { Deployment } from '../../../shared/domain/deployment.js';
 import type { Model, ModelPolicy, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
-import type { JsonValue } from '../../../shared/domain/primitives.js';
+import { ModelId, type JsonValue } from '../../../shared/domain/primitives.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { BffContext } from '../context.js';
 import type { Principal } from '../plugins/access.js';
@@ -21,7 +21,7 @@ import type { Db } from '../store/database.js';
 /** Who is acting: the signed-in user's name goes into created_by, audit actors and events. */
 export type Actor = Pick<Principal, 'username'>;
 
-export function encodeModelCursor(lastId: string): string {
+function encodeModelCursor(lastId: string): string {
   return Buffer.from(lastId, 'utf8').toString('base64url');
 }
 
@@ -33,6 +33,10 @@ function decodeModelCursor(cursor: string): string {
 
 export async function requireModel(db: Db, modelId: string): Promise<Model> {
   return (await findModel(db, modelId)) ?? fail('not_found', `no model ${modelId}`);
+}
+
+export async function requireDeployment(db: Db, modelId: string): Promise<Deployment> {
+  return (await findDeployment(db, modelId)) ?? fail('internal', `model ${modelId} has no deployment row`);
 }
 
 export async function requireVersion(db: Db, modelId: string, version: string): Promise<ModelVersion> {
@@ -86,8 +90,7 @@ export async function listModels(ctx: BffContext, query: ModelListQuery): Promis
 
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<ModelDetailResponse> {
   const model = await requireModel(ctx.db, modelId);
-  const deployment = (await findDeployment(ctx.db, modelId)) ?? fail('internal', `model ${modelId} has no deployment row`);
-  return { model, versions: await versions.listVersions(ctx.db, modelId), deployment };
+  return { model, versions: await versions.listVersions(ctx.db, modelId), deployment: await requireDeployment(ctx.db, modelId) };
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {
@@ -169,11 +172,11 @@ export async function deprecateVersion(
     await requireModel(trx, modelId);
     const version = await requireVersion(trx, modelId, versionName);
     if (version.status === 'deprecated') fail('conflict', `${modelId} ${versionName} is already deprecated`);
-    const deployment = await findDeployment(trx, modelId);
-    if (version.status === 'active' || deployment?.stable_version === versionName) {
+    const deployment = await requireDeployment(trx, modelId);
+    if (version.status === 'active' || deployment.stable_version === versionName) {
       fail('version_in_use', `${modelId} ${versionName} is the stable version; promote or roll back to another version first`);
     }
-    if (deployment?.canary_version === versionName) {
+    if (deployment.canary_version === versionName) {
       fail('version_in_use', `${modelId} ${versionName} is the live canary; roll back first`);
     }
     const pending = (await pendingRequestsOfModel(trx, modelId)).find((request) => request.target_version === versionName);

@@ -25,13 +25,13 @@ import {
   type StoredRequest,
 } from '../store/change-requests.js';
 import type { Db } from '../store/database.js';
-import { findDeployment, replaceDeployment } from '../store/deployments.js';
+import { replaceDeployment } from '../store/deployments.js';
 import { appendEvent } from '../store/event-log.js';
 import { newId } from '../store/ids.js';
 import { applyStatusChanges } from '../store/versions.js';
 import { latestGate } from './evaluation.js';
 import { consumeStepUp } from './step-up.js';
-import { requireModel, requireVersion, type Actor } from './registry.js';
+import { requireDeployment, requireModel, requireVersion, type Actor } from './registry.js';
 
 /** Spends the caller's step-up token inside the given transaction; tests may pass a stand-in. */
 export type SpendStepUp = (trx: Db, now: Date) => Promise<{ authTime: string }>;
@@ -42,10 +42,6 @@ export function stepUpOf(request: FastifyRequest, purpose: StepUpPurpose): Spend
 }
 
 const SYSTEM_ACTOR = 'system';
-
-async function requireDeployment(db: Db, modelId: string): Promise<Deployment> {
-  return (await findDeployment(db, modelId)) ?? fail('internal', `model ${modelId} has no deployment row`);
-}
 
 async function requireRequest(db: Db, requestId: string): Promise<StoredRequest> {
   return (await findChangeRequest(db, requestId)) ?? fail('not_found', `no request ${requestId}`);
@@ -276,7 +272,7 @@ export async function rollback(
   return next;
 }
 
-export function encodeRequestCursor(request: Pick<ChangeRequest, 'requested_at' | 'id'>): string {
+function encodeRequestCursor(request: Pick<ChangeRequest, 'requested_at' | 'id'>): string {
   return Buffer.from(JSON.stringify([request.requested_at, request.id]), 'utf8').toString('base64url');
 }
 
