@@ -1,0 +1,191 @@
+// Composition root of the main process without Electron: reads the policy and
+// settings, picks local or remote mode, wires session, event stream, notifier
+// and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
+import { join } from 'node:path';
+import { ApprovalListResponse } from '../../../shared/api/rollout.js';
+import type { ChangeRequest } from '../../../shared/domain/change-request.js';
+import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
+import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
+import { BffClient } from './bff-client.js';
+import { ClientError } from './client-error.js';
+import type { CredentialVault } from './credential-vault.js';
+import { EventStream, type EventStreamOptions } from './event-stream.js';
+import { createIpcDispatcher, createIpcHandlers, type Backend, type IpcDispatch, type IpcHandlerTable } from './ipc-handlers.js';
+import { LOCAL_SESSION_ORIGIN, startLocalMode, type LocalBffHandle, type StartLocalBff } from './local-mode.js';
+import type { Logger } from './logger.js';
+import { loadPolicy, policyPath } from './policy-service.js';
+import { SessionService } from './session-service.js';
+import { SettingsService } from './settings-service.js';
+import { SettingsStore } from './settings-store.js';
+
+/** What the platform (Electron, or a test / e2e harness) provides. */
+export interface PlatformPorts {
+  /** The app's data folder (settings, local database). */
+  dataDir: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  appName: string;
+  appVersion: string;
+  logger: Logger;
+  vault: CredentialVault;
+  startLocalBff: StartLocalBff;
+  showNotification: (notification: NativeNotification) => void;
+  setBadge: (count: number) => void;
+  badgeSupported: boolean;
+  focusWindow: () => void;
+  push: <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
+  /** Test knobs: retry and reconnect delays. */
+  retryDelayMs?: (attempt: number) => number;
+  eventStream?: Pick<EventStreamOptions, 'backoffMs' | 'idleTimeoutMs' | 'scheduler'>;
+}
+
+export interface ConsoleRuntime {
+  handlers: IpcHandlerTable;
+  dispatch: IpcDispatch;
+  settings: SettingsService;
+  /** Focus the window and show a request (notification click, deep link). */
+  openRequest: (requestId: string | null) => void;
+  /** The BFF in use, for tests; null when none. */
+  bffUrl: string | null;
+  backendError: ClientError | null;
+  shutdown: () => Promise<void>;
+}
+
+const PENDING_PAGE_LIMIT = 500;
+const PENDING_MAX_PAGES = 10;
+
+export async function createConsoleRuntime(ports: PlatformPorts): Promise<ConsoleRuntime> {
+  const logger = ports.logger;
+  const policy = await loadPolicy(policyPath(ports.platform, ports.env));
+  if (policy.status.state === 'invalid') logger.error('workstation policy invalid', { error: policy.status.error });
+  else logger.info('workstation policy', { path: policy.status.path, state: policy.status.state });
+
+  const store = new SettingsStore(join(ports.dataDir, 'settings.json'), logger.child('settings'));
+  let bffOrigin: string | null = null;
+  const settings = new SettingsService(store, policy, () => bffOrigin);
+
+  let backend: Backend | null = null;
+  let backendError: ClientError | null = null;
+  let localBff: LocalBffHandle | null = null;
+  let bffUrl: string | null = null;
+  let sessionOrigin = LOCAL_SESSION_ORIGIN;
+
+  if (policy.status.state === 'invalid') {
+    // Never fall back to local mode or to the user's own URL: the policy was meant to decide.
+    backendError = new ClientError('policy_invalid', `${policy.status.error} The console cannot connect until IT fixes the file.`);
+  } else if (settings.mode === 'local') {
+    try {
+      localBff = await startLocalMode({ dataDir: ports.dataDir, start: ports.startLocalBff, logger: logger.child('local') });
+      bffUrl = localBff.url;
+    } catch (error) {
+      backendError = error instanceof ClientError ? error : new ClientError('local_mode_failed', String(error));
+    }
+  } else {
+    bffUrl = settings.effective().settings.bff_url;
+    sessionOrigin = new URL(bffUrl!).origin;
+  }
+
+  let stream: EventStream | null = null;
+  let notifier: ApprovalNotifier | null = null;
+
+  const openRequest = (requestId: string | null) => {
+    ports.focusWindow();
+    if (requestId) ports.push('app:navigation:open-request', { request_id: requestId });
+  };
+
+  if (bffUrl) {
+    const client = new BffClient({
+      baseUrl: bffUrl,
+      logger: logger.child('bff'),
+      caCertificates: policy.caCertificates,
+      ...(policy.policy?.proxy ? { proxy: policy.policy.proxy } : {}),
+      ...(ports.retryDelayMs ? { retryDelayMs: ports.retryDelayMs } : {}),
+      userAgent: `${ports.appName}/${ports.appVersion}`,
+    });
+    bffOrigin = client.origin;
+    const session = new SessionService({ client, vault: ports.vault, remembered: store, sessionOrigin, logger: logger.child('session') });
+    backend = { client, session };
+    const authorized = <T>(call: (accessToken: string) => Promise<T>) => session.authorized(call);
+
+    stream = new EventStream({ client, authorized, logger: logger.child('events'), ...ports.eventStream });
+    notifier = new ApprovalNotifier({
+      show: ports.showNotification,
+      setBadge: ports.setBadge,
+      listPending: async () => {
+        const items: ChangeRequest[] = [];
+        let cursor: string | null = null;
+        for (let page = 0; page < PENDING_MAX_PAGES; page += 1) {
+          const query: Record<string, string | number> = { status: 'pending', limit: PENDING_PAGE_LIMIT };
+          if (cursor) query.cursor = cursor;
+          const answer = await authorized((accessToken) =>
+            client.request({ method: 'GET', path: '/admin/approvals', query, accessToken, response: ApprovalListResponse }),
+          );
+          items.push(...answer.items);
+          cursor = answer.next_cursor;
+          if (!cursor) break;
+        }
+        return items;
+      },
+      currentUser: () => session.user,
+      notificationsEnabled: () => settings.effective().settings.notifications_enabled,
+      open: openRequest,
+      onPendingCount: (count) => ports.push('app:approvals:pending-changed', { count }),
+      logger: logger.child('notifier'),
+    });
+
+    const liveStream = stream;
+    const liveNotifier = notifier;
+    liveStream.onEvent((event) => {
+      ports.push('app:events:received', event);
+      liveNotifier.handle(event);
+    });
+    liveStream.onState((state) => ports.push('app:connection:changed', state));
+    session.onExpired((message) => ports.push('app:session:expired', { message }));
+    session.onChange((state) => {
+      if (state.status === 'signed_in') {
+        // Resume where the last session of this run left off; history before it is not news.
+        liveStream.start(liveStream.lastEventId);
+        void liveNotifier.start();
+      } else {
+        void liveStream.stop();
+        liveNotifier.stop();
+      }
+    });
+  }
+
+  const appInfo = (): AppInfo => ({
+    name: ports.appName,
+    version: ports.appVersion,
+    mode: settings.mode,
+    bff_origin: bffOrigin,
+    platform: ports.platform,
+    badge_supported: ports.badgeSupported,
+  });
+  const connection = (): ConnectionState => stream?.state ?? { state: 'idle', ...(backendError ? { message: backendError.message } : {}) };
+
+  const handlers = createIpcHandlers({
+    backend: () => {
+      if (backend) return backend;
+      throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');
+    },
+    settings,
+    connection,
+    appInfo,
+  });
+  logger.info('console runtime ready', { mode: settings.mode, bff: bffOrigin, policy: policy.status.state });
+
+  return {
+    handlers,
+    dispatch: createIpcDispatcher(handlers, logger.child('ipc')),
+    settings,
+    openRequest,
+    bffUrl,
+    backendError,
+    shutdown: async () => {
+      await stream?.stop();
+      // The access token is dropped with the process; the refresh token stays in the keychain only if remembered.
+      await localBff?.close();
+      logger.info('console runtime stopped');
+    },
+  };
+}

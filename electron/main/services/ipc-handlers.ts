@@ -1,0 +1,194 @@
+// The IPC handler table (channel -> async handler) and the dispatcher that
+// validates every payload in and every answer out against the contract and
+// answers typed errors — never raw exceptions or stacks. No Electron here:
+// the Electron adapter and the e2e browser binding both call `dispatch`.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  ApprovalListResponse,
+  ApprovalResponse,
+  ApproveResponse,
+  AuditListResponse,
+  AuditVerifyResponse,
+  EvalRunListResponse,
+  ModelDetailResponse,
+  ModelListResponse,
+  RollbackResponse,
+  RolloutResponse,
+  VersionResponse,
+  type StepUpPurpose,
+} from '../../../shared/api/index.js';
+import {
+  INVOKE_CHANNELS,
+  isInvokeChannel,
+  type AppInfo,
+  type ConnectionState,
+  type InvokeChannel,
+  type InvokeRequestParsed,
+  type InvokeResponse,
+  type IpcResult,
+  type StepUpCredentials,
+} from '../../../shared/ipc/contract.js';
+import type { BffClient, BffRequest } from './bff-client.js';
+import { ClientError } from './client-error.js';
+import type { Logger } from './logger.js';
+import type { SessionService } from './session-service.js';
+import type { SettingsService } from './settings-service.js';
+
+export type IpcHandler<C extends InvokeChannel> = (request: InvokeRequestParsed<C>) => Promise<InvokeResponse<C>>;
+export type IpcHandlerTable = { [C in InvokeChannel]: IpcHandler<C> };
+
+/** The BFF connection; absent when the policy is invalid or the local BFF did not start. */
+export interface Backend {
+  client: BffClient;
+  session: SessionService;
+}
+
+export interface IpcHandlerDeps {
+  /** Throws the ClientError that explains why there is no BFF (policy_invalid, local_mode_failed). */
+  backend: () => Backend;
+  /** The session state without a backend (signed out, nothing remembered). */
+  settings: SettingsService;
+  connection: () => ConnectionState;
+  appInfo: () => AppInfo;
+  newIdempotencyKey?: () => string;
+}
+
+const path = (template: string, ...parts: string[]) =>
+  parts.reduce((result, part) => result.replace('%', encodeURIComponent(part)), template);
+
+export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
+  const newKey = deps.newIdempotencyKey ?? (() => `moc-${randomUUID()}`);
+
+  /** A signed-in call to the BFF: 401 -> one refresh -> session_expired. */
+  const call = <S extends z.ZodType>(request: Omit<BffRequest<S>, 'accessToken'>): Promise<z.output<S>> => {
+    const { client, session } = deps.backend();
+    return session.authorized((accessToken) => client.request({ ...request, accessToken }));
+  };
+
+  /**
+   * A state-changing POST: one Idempotency-Key for this user action (so got's
+   * retries are safe), and for risky ones a single-use step-up token.
+   */
+  const change = <S extends z.ZodType>(
+    request: Omit<BffRequest<S>, 'accessToken' | 'method' | 'idempotencyKey' | 'stepUpToken'>,
+    stepUp?: { credentials: StepUpCredentials; purpose: StepUpPurpose },
+  ): Promise<z.output<S>> => {
+    const idempotencyKey = newKey();
+    const post = (stepUpToken?: string) => call({ ...request, method: 'POST', idempotencyKey, ...(stepUpToken ? { stepUpToken } : {}) });
+    if (!stepUp) return post();
+    return deps.backend().session.withStepUp(stepUp.credentials, stepUp.purpose, (stepUpToken) => post(stepUpToken));
+  };
+
+  return {
+    'app:session:sign-in': ({ username, password, stay_signed_in }) => deps.backend().session.signIn(username, password, stay_signed_in),
+    'app:session:sign-out': () => deps.backend().session.signOut(),
+    'app:session:restore': () => deps.backend().session.restore(),
+    'app:session:state': async () => {
+      try {
+        return deps.backend().session.state();
+      } catch {
+        // No BFF (invalid policy): signed out, and settings:get says why.
+        return { status: 'signed_out', remembered_user: null };
+      }
+    },
+
+    'app:models:list': (query) => call({ method: 'GET', path: '/admin/models', query, response: ModelListResponse }),
+    'app:models:get': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%', model_id), response: ModelDetailResponse }),
+    'app:models:register-version': ({ model_id, version }) =>
+      change({ path: path('/admin/models/%/versions', model_id), body: version, response: VersionResponse }),
+    'app:models:deprecate-version': ({ model_id, version, reason }) =>
+      change({ path: path('/admin/models/%/versions/%/deprecate', model_id, version), body: { reason }, response: VersionResponse }),
+
+    'app:evals:list': ({ model_id, version }) =>
+      call({ method: 'GET', path: path('/admin/models/%/eval-runs', model_id), query: { version }, response: EvalRunListResponse }),
+
+    'app:rollout:request': ({ model_id, rollout, step_up }) =>
+      change(
+        { path: path('/admin/models/%/rollout', model_id), body: rollout, response: RolloutResponse },
+        { credentials: step_up, purpose: 'rollout' },
+      ),
+    'app:rollout:rollback': ({ model_id, justification, step_up }) =>
+      change(
+        { path: path('/admin/models/%/rollback', model_id), body: { justification }, response: RollbackResponse },
+        { credentials: step_up, purpose: 'rollback' },
+      ),
+
+    'app:approvals:list': (query) => call({ method: 'GET', path: '/admin/approvals', query, response: ApprovalListResponse }),
+    'app:approvals:get': ({ request_id }) =>
+      call({ method: 'GET', path: path('/admin/approvals/%', request_id), response: ApprovalResponse }),
+    'app:approvals:approve': ({ request_id, comment, intent_digest, step_up }) =>
+      change(
+        {
+          path: path('/admin/approvals/%/approve', request_id),
+          body: { intent_digest, ...(comment === undefined ? {} : { comment }) },
+          response: ApproveResponse,
+        },
+        { credentials: step_up, purpose: 'approve' },
+      ),
+    'app:approvals:reject': ({ request_id, comment, step_up }) =>
+      change(
+        { path: path('/admin/approvals/%/reject', request_id), body: { comment }, response: ApprovalResponse },
+        { credentials: step_up, purpose: 'reject' },
+      ),
+    'app:approvals:cancel': ({ request_id, comment }) =>
+      change({
+        path: path('/admin/approvals/%/cancel', request_id),
+        body: comment === undefined ? {} : { comment },
+        response: ApprovalResponse,
+      }),
+
+    'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
+    'app:audit:verify': () => call({ method: 'GET', path: '/admin/audit/verify', response: AuditVerifyResponse }),
+
+    'app:settings:get': async () => deps.settings.view(),
+    'app:settings:set': async (patch) => deps.settings.set(patch),
+
+    'app:connection:state': async () => deps.connection(),
+    'app:app:info': async () => deps.appInfo(),
+  };
+}
+
+export type IpcDispatch = (channel: unknown, payload: unknown) => Promise<IpcResult<unknown>>;
+
+const issueList = (error: z.ZodError) =>
+  // Paths and messages only: zod's `input` would echo what was sent, passwords included.
+  error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+
+/** Validates in, runs the handler, validates out; every failure is an error value. */
+export function createIpcDispatcher(table: IpcHandlerTable, logger: Logger): IpcDispatch {
+  return async (channel, payload) => {
+    if (!isInvokeChannel(channel)) {
+      logger.warn('ipc: unknown channel', { channel: String(channel).slice(0, 100) });
+      return { ok: false, error: { code: 'invalid_ipc_payload', message: 'The console does not offer this operation.' } };
+    }
+    const spec = INVOKE_CHANNELS[channel];
+    const request = spec.request.safeParse(payload);
+    if (!request.success) {
+      const issues = issueList(request.error);
+      logger.info('ipc: invalid payload', { channel, issues });
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_ipc_payload',
+          message: `Invalid request: ${issues.map((issue) => `${issue.path || '(request)'}: ${issue.message}`).join('; ')}`,
+          details: { issues },
+        },
+      };
+    }
+    let value: unknown;
+    try {
+      value = await (table[channel] as (request: unknown) => Promise<unknown>)(request.data);
+    } catch (error) {
+      if (error instanceof ClientError) return { ok: false, error: error.toIpcError() };
+      logger.error('ipc: handler failed', { channel, error });
+      return { ok: false, error: { code: 'internal', message: 'Something went wrong in the console. The log file has the details.' } };
+    }
+    const response = spec.response.safeParse(value);
+    if (!response.success) {
+      logger.error('ipc: answer does not match the contract', { channel, issues: issueList(response.error) });
+      return { ok: false, error: { code: 'internal', message: 'The console produced an answer it cannot show. The log file has the details.' } };
+    }
+    return { ok: true, value: response.data };
+  };
+}
