@@ -92,7 +92,7 @@ describe('planCommand: a canary rollout', () => {
     );
     const live = deployment({ canary_version: '1.1.0', canary_pct: 5, phase: 'canary' });
     expect(refused(planCommand(live, { action: 'start_canary', version: '1.2.0' }, OPTIONS)).message).toBe(
-      'a canary of 1.1.0 is already live at 5 %; allowed now: advance 1.1.0 to 25 %, promote 1.1.0 or roll the canary back to 1.0.0',
+      'a canary of 1.1.0 is already live at 5 %; allowed now: advance 1.1.0 to 25 % or roll the canary back to 1.0.0',
     );
   });
 
@@ -134,13 +134,16 @@ describe('planCommand: a canary rollout', () => {
     });
   });
 
-  it('promotes early only when the canary is named', () => {
+  it("never promotes before the plan's last step, named or not", () => {
     const atFive = deployment({ canary_version: '1.1.0', canary_pct: 5, phase: 'canary' });
     expect(refused(planCommand(atFive, { action: 'promote' }, OPTIONS)).code).toBe('illegal_transition');
     expect(refused(planCommand(atFive, { action: 'promote', version: '9.9.9' }, OPTIONS)).message).toMatch(
       /^9\.9\.9 is not the live canary \(1\.1\.0\);/,
     );
-    expect(ok(planCommand(atFive, { action: 'promote', version: '1.1.0' }, OPTIONS)).next.stable_version).toBe('1.1.0');
+    expect(refused(planCommand(atFive, { action: 'promote', version: '1.1.0' }, OPTIONS)).message).toMatch(
+      /^1\.1\.0 is at 5 %, not at the plan's last step before 100 %;/,
+    );
+    expect(availableActions(atFive)).toEqual(['advance', 'rollback']);
   });
 
   it('refuses to promote a version that skipped the canary', () => {

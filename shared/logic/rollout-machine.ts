@@ -52,7 +52,7 @@ export function availableActions(d: Deployment): RolloutAction[] {
     return actions;
   }
   const step = nextStep(d.plan, d.canary_pct);
-  return step !== null && step < 100 ? ['advance', 'promote', 'rollback'] : ['promote', 'rollback'];
+  return step !== null && step < 100 ? ['advance', 'rollback'] : ['promote', 'rollback'];
 }
 
 /**
@@ -116,9 +116,9 @@ function promote(d: Deployment, version: string | undefined, options: PlanOption
   const canary = d.canary_version;
   if (canary !== null) {
     if (version !== undefined && version !== canary) return illegal(d, `${version} is not the live canary (${canary})`);
-    // Naming the canary promotes it from any step; an unnamed promote only completes the plan.
-    if (version === undefined && nextStep(d.plan, d.canary_pct) !== 100) {
-      return illegal(d, `${canary} is at ${d.canary_pct} %, not at the plan's last step; name it to promote it early`);
+    // The plan is the safety: a canary reaches 100 % only from the step before it, never by skipping steps.
+    if (nextStep(d.plan, d.canary_pct) !== 100) {
+      return illegal(d, `${canary} is at ${d.canary_pct} %, not at the plan's last step before 100 %`);
     }
     return promotion(d, canary, options);
   }
