@@ -1,15 +1,18 @@
 // Measures the registry's read paths over HTTP: GET /admin/models (pages,
 // filters, cursors) and a model's detail, on the demo data and again after
 // bulk-loading many models with 100,000 versions and their eval runs.
-// Usage: npx tsx scripts/bench-registry.ts [models=1000] [versionsPerModel=100] [runsPerModel=20]
+// Run by `npm run bench` (or `npm run bench -- bff-registry`); sizes from
+// BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL (1000, 100, 20).
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBff } from '../bff/src/server.js';
-import type { Db } from '../bff/src/store/database.js';
+import { startBff } from '../../bff/src/server.js';
+import type { Db } from '../../bff/src/store/database.js';
 
-const [modelCount = 1000, versionsPerModel = 100, runsPerModel = 20] = process.argv.slice(2).map(Number);
+const modelCount = Number(process.env.BENCH_MODELS ?? 1000);
+const versionsPerModel = Number(process.env.BENCH_VERSIONS_PER_MODEL ?? 100);
+const runsPerModel = Number(process.env.BENCH_RUNS_PER_MODEL ?? 20);
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -83,7 +86,7 @@ async function bulkLoad(db: Db, at: string): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+export default async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
   const bff = await startBff({ dbFile: join(dir, 'bench.db'), port: 0, seedDemo: true });
   try {
@@ -119,5 +122,3 @@ async function main(): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-await main();
