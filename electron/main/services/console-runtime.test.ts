@@ -1,0 +1,258 @@
+// The whole main process without Electron, through the IPC dispatcher: local
+// mode with the real BFF, two consoles (operator and approver), step-up,
+// notifications, typed errors — and afterwards no password or token anywhere
+// in the app's data folder, its logs, or what was sent to the renderer.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { intentDigest, intentOf } from '../../../shared/logic/intent.js';
+import type { ChangeRequest } from '../../../shared/domain/change-request.js';
+import type { IpcResult, PushChannel } from '../../../shared/ipc/contract.js';
+import { startLocalBff } from '../local-mode/start-local-bff.js';
+import { memoryVault, probeKeychain, startTcpRelay, tempDir, waitFor, type TcpRelay } from '../test-support/harness.js';
+import type { NativeNotification } from './approval-notifier.js';
+import { createConsoleRuntime, type ConsoleRuntime, type PlatformPorts } from './console-runtime.js';
+import { keychainEntry, type CredentialVault } from './credential-vault.js';
+import { LOCAL_DB_FILE, LOCAL_SESSION_ORIGIN } from './local-mode.js';
+import { createFileLogger } from './logger.js';
+
+const keychain = await probeKeychain();
+const vault: CredentialVault = keychain.vault ?? memoryVault();
+
+interface Console {
+  runtime: ConsoleRuntime;
+  dataDir: string;
+  notifications: NativeNotification[];
+  pushes: { channel: PushChannel; payload: unknown }[];
+  badge: number[];
+  focused: number;
+  results: unknown[];
+  call<T = unknown>(channel: string, payload?: unknown): Promise<IpcResult<T>>;
+}
+
+const dirs: { remove(): void }[] = [];
+const relays: TcpRelay[] = [];
+
+async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string; starts?: boolean[] } = {}): Promise<Console> {
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir('moc-app-');
+  dirs.push(dir);
+  const state = { notifications: [] as NativeNotification[], pushes: [] as Console['pushes'], badge: [] as number[], focused: 0, results: [] as unknown[] };
+  const ports: PlatformPorts = {
+    dataDir: dir.path,
+    platform: 'linux',
+    env: { MODELOPS_POLICY_FILE: join(dir.path, 'no-policy.json'), ...options.env },
+    appName: 'Model Ops Console',
+    appVersion: '0.0.0-test',
+    logger: createFileLogger({ directory: join(dir.path, 'logs'), level: 'debug', maxBytes: 64 * 1024 }),
+    vault,
+    // The real BFF, behind a relay that records the traffic so the test knows every token that was issued.
+    startLocalBff: async ({ dbFile, seedDemo }) => {
+      options.starts?.push(seedDemo);
+      const bff = await startLocalBff({ dbFile, seedDemo, settings: { authRateLimitPerMinute: 10_000 } });
+      const relay = await startTcpRelay(bff.url, { record: true });
+      relays.push(relay);
+      return { url: relay.url, close: async () => (await relay.close(), await bff.close()) };
+    },
+    showNotification: (notification) => state.notifications.push(notification),
+    setBadge: (count) => state.badge.push(count),
+    badgeSupported: true,
+    focusWindow: () => void (state.focused += 1),
+    push: (channel, payload) => state.pushes.push({ channel, payload }),
+    retryDelayMs: () => 1,
+    eventStream: { backoffMs: () => 5 },
+  };
+  const runtime = await createConsoleRuntime(ports);
+  const consoleState: Console = {
+    runtime,
+    dataDir: dir.path,
+    ...state,
+    get focused() {
+      return state.focused;
+    },
+    call: async (channel, payload = {}) => {
+      const result = await runtime.dispatch(channel, payload);
+      state.results.push(result);
+      return result as IpcResult<never>;
+    },
+  };
+  return consoleState;
+}
+
+const value = <T>(result: IpcResult<T>): T => {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+};
+
+/** Every file under `root`, recursively. */
+function filesUnder(root: string): string[] {
+  return readdirSync(root).flatMap((name) => {
+    const path = join(root, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+afterAll(async () => {
+  for (const relay of relays) await relay.close();
+  for (const dir of dirs) dir.remove();
+});
+
+describe('local mode, two consoles, full two-person flow', () => {
+  let olivia: Console;
+  let arjun: Console;
+  const starts: boolean[] = [];
+
+  beforeAll(async () => {
+    olivia = await startConsole({ starts });
+    // Arjun's console talks to the same BFF as a remote one.
+    arjun = await startConsole({ env: {} });
+    await arjun.runtime.shutdown();
+    const remoteDir = tempDir('moc-app-remote-');
+    dirs.push(remoteDir);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(remoteDir.path, 'settings.json'), JSON.stringify({ version: 1, settings: { bff_url: olivia.runtime.bffUrl }, remembered_users: {} }));
+    arjun = await startConsole({ dataDir: remoteDir.path });
+  });
+
+  it('starts the embedded BFF on 127.0.0.1 with SQLite in the data folder, seeded on first run only', async () => {
+    expect(starts).toEqual([true]);
+    expect(olivia.runtime.bffUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(statSync(join(olivia.dataDir, LOCAL_DB_FILE)).isFile()).toBe(true);
+    const settings = value(await olivia.call('app:settings:get'));
+    expect(settings).toMatchObject({ mode: 'local', locked: [], policy: { state: 'absent' } });
+    expect(value(await olivia.call('app:app:info'))).toMatchObject({ mode: 'local', badge_supported: true });
+    expect(value(await arjun.call('app:settings:get'))).toMatchObject({ mode: 'remote', bff_origin: olivia.runtime.bffUrl });
+  });
+
+  it('runs request -> notification -> approval with step-up, errors unchanged from the BFF', async () => {
+    const signedIn = value(await olivia.call('app:session:sign-in', { username: 'olivia', password: 'demo-olivia', stay_signed_in: true }));
+    expect(signedIn).toMatchObject({ status: 'signed_in', user: { username: 'olivia' } });
+    if (keychain.vault) expect(signedIn).toMatchObject({ remembered: true });
+    value(await arjun.call('app:session:sign-in', { username: 'arjun', password: 'demo-arjun', stay_signed_in: false }));
+    await waitFor(() => arjun.pushes.some((p) => p.channel === 'app:connection:changed' && (p.payload as { state: string }).state === 'connected'), 'arjun connected');
+
+    const detail = value(await olivia.call<{ deployment: { state_version: number } }>('app:models:get', { model_id: 'bert-sentiment' }));
+    const wrongPassword = await olivia.call('app:rollout:request', {
+      model_id: 'bert-sentiment',
+      rollout: { target_version: '1.1.0', strategy: 'canary', canary_pct: 5, justification: 'weekly refresh', expected_state_version: detail.deployment.state_version },
+      step_up: { password: 'not-her-password' },
+    });
+    expect(wrongPassword).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
+
+    const { request } = value(
+      await olivia.call<{ request: ChangeRequest }>('app:rollout:request', {
+        model_id: 'bert-sentiment',
+        rollout: { target_version: '1.1.0', strategy: 'canary', canary_pct: 5, justification: 'weekly refresh', expected_state_version: detail.deployment.state_version },
+        step_up: { password: 'demo-olivia' },
+      }),
+    );
+    expect(request.status).toBe('pending');
+
+    // Arjun (approver) gets a native notification naming model, from -> to, traffic and requester.
+    await waitFor(() => arjun.notifications.length === 1, 'the approval notification');
+    const notification = arjun.notifications[0]!;
+    expect(notification.title).toBe('Approval requested: bert-sentiment');
+    expect(notification.body).toContain(`→ 1.1.0 at 5 % traffic`);
+    expect(notification.body).toContain('Requested by olivia');
+    await waitFor(() => arjun.badge.at(-1) === 1, 'the badge');
+    expect(arjun.pushes).toContainEqual({ channel: 'app:approvals:pending-changed', payload: { count: 1 } });
+    // Olivia (operator, the requester) is not asked to approve.
+    expect(olivia.notifications).toEqual([]);
+
+    notification.onClick();
+    expect(arjun.focused).toBe(1);
+    expect(arjun.pushes).toContainEqual({ channel: 'app:navigation:open-request', payload: { request_id: request.id } });
+
+    // The digest the approver was shown, computed as the renderer does (shared/logic).
+    const shown = value(await arjun.call<{ request: ChangeRequest }>('app:approvals:get', { request_id: request.id })).request;
+    const digest = await intentDigest(intentOf(shown));
+    const changed = await arjun.call('app:approvals:approve', { request_id: request.id, intent_digest: '0'.repeat(64), step_up: { password: 'demo-arjun' } });
+    expect(changed).toMatchObject({ ok: false, error: { code: 'intent_changed' } });
+    const selfApproval = await olivia.call('app:approvals:approve', { request_id: request.id, intent_digest: digest, step_up: { password: 'demo-olivia' } });
+    expect(selfApproval).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+
+    const approved = value(
+      await arjun.call<{ request: ChangeRequest; deployment: { canary_pct: number } }>('app:approvals:approve', {
+        request_id: request.id,
+        intent_digest: digest,
+        comment: 'looks good',
+        step_up: { password: 'demo-arjun' },
+      }),
+    );
+    expect(approved.request.status).toBe('dispatched');
+    expect(approved.deployment.canary_pct).toBe(5);
+
+    // Decisions on one's own requests notify the requester.
+    await waitFor(() => olivia.notifications.length === 1, "olivia's decision notification");
+    expect(olivia.notifications[0]!.title).toBe('Your request was approved');
+    await waitFor(() => arjun.badge.at(-1) === 0, 'the badge back to 0');
+
+    // Live refresh: both renderers saw the events.
+    expect(olivia.pushes.some((p) => p.channel === 'app:events:received')).toBe(true);
+  });
+
+  it('answers invalid payloads and unknown channels with typed errors that echo no secret', async () => {
+    const invalid = await olivia.call('app:session:sign-in', { username: 'olivia', password: 'demo-olivia', stay_signed_in: 'yes', extra: 1 });
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_ipc_payload' } });
+    expect(JSON.stringify(invalid)).not.toContain('demo-olivia');
+    expect(await olivia.call('app:shell:exec', { command: 'rm -rf /' })).toMatchObject({ ok: false, error: { code: 'invalid_ipc_payload' } });
+    const locked = await olivia.call('app:settings:set', { theme: 'dark' });
+    expect(locked).toMatchObject({ ok: true, value: { settings: { theme: 'dark' } } });
+  });
+
+  it('signs out: keychain entry deleted; then no password or token is anywhere on disk or in what the renderer got', async () => {
+    value(await olivia.call('app:session:sign-out'));
+    value(await arjun.call('app:session:sign-out'));
+    expect(await vault.get(keychainEntry(LOCAL_SESSION_ORIGIN, 'olivia').service, 'olivia')).toBeNull();
+    await olivia.runtime.shutdown();
+    await arjun.runtime.shutdown();
+
+    // Every token the BFF issued, read from the recorded traffic.
+    const traffic = relays.map((relay) => relay.recorded()).join('\n');
+    const tokens = [...traffic.matchAll(/"(?:access_token|refresh_token|step_up_token)":"([^"]+)"/g)].map((match) => match[1]!);
+    expect(tokens.length).toBeGreaterThanOrEqual(6); // 2 sign-ins (access + refresh) + 3 step-ups at least
+    const secrets = [...new Set([...tokens, 'demo-olivia', 'demo-arjun', 'not-her-password'])];
+
+    const files = [...filesUnder(olivia.dataDir), ...filesUnder(arjun.dataDir)];
+    expect(files.some((file) => file.endsWith('main.log'))).toBe(true);
+    expect(files.some((file) => file.endsWith(LOCAL_DB_FILE))).toBe(true);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      for (const secret of secrets) {
+        expect(bytes.includes(Buffer.from(secret, 'utf8')), `${secret.slice(0, 6)}… found in ${file}`).toBe(false);
+      }
+    }
+    const toRenderer = JSON.stringify([olivia.results, olivia.pushes, arjun.results, arjun.pushes]);
+    for (const secret of tokens) expect(toRenderer.includes(secret)).toBe(false);
+    // The logs did record the flow (so the absence above means something).
+    const log = readFileSync(join(olivia.dataDir, 'logs', 'main.log'), 'utf8');
+    expect(log).toContain('signed in');
+  });
+
+  it('a second start on the same data folder does not seed again', async () => {
+    const again: boolean[] = [];
+    const second = await startConsole({ dataDir: olivia.dataDir, starts: again });
+    await second.runtime.shutdown();
+    expect(again).toEqual([false]);
+  });
+});
+
+describe('an invalid workstation policy', () => {
+  it('stops remote and local mode with a message naming the file and the problem', async () => {
+    const dir = tempDir('moc-policy-');
+    dirs.push(dir);
+    const file = join(dir.path, 'policy.json');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, JSON.stringify({ version: 1, bff_url: 'ftp://bff.example' }));
+    const starts: boolean[] = [];
+    const console = await startConsole({ env: { MODELOPS_POLICY_FILE: file }, starts });
+    const settings = value(await console.call<{ policy: { state: string; error: string } }>('app:settings:get'));
+    expect(settings.policy.state).toBe('invalid');
+    expect(settings.policy.error).toContain(file);
+    expect(settings.policy.error).toContain('bff_url');
+    const signIn = await console.call('app:session:sign-in', { username: 'olivia', password: 'demo-olivia', stay_signed_in: false });
+    expect(signIn).toMatchObject({ ok: false, error: { code: 'policy_invalid', message: expect.stringContaining(file) } });
+    expect(value(await console.call('app:session:state'))).toEqual({ status: 'signed_out', remembered_user: null });
+    expect(starts).toEqual([]); // no silent fallback to the local BFF
+    await console.runtime.shutdown();
+  });
+});
