@@ -21,6 +21,7 @@ import modelRoutes from './routes/models.js';
 import evalRunRoutes from './routes/eval-runs.js';
 import rolloutRoutes from './routes/rollout.js';
 import approvalRoutes from './routes/approvals.js';
+import reportRoutes from './routes/reports.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -150,6 +151,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(evalRunRoutes, { ctx });
   await app.register(rolloutRoutes, { ctx });
   await app.register(approvalRoutes, { ctx });
+  await app.register(reportRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();

@@ -10,6 +10,7 @@ import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
 import { createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
 import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
+import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
 
 export interface CliIo {
@@ -31,6 +32,7 @@ const USAGE = `usage:
   bff user set-roles --db FILE --username U --roles viewer
   bff user reset-password --db FILE --username U
   bff user enroll-totp --db FILE --username U              prints the otpauth:// URI once
+  bff rotate-signing-key --db FILE [--key-dir DIR]         new report-signing key; old reports stay verifiable
 passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
 
 class UsageError extends Error {}
@@ -78,6 +80,17 @@ export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo):
     }
     io.out(`BROKEN: audit chain fails at seq ${result.first_bad_seq} (${result.entries} entries in the log)`);
     return 1;
+  });
+}
+
+/** rotate-signing-key: a new active key; the old one is retired, stays listed, and its private half is destroyed. */
+export async function rotateSigningKeyCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' }, 'key-dir': { type: 'string' } }, strict: true });
+  return withDb(values.db, async (db) => {
+    const keyDir = values['key-dir'] ?? signingKeyDirFor(values.db!, io.env);
+    const { retired, active } = await rotateSigningKey({ db, keyDir, now: () => io.now() }, CLI_ACTOR);
+    io.out(`signing key ${active.key_id} is active${retired ? `; ${retired} retired (still listed for verification)` : ''}`);
+    return 0;
   });
 }
 
@@ -176,6 +189,7 @@ export async function runCli(
       return await verifyAuditCommand(values.db, io);
     }
     if (command === 'user') return await userCommand(rest, io);
+    if (command === 'rotate-signing-key') return await rotateSigningKeyCommand(rest, io);
     if (command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
       return 0;
@@ -248,7 +262,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (code !== 0 || process.argv[2] === 'verify-audit' || process.argv[2] === 'user') process.exitCode = code;
+  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key'].includes(process.argv[2] ?? '')) process.exitCode = code;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -15,6 +15,8 @@ export interface BffSettings {
   authRateLimitPerMinute: number;
   /** Where this server is reachable, as clients see it (for reports and logs). */
   publicOrigin: string;
+  /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
+  signingKeyDir?: string;
 }
 
 /** Wakes the event stream after a transaction that appended events has committed. */

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
 import { EventBus } from './services/event-bus.js';
+import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { openDatabase, type Db } from './store/database.js';
 
 export interface StartBffOptions {
@@ -82,7 +83,9 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     now: opts.now,
     onEventBusError: (error) => app?.log.error({ err: error }, 'event stream failed'),
   });
+  ctx.settings.signingKeyDir ??= signingKeyDirFor(opts.dbFile);
   try {
+    await ensureSigningKey({ db, keyDir: ctx.settings.signingKeyDir, now: ctx.now });
     if (opts.seedDemo) {
       // Loaded on demand so that a server without demo data does not load the seed module.
       const { seedDemo } = await import('./seed/demo.js');

@@ -169,6 +169,16 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+export interface SigningKeysTable {
+  key_id: string;
+  alg: 'Ed25519';
+  public_key_pem: string;
+  /** PKCS#8 PEM file name in the key directory; null once retired (the private half is destroyed). */
+  private_key_file: string | null;
+  created_at: string;
+  retired_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -182,6 +192,7 @@ export interface DB {
   audit_log: AuditLogTable;
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -192,3 +203,4 @@ export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
 export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;

@@ -1,0 +1,59 @@
+// Repository of report-signing keys: public halves, ids and dates. The
+// private halves never enter the database (services/report-signing.ts keeps them on disk).
+import type { Kysely } from 'kysely';
+import type { SigningKeyInfo } from '../../../shared/report/report.js';
+import type { DB, SigningKeyRow } from './schema.js';
+
+export interface StoredSigningKey {
+  info: SigningKeyInfo;
+  /** File name of the PKCS#8 PEM in the key directory; null once retired. */
+  privateKeyFile: string | null;
+}
+
+function fromRow(row: SigningKeyRow): StoredSigningKey {
+  return {
+    info: {
+      key_id: row.key_id,
+      alg: row.alg,
+      public_key_pem: row.public_key_pem,
+      created_at: row.created_at,
+      ...(row.retired_at === null ? {} : { retired_at: row.retired_at }),
+    },
+    privateKeyFile: row.private_key_file,
+  };
+}
+
+export async function activeSigningKey(db: Kysely<DB>): Promise<StoredSigningKey | undefined> {
+  const row = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).executeTakeFirst();
+  return row ? fromRow(row) : undefined;
+}
+
+/** Every key, active and retired, newest first: old reports name retired ones. */
+export async function listSigningKeys(db: Kysely<DB>): Promise<StoredSigningKey[]> {
+  const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').orderBy('key_id').execute();
+  return rows.map(fromRow);
+}
+
+export async function insertSigningKey(db: Kysely<DB>, key: StoredSigningKey): Promise<void> {
+  await db
+    .insertInto('signing_keys')
+    .values({
+      key_id: key.info.key_id,
+      alg: key.info.alg,
+      public_key_pem: key.info.public_key_pem,
+      private_key_file: key.privateKeyFile,
+      created_at: key.info.created_at,
+      retired_at: key.info.retired_at ?? null,
+    })
+    .execute();
+}
+
+/** Retires a key: it stays listed (and verifiable) but signs nothing more. */
+export async function retireSigningKey(db: Kysely<DB>, keyId: string, at: string): Promise<void> {
+  await db
+    .updateTable('signing_keys')
+    .set({ retired_at: at, private_key_file: null })
+    .where('key_id', '=', keyId)
+    .where('retired_at', 'is', null)
+    .execute();
+}
