@@ -1,0 +1,77 @@
+// Main-process bootstrap: hardening, single instance, the console runtime
+// (plain services), IPC, the window and deep links. Electron only via adapters/.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { badgeSupported, setBadge } from './adapters/badge.js';
+import { acquireSingleInstance, listenForDeepLinks } from './adapters/deep-link.js';
+import { showFatalError } from './adapters/dialog.js';
+import { createPusher, registerIpcHandlers } from './adapters/ipc-main.js';
+import { onAllWindowsClosed, onQuit, onRendererLoad, quit, whenReady } from './adapters/lifecycle.js';
+import { showNotification } from './adapters/notification.js';
+import { enforceContentSecurityPolicy, registerAppScheme, serveRenderer } from './adapters/protocol.js';
+import { appIdentity, appPaths } from './adapters/safe-paths.js';
+import { createMainWindow, denyAllPermissions, focusWindow, hardenWebContents } from './adapters/window.js';
+import { startLocalBff } from './local-mode/start-local-bff.js';
+import { createConsoleRuntime } from './services/console-runtime.js';
+import { createKeytarVault } from './services/credential-vault.js';
+import { createFileLogger } from './services/logger.js';
+import { APP_ENTRY_URL, APP_ORIGIN } from './services/trusted-sender.js';
+
+type Window = ReturnType<typeof createMainWindow>;
+
+async function main(): Promise<void> {
+  // Privileged schemes must be registered before "ready".
+  registerAppScheme();
+  if (!acquireSingleInstance()) {
+    quit();
+    return;
+  }
+  const identity = appIdentity();
+  // electron-vite's dev server, only for an unpackaged app started by `electron-vite dev`.
+  const devServer = !identity.packaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+  const entryUrl = devServer ?? APP_ENTRY_URL;
+  const trustedOrigins = devServer ? [APP_ORIGIN, new URL(devServer).origin] : [APP_ORIGIN];
+  hardenWebContents(trustedOrigins);
+
+  await whenReady();
+  denyAllPermissions();
+  enforceContentSecurityPolicy();
+  const paths = appPaths(dirname(fileURLToPath(import.meta.url)));
+  const logger = createFileLogger({ directory: paths.logDir, echo: !identity.packaged });
+  logger.info('starting', { version: identity.version, packaged: identity.packaged });
+
+  let window: Window | null = null;
+  const pusher = createPusher(() => window, logger.child('push'));
+  const runtime = await createConsoleRuntime({
+    dataDir: paths.dataDir,
+    platform: process.platform,
+    env: process.env,
+    appName: identity.name,
+    appVersion: identity.version,
+    logger,
+    vault: createKeytarVault(),
+    startLocalBff: ({ dbFile, seedDemo }) => startLocalBff({ dbFile, seedDemo }),
+    showNotification,
+    setBadge,
+    badgeSupported: badgeSupported(),
+    focusWindow: () => focusWindow(window),
+    push: (channel, payload) => pusher.push(channel, payload),
+  });
+  if (runtime.backendError) logger.warn('started without a BFF', { code: runtime.backendError.code });
+
+  registerIpcHandlers(runtime.dispatch, trustedOrigins, logger.child('ipc'));
+  serveRenderer(paths.rendererDir);
+  onQuit(() => runtime.shutdown());
+  onAllWindowsClosed(quit);
+
+  const startupRequest = listenForDeepLinks((requestId) => runtime.openRequest(requestId));
+  window = createMainWindow({ preloadPath: paths.preloadPath, entryUrl, allowedOrigins: trustedOrigins });
+  onRendererLoad(window, () => pusher.rendererReady(), () => pusher.rendererGone());
+  if (startupRequest) runtime.openRequest(startupRequest);
+}
+
+main().catch((error: unknown) => {
+  // Last resort: no stack to the user, only what went wrong.
+  showFatalError('Model Ops Console could not start', error instanceof Error ? error.message : String(error));
+  quit();
+});
