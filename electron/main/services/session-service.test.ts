@@ -147,3 +147,14 @@ describe('refresh rules (real BFF, clock moved)', () => {
     await expect(listModels(c)).rejects.toMatchObject({ code: 'not_signed_in' });
   });
 });
+
+describe('signing in over a live session', () => {
+  it('revokes the previous session at the BFF first', async () => {
+    const c = consoleSession(memoryVault(), 'switch-user');
+    await c.session.signIn('olivia', 'demo-olivia', false);
+    c.requests.length = 0;
+    expect(await c.session.signIn('arjun', 'demo-arjun', false)).toMatchObject({ status: 'signed_in', user: { username: 'arjun' } });
+    expect(c.requests).toEqual(['POST /auth/login', 'POST /auth/logout']);
+    await c.session.signOut();
+  });
+});

@@ -101,6 +101,8 @@ export class SessionService {
       body: { username, password },
       response: TokenResponse,
     });
+    // Signing in over a live session ends that one properly (revoked at the BFF, keychain cleaned).
+    if (this.#session) await this.signOut();
     // Another user's saved sign-in on this BFF is no longer wanted once someone else signs in here.
     const previous = this.#remembered.rememberedUser(this.#origin);
     if (previous && previous !== tokens.user.username) await this.#forget(previous);
