@@ -31,6 +31,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       rolldownOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      // electron-vite leaves the renderer unminified by default; minified, the initial bundle
+      // loads faster and the lazily loaded echarts chunk is less than half the size.
+      minify: true,
     },
   },
 });
