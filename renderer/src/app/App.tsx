@@ -1,0 +1,130 @@
+// The shell: sign-in until there is a session, then the sidebar (navigation,
+// connection, user) and the screen of the current route.
+import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useGlobalShortcuts } from '../lib/keyboard.js';
+import { useApplyTheme } from '../lib/theme.js';
+import { Icon, type IconName } from '../ui/Icon.js';
+import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.js';
+import { AuditScreen } from '../features/audit/AuditScreen.js';
+import { SettingsScreen } from '../features/connection/SettingsScreen.js';
+import { ModelScreen } from '../features/model-detail/ModelScreen.js';
+import { RegisterVersionScreen } from '../features/register-version/RegisterVersionScreen.js';
+import { RegistryScreen } from '../features/registry/RegistryScreen.js';
+import { SessionSplash, SignInScreen } from '../features/session/SignInScreen.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
+import type { Route } from './router.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { useStore } from './store.js';
+import { Toasts } from './Toasts.js';
+
+const NAV: Array<{ name: Route['name']; href: string; label: string; icon: IconName; match: Array<Route['name']> }> = [
+  { name: 'registry', href: '#/models', label: 'Registry', icon: 'layers', match: ['registry', 'model', 'register'] },
+  { name: 'approvals', href: '#/approvals', label: 'Approvals', icon: 'inbox', match: ['approvals'] },
+  { name: 'audit', href: '#/audit', label: 'Audit log', icon: 'scroll', match: ['audit'] },
+  { name: 'settings', href: '#/settings', label: 'Settings', icon: 'gear', match: ['settings'] },
+];
+
+function Sidebar(): ReactElement {
+  const routeName = useStore((s) => s.route.name);
+  const pending = useStore((s) => s.pendingApprovalCount);
+  const user = useStore((s) => s.session.user);
+  const signOut = useStore((s) => s.signOut);
+  return (
+    <aside className="sidebar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          <Icon name="layers" size={16} />
+        </span>
+        <span className="brand-name">Model Ops</span>
+      </div>
+      <nav aria-label="Main">
+        <ul className="nav">
+          {NAV.map((item) => {
+            const current = item.match.includes(routeName);
+            return (
+              <li key={item.name}>
+                <a href={item.href} className={`nav-link${current ? ' is-current' : ''}`} aria-current={current ? 'page' : undefined}>
+                  <Icon name={item.icon} />
+                  <span>{item.label}</span>
+                  {item.name === 'approvals' && pending > 0 && (
+                    <span className="nav-count num" aria-label={`${pending} pending`}>
+                      {pending}
+                    </span>
+                  )}
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="sidebar-foot">
+        <ConnectionIndicator />
+        {user && (
+          <div className="user">
+            <span className="user-avatar" aria-hidden="true">
+              {user.display_name.charAt(0).toUpperCase()}
+            </span>
+            <span className="user-text">
+              <span className="user-name truncate">{user.display_name}</span>
+              <span className="user-roles truncate">{user.roles.join(', ')}</span>
+            </span>
+            <button type="button" className="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
+              <Icon name="signOut" />
+            </button>
+          </div>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function Screen(): ReactElement {
+  const route = useStore(useShallow((s) => s.route));
+  switch (route.name) {
+    case 'registry':
+      return <RegistryScreen />;
+    case 'model':
+      return <ModelScreen modelId={route.modelId} tab={route.tab} version={route.version} />;
+    case 'register':
+      return <RegisterVersionScreen modelId={route.modelId} />;
+    case 'approvals':
+      return <ApprovalsScreen requestId={route.requestId} />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+function Shell(): ReactElement {
+  const [help, setHelp] = useState(false);
+  const handlers = useMemo(() => ({ onHelp: () => setHelp(true) }), []);
+  useGlobalShortcuts(handlers);
+  return (
+    <div className="app-shell">
+      <Sidebar />
+      <main className="app-main" id="main">
+        <Screen />
+      </main>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+export function App(): ReactElement {
+  const status = useStore((s) => s.session.status);
+  const theme = useStore((s) => s.settings.view?.settings.theme);
+  const startSession = useStore((s) => s.startSession);
+  useApplyTheme(theme);
+  useEffect(() => {
+    void startSession();
+  }, [startSession]);
+
+  return (
+    <>
+      {status === 'starting' || status === 'restoring' ? <SessionSplash /> : status === 'signed_in' ? <Shell /> : <SignInScreen />}
+      <Toasts />
+    </>
+  );
+}

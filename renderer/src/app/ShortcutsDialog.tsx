@@ -1,0 +1,32 @@
+// The keyboard shortcuts, opened with "?".
+import type { ReactElement } from 'react';
+import { Button } from '../ui/Button.js';
+import { Dialog } from '../ui/Dialog.js';
+
+export const SHORTCUTS: ReadonlyArray<readonly [string[], string]> = [
+  [['/'], 'Focus the search box of the screen'],
+  [['↓', '↑'], 'Move in a list (also j and k)'],
+  [['Home', 'End'], 'First or last row'],
+  [['Enter'], 'Open the selected row'],
+  [['Esc'], 'Close a dialog, or leave the search box'],
+  [['?'], 'Show these shortcuts'],
+];
+
+export function ShortcutsDialog({ onClose }: { onClose: () => void }): ReactElement {
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={onClose} size="sm" footer={<Button onClick={onClose}>Close</Button>}>
+      <dl className="kv shortcuts">
+        {SHORTCUTS.map(([keys, what]) => (
+          <div key={what} className="contents">
+            <dt>
+              {keys.map((k) => (
+                <kbd key={k}>{k}</kbd>
+              ))}
+            </dt>
+            <dd>{what}</dd>
+          </div>
+        ))}
+      </dl>
+    </Dialog>
+  );
+}

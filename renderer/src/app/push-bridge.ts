@@ -1,0 +1,82 @@
+// Pushes from the main process (session expiry, connection state, BFF events,
+// notification clicks) become store actions here, at module level, once.
+import type { ServerEvent } from '../../../shared/api/events.js';
+import { onSessionLost, subscribe } from '../lib/model-ops.js';
+import { parseHash } from './router.js';
+import { useStore } from './store.js';
+
+const ACTION_WORD: Record<string, string> = { start_canary: 'canary', advance: 'advance', promote: 'promotion', rollback: 'rollback' };
+
+/** Routes one BFF event to every slice that shows what it changed. */
+export function handleServerEvent(event: ServerEvent): void {
+  const store = useStore.getState();
+  const data = event.data;
+  switch (data.type) {
+    case 'approval.requested':
+    case 'approval.decided':
+    case 'request.dispatched':
+    case 'request.rejected':
+    case 'request.cancelled':
+    case 'request.expired':
+    case 'request.stale': {
+      store.approvalRequestChanged(data.request);
+      store.rolloutRequestChanged(data.request);
+      if (store.modelDetail.modelId === data.request.model_id) void store.loadModelHistory(data.request.model_id);
+      const me = store.session.user?.username;
+      if (data.type !== 'approval.requested' && data.request.requested_by === me) {
+        const word = ACTION_WORD[data.request.action] ?? data.request.action;
+        const outcome = data.type.replace(/^(request|approval)\./, '');
+        store.pushToast({
+          tone: data.type === 'request.dispatched' ? 'success' : data.type === 'approval.decided' ? 'info' : 'warning',
+          title: `Your ${word} of ${data.request.model_id} ${data.request.target_version}: ${outcome}`,
+          route: { name: 'approvals', requestId: data.request.id },
+        });
+      }
+      return;
+    }
+    case 'rollback.executed':
+    case 'deployment.changed':
+      store.registryDeploymentChanged(data.deployment);
+      store.modelDeploymentChanged(data.deployment);
+      if (data.type === 'rollback.executed' && data.by !== store.session.user?.username) {
+        store.pushToast({
+          tone: 'warning',
+          title: `${data.model_id} rolled back by ${data.by}`,
+          detail: data.justification,
+          route: { name: 'model', modelId: data.model_id, tab: 'rollout' },
+        });
+      }
+      return;
+    case 'version.registered':
+      void store.refreshRegistryRow(data.model_id);
+      if (store.modelDetail.modelId === data.model_id) void store.loadModel(data.model_id, { force: true });
+      return;
+    case 'eval_run.reported':
+      void store.refreshRegistryRow(data.model_id);
+      if (store.evals.modelId === data.model_id) void store.loadEvals(data.model_id, { force: true });
+      return;
+  }
+}
+
+/** Subscribes to every push; returns a function that undoes it (tests, hot reload). */
+export function connectPushes(): () => void {
+  const store = () => useStore.getState();
+  onSessionLost((error) => store().sessionLost(error.message));
+  const onHash = () => store().routeChanged(parseHash(window.location.hash));
+  window.addEventListener('hashchange', onHash);
+  const unsubscribers = [
+    subscribe((api) => api.on.sessionExpired(({ message }) => store().sessionLost(message))),
+    subscribe((api) => api.on.connectionChanged((state) => store().connectionChanged(state))),
+    subscribe((api) => api.on.eventsReceived((event) => handleServerEvent(event))),
+    subscribe((api) => api.on.approvalsPendingChanged(({ count }) => store().pendingApprovalsChanged(count))),
+    subscribe((api) =>
+      // The approvals screen selects (and re-reads) the request named by the route.
+      api.on.navigationOpenRequest(({ request_id }) => store().navigate({ name: 'approvals', requestId: request_id })),
+    ),
+  ];
+  return () => {
+    onSessionLost(null);
+    window.removeEventListener('hashchange', onHash);
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}

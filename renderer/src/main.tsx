@@ -1,0 +1,19 @@
+// Entry of the renderer: styles, the push subscriptions, and the React root.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import './styles/tokens.css';
+import './styles/base.css';
+import './ui/ui.css';
+import './app/app.css';
+import { App } from './app/App.js';
+import { connectPushes } from './app/push-bridge.js';
+
+connectPushes();
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+createRoot(container).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

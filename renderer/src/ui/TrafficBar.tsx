@@ -1,0 +1,48 @@
+// Where traffic goes: stable and canary shares as a bar, with the numbers in
+// words beside it (and in the label for screen readers).
+import type { CSSProperties, ReactElement } from 'react';
+import { formatTraffic } from '../lib/format.js';
+
+export type TrafficBarProps = {
+  stableVersion: string | null;
+  canaryVersion: string | null;
+  canaryPct: number;
+  compact?: boolean;
+};
+
+export function TrafficBar({ stableVersion, canaryVersion, canaryPct, compact = false }: TrafficBarProps): ReactElement {
+  const canary = canaryVersion === null ? 0 : canaryPct;
+  const stable = stableVersion === null ? 0 : 100 - canary;
+  const label =
+    stableVersion === null && canaryVersion === null
+      ? 'No traffic: nothing is deployed'
+      : [
+          stableVersion !== null ? `stable ${stableVersion} ${formatTraffic(stable)}` : null,
+          canaryVersion !== null ? `canary ${canaryVersion} ${formatTraffic(canary)}` : null,
+        ]
+          .filter(Boolean)
+          .join(', ');
+  const style = { '--canary-share': `${canary}%` } as CSSProperties;
+  return (
+    <div className={`traffic${compact ? ' traffic-compact' : ''}`}>
+      <div className={`traffic-bar${stableVersion === null && canaryVersion === null ? ' is-empty' : ''}`} role="img" aria-label={`Traffic: ${label}`} style={style}>
+        <span className="traffic-stable" />
+        <span className="traffic-canary" />
+      </div>
+      {!compact && (
+        <div className="traffic-legend num">
+          <span>
+            <i className="swatch swatch-stable" aria-hidden="true" />
+            Stable {stableVersion ?? '—'} · {formatTraffic(stable)}
+          </span>
+          {canaryVersion !== null && (
+            <span>
+              <i className="swatch swatch-canary" aria-hidden="true" />
+              Canary {canaryVersion} · {formatTraffic(canary)}
+            </span>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+// A virtualized, keyboard-driven table (ARIA grid): only the rows in view are
+// in the DOM, so 100,000 rows cost the same as 30. Arrows or j/k move, Home/End
+// and PageUp/PageDown jump, Enter opens. Row geometry is set through the CSSOM
+// (React style props), which the page's CSP allows without 'unsafe-inline'.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useId, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import { Icon } from './Icon.js';
+
+export type Column<T> = {
+  id: string;
+  header: ReactNode;
+  /** A CSS grid track, e.g. "minmax(140px, 2fr)" or "96px". */
+  width: string;
+  render: (row: T) => ReactNode;
+  align?: 'start' | 'end' | 'center';
+  /** Set on sortable columns: the key handed to onSort. */
+  sortKey?: string;
+};
+
+export type VirtualTableProps<T> = {
+  rows: readonly T[];
+  columns: ReadonlyArray<Column<T>>;
+  rowKey: (row: T) => string;
+  label: string;
+  activeKey: string | null;
+  onActiveChange: (key: string, row: T) => void;
+  /** Enter, double-click (or a click with openOnClick). */
+  onOpen?: (row: T) => void;
+  openOnClick?: boolean;
+  sort?: { key: string; dir: 'asc' | 'desc' };
+  onSort?: (key: string) => void;
+  rowHeight?: number;
+  className?: string;
+  /** Extra classes for a row (e.g. its status). */
+  rowClassName?: (row: T) => string | undefined;
+};
+
+const HEADER_HEIGHT = 34;
+
+/** Height for a table of `rows` rows, capped at `max`: a short list does not leave a blank panel. */
+export function fittedTableHeight(rows: number, rowHeight: number, max: number): number {
+  return Math.min(max, HEADER_HEIGHT + Math.max(rows, 2) * rowHeight + 2);
+}
+
+export function VirtualTable<T>({
+  rows,
+  columns,
+  rowKey,
+  label,
+  activeKey,
+  onActiveChange,
+  onOpen,
+  openOnClick = false,
+  sort,
+  onSort,
+  rowHeight = 40,
+  className,
+  rowClassName,
+}: VirtualTableProps<T>): ReactElement {
+  const id = useId();
+  const scroller = useRef<HTMLDivElement>(null);
+  // rowKey is a pure accessor: a new closure on each render must not trigger a rescan of 100,000 rows.
+  const activeIndex = useMemo(() => (activeKey === null ? -1 : indexOfKey(rows, rowKey, activeKey)), [rows, activeKey]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 10,
+    scrollMargin: HEADER_HEIGHT,
+    scrollPaddingStart: HEADER_HEIGHT,
+    // Before the first measurement (and under jsdom, which has no layout) assume a typical viewport.
+    initialRect: { width: 1000, height: 600 },
+  });
+
+  const moveTo = useCallback(
+    (index: number) => {
+      if (rows.length === 0) return;
+      const clamped = Math.max(0, Math.min(rows.length - 1, index));
+      const row = rows[clamped]!;
+      onActiveChange(rowKey(row), row);
+      virtualizer.scrollToIndex(clamped, { align: 'auto' });
+    },
+    [rows, rowKey, onActiveChange, virtualizer],
+  );
+
+  // Keep the active row in view when it changes from outside (e.g. a notification selecting a request).
+  const lastScrolled = useRef<number>(-1);
+  useEffect(() => {
+    if (activeIndex >= 0 && activeIndex !== lastScrolled.current) {
+      lastScrolled.current = activeIndex;
+      virtualizer.scrollToIndex(activeIndex, { align: 'auto' });
+    }
+  }, [activeIndex, virtualizer]);
+
+  const pageSize = Math.max(1, Math.floor(((scroller.current?.clientHeight ?? 600) - HEADER_HEIGHT) / rowHeight) - 1);
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const from = activeIndex < 0 ? -1 : activeIndex;
+    let handled = true;
+    switch (event.key) {
+      case 'ArrowDown':
+      case 'j':
+        moveTo(from + 1);
+        break;
+      case 'ArrowUp':
+      case 'k':
+        moveTo(from < 0 ? 0 : from - 1);
+        break;
+      case 'Home':
+        moveTo(0);
+        break;
+      case 'End':
+        moveTo(rows.length - 1);
+        break;
+      case 'PageDown':
+        moveTo(from + pageSize);
+        break;
+      case 'PageUp':
+        moveTo(from - pageSize);
+        break;
+      case 'Enter':
+        if (activeIndex >= 0 && onOpen) onOpen(rows[activeIndex]!);
+        else handled = false;
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) event.preventDefault();
+  };
+
+  const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
+  const items = virtualizer.getVirtualItems();
+
+  return (
+    <div
+      ref={scroller}
+      className={`vtable${className ? ` ${className}` : ''}`}
+      style={gridStyle}
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rows.length + 1}
+      aria-colcount={columns.length}
+      aria-activedescendant={activeIndex >= 0 ? `${id}-r${activeIndex}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget && activeIndex < 0 && rows.length > 0) moveTo(0);
+      }}
+    >
+      <div className="vtable-header" role="row" aria-rowindex={1}>
+        {columns.map((column) => {
+          const sorted = sort && column.sortKey === sort.key;
+          return (
+            <div
+              key={column.id}
+              role="columnheader"
+              className={`vtable-cell align-${column.align ?? 'start'}`}
+              aria-sort={sorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+            >
+              {column.sortKey && onSort ? (
+                <button type="button" className="vtable-sort" tabIndex={-1} onClick={() => onSort(column.sortKey!)}>
+                  {column.header}
+                  {sorted && <Icon name={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} size={12} />}
+                </button>
+              ) : (
+                column.header
+              )}
+            </div>
+          );
+        })}
+      </div>
+      <div className="vtable-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = rows[item.index]!;
+          const key = rowKey(row);
+          const active = item.index === activeIndex;
+          const extra = rowClassName?.(row);
+          return (
+            <div
+              key={key}
+              id={`${id}-r${item.index}`}
+              role="row"
+              aria-rowindex={item.index + 2}
+              aria-selected={active}
+              className={`vtable-row${active ? ' is-active' : ''}${extra ? ` ${extra}` : ''}`}
+              style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: rowHeight }}
+              onClick={() => {
+                onActiveChange(key, row);
+                scroller.current?.focus({ preventScroll: true });
+                if (openOnClick && onOpen) onOpen(row);
+              }}
+              onDoubleClick={() => onOpen?.(row)}
+            >
+              {columns.map((column) => (
+                <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}`}>
+                  {column.render(row)}
+                </div>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+// Linear, but only when the active key changes or rows are refiltered; never per row rendered.
+function indexOfKey<T>(rows: readonly T[], rowKey: (row: T) => string, key: string): number {
+  for (let i = 0; i < rows.length; i++) if (rowKey(rows[i]!) === key) return i;
+  return -1;
+}
