@@ -1,0 +1,132 @@
+// Settings: the BFF (or local mode), theme and notifications, each shown
+// locked when the workstation policy fixes it; the policy file's status and
+// the app's version.
+import type { ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SettingKey } from '../../../../shared/settings/settings.js';
+import { useStore } from '../../app/store.js';
+import { Button } from '../../ui/Button.js';
+import { Icon } from '../../ui/Icon.js';
+import { Callout, ErrorState, InlineError } from '../../ui/States.js';
+import { LoadingState } from '../../ui/Spinner.js';
+import { BffSetting } from '../session/SignInScreen.js';
+import { SHORTCUTS } from '../../app/ShortcutsDialog.js';
+
+function Locked({ settingKey, locked }: { settingKey: SettingKey; locked: readonly SettingKey[] }): ReactElement | null {
+  if (!locked.includes(settingKey)) return null;
+  return (
+    <span className="signin-locked">
+      <Icon name="lock" size={12} /> Set by your workstation policy
+    </span>
+  );
+}
+
+export function SettingsScreen(): ReactElement {
+  const { view, status, error, saving, saveError } = useStore(useShallow((s) => s.settings));
+  const appInfo = useStore((s) => s.appInfo);
+  const { updateSettings, loadAppInfo } = useStore(useShallow((s) => ({ updateSettings: s.updateSettings, loadAppInfo: s.loadAppInfo })));
+
+  let body: ReactElement;
+  if (!view && status === 'error' && error) body = <ErrorState error={error} onRetry={() => void loadAppInfo()} />;
+  else if (!view) body = <LoadingState label="Reading settings…" />;
+  else {
+    const locked = view.locked;
+    body = (
+      <div className="settings stack">
+        <article className="card">
+          <header className="card-header">
+            <h3>Connection</h3>
+          </header>
+          <BffSetting />
+          <dl className="kv">
+            <dt>Mode</dt>
+            <dd>{view.mode === 'local' ? 'Local (embedded BFF with demo data)' : 'Remote BFF'}</dd>
+            <dt>In use</dt>
+            <dd className="mono">{view.bff_origin ?? 'not connected'}</dd>
+            <dt>Workstation policy</dt>
+            <dd>
+              {view.policy.state === 'absent' ? 'none' : view.policy.state === 'loaded' ? 'loaded' : 'invalid'} <span className="faint mono">{view.policy.path}</span>
+            </dd>
+          </dl>
+          {view.policy.state === 'invalid' && <Callout tone="bad">{view.policy.error ?? 'The policy file could not be used.'}</Callout>}
+        </article>
+        <article className="card">
+          <header className="card-header">
+            <h3>Appearance and notifications</h3>
+          </header>
+          <div className="setting-row">
+            <div>
+              <span className="field-label" id="theme-label">
+                Theme
+              </span>
+              <p className="field-hint">“System” follows the operating system’s light or dark mode.</p>
+            </div>
+            <div className="row">
+              <Locked settingKey="theme" locked={locked} />
+              <div className="segmented" role="group" aria-labelledby="theme-label">
+                {(['system', 'light', 'dark'] as const).map((theme) => (
+                  <button key={theme} type="button" aria-pressed={view.settings.theme === theme} disabled={saving || locked.includes('theme')} onClick={() => void updateSettings({ theme })}>
+                    {theme.charAt(0).toUpperCase() + theme.slice(1)}
+                  </button>
+                ))}
+              </div>
+            </div>
+          </div>
+          <div className="setting-row">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={view.settings.notifications_enabled}
+                disabled={saving || locked.includes('notifications_enabled')}
+                onChange={(e) => void updateSettings({ notifications_enabled: e.target.checked })}
+              />
+              <span>
+                Desktop notifications
+                <span className="field-hint"> — new approval requests, decisions on yours, rollbacks</span>
+              </span>
+            </label>
+            <Locked settingKey="notifications_enabled" locked={locked} />
+          </div>
+          {saveError && <InlineError error={saveError} />}
+        </article>
+        <article className="card">
+          <header className="card-header">
+            <h3>Keyboard</h3>
+          </header>
+          <dl className="kv shortcuts">
+            {SHORTCUTS.map(([keys, what]) => (
+              <div key={what} className="contents">
+                <dt>
+                  {keys.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </dt>
+                <dd>{what}</dd>
+              </div>
+            ))}
+          </dl>
+        </article>
+        {appInfo && (
+          <p className="faint">
+            {appInfo.name} {appInfo.version} · {appInfo.platform}
+          </p>
+        )}
+        <div>
+          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadAppInfo()}>
+            Reload settings
+          </Button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <section className="page page-scroll" aria-labelledby="settings-title">
+      <header className="page-header">
+        <div className="page-title-row">
+          <h1 id="settings-title">Settings</h1>
+        </div>
+      </header>
+      <div className="page-content">{body}</div>
+    </section>
+  );
+}

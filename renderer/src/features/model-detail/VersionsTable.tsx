@@ -1,0 +1,108 @@
+// A model's versions: every registry field in a virtualized, filterable table.
+import { useCallback, type ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ModelVersion } from '../../../../shared/domain/model.js';
+import { VersionStatus } from '../../../../shared/domain/model.js';
+import { useStore } from '../../app/store.js';
+import { formatCalendarDate, formatDate, formatInteger } from '../../lib/format.js';
+import { StatusBadge } from '../../ui/Badge.js';
+import { CopyButton } from '../../ui/CopyButton.js';
+import { Icon } from '../../ui/Icon.js';
+import { EmptyState } from '../../ui/States.js';
+import { fittedTableHeight, VirtualTable, type Column } from '../../ui/VirtualTable.js';
+import { selectVisibleVersions } from './model-detail-slice.js';
+
+const optional = (value: number | undefined) => (value === undefined ? <span className="faint">—</span> : <span className="num">{formatInteger(value)}</span>);
+
+const COLUMNS: Array<Column<ModelVersion>> = [
+  { id: 'version', header: 'Version', width: 'minmax(84px, 0.8fr)', render: (v) => <span className="mono cell-title">{v.version}</span> },
+  { id: 'status', header: 'Status', width: '96px', render: (v) => <StatusBadge status={v.status} /> },
+  { id: 'created', header: 'Created', width: '108px', render: (v) => <span className="num" title={`${v.created_at} by ${v.created_by}`}>{formatDate(v.created_at)}</span> },
+  {
+    id: 'artifact',
+    header: 'Artifact URI',
+    width: 'minmax(180px, 2fr)',
+    render: (v) => (
+      <>
+        <span className="mono truncate" title={v.artifact_uri}>
+          {v.artifact_uri}
+        </span>
+        <CopyButton value={v.artifact_uri} label={`Copy artifact URI of ${v.version}`} />
+      </>
+    ),
+  },
+  { id: 'device', header: 'Device', width: '62px', render: (v) => <span className="mono">{v.runtime.device}</span> },
+  { id: 'batch', header: 'Max batch', width: '80px', align: 'end', render: (v) => optional(v.runtime.max_batch) },
+  { id: 'len', header: 'Max length', width: '84px', align: 'end', render: (v) => optional(v.runtime.max_len) },
+  {
+    id: 'framework',
+    header: 'Framework',
+    width: 'minmax(96px, 0.9fr)',
+    render: (v) => (
+      <span className="truncate">
+        {v.framework} <span className="faint">· {v.export_format}</span>
+      </span>
+    ),
+  },
+  { id: 'supported', header: 'Supported until', width: '116px', render: (v) => <span className="num">{formatCalendarDate(v.supported_until)}</span> },
+];
+
+export function VersionsTable({ selected, onSelect }: { selected: string | null; onSelect: (version: string) => void }): ReactElement {
+  const versions = useStore(selectVisibleVersions);
+  const { filters, total } = useStore(useShallow((s) => ({ filters: s.modelDetail.versionFilters, total: s.modelDetail.versionsIndex.ordered.length })));
+  const setVersionFilters = useStore((s) => s.setVersionFilters);
+  const rowKey = useCallback((v: ModelVersion) => v.version, []);
+  const onActive = useCallback((key: string) => onSelect(key), [onSelect]);
+
+  return (
+    <div className="versions">
+      <div className="toolbar toolbar-tight" role="search">
+        <div className="search-box">
+          <Icon name="search" size={14} />
+          <input
+            type="search"
+            data-search-target
+            aria-label="Search versions"
+            placeholder="Search version, URI, framework"
+            value={filters.text}
+            onChange={(event) => setVersionFilters({ text: event.target.value })}
+          />
+          <kbd aria-hidden="true">/</kbd>
+        </div>
+        <label className="toolbar-field">
+          <span>Status</span>
+          <select value={filters.status} onChange={(event) => setVersionFilters({ status: event.target.value as typeof filters.status })}>
+            <option value="">All</option>
+            {VersionStatus.options.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="spacer" />
+        <span className="muted num">{versions.length === total ? `${formatInteger(total)} versions` : `${formatInteger(versions.length)} of ${formatInteger(total)}`}</span>
+      </div>
+      <div className="versions-table" style={{ height: fittedTableHeight(versions.length, 40, 282) }}>
+        {total === 0 ? (
+          <EmptyState icon="layers" title="No versions yet">
+            Register the first version of this model.
+          </EmptyState>
+        ) : versions.length === 0 ? (
+          <EmptyState icon="search" title="No versions match" />
+        ) : (
+          <VirtualTable
+            rows={versions}
+            columns={COLUMNS}
+            rowKey={rowKey}
+            label="Versions"
+            activeKey={selected}
+            onActiveChange={onActive}
+            rowHeight={40}
+            rowClassName={(v) => (v.status === 'deprecated' ? 'is-muted' : undefined)}
+          />
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,256 @@
+// The registry: every model with its type, active version, candidates,
+// deployment (phase and traffic) and last gate; filter, search and sort in
+// memory over the whole list, virtualized for very large registries.
+import { useCallback, useEffect, useMemo, type ReactElement } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ModelSummary } from '../../../../shared/api/models.js';
+import { VersionStatus } from '../../../../shared/domain/model.js';
+import { useStore } from '../../app/store.js';
+import { formatInteger, formatTraffic } from '../../lib/format.js';
+import { Badge, StatusBadge } from '../../ui/Badge.js';
+import { Button } from '../../ui/Button.js';
+import { GateBadge } from '../../ui/GateBadge.js';
+import { Icon } from '../../ui/Icon.js';
+import { Callout, EmptyState, ErrorState } from '../../ui/States.js';
+import { LoadingState, Spinner } from '../../ui/Spinner.js';
+import { TrafficBar } from '../../ui/TrafficBar.js';
+import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
+import { describeError } from '../../lib/error-messages.js';
+import { selectRegistryView } from './registry-slice.js';
+import type { RegistrySortKey } from './registry-view.js';
+
+const SORT_LABEL: Record<RegistrySortKey, string> = {
+  name: 'Name',
+  type: 'Type',
+  active: 'Active version',
+  phase: 'Deployment phase',
+  versions: 'Version count',
+  gate: 'Last gate (failed first)',
+};
+
+function lastGateOf(row: ModelSummary) {
+  const gate = row.last_gate;
+  if (!gate) return <GateBadge gate={null} />;
+  if (gate.passed) return <GateBadge gate={{ passed: true, checks: [], failed_metrics: [] }} compact />;
+  return (
+    <Badge tone="bad" title={`Last run of ${gate.version}: ${gate.failed_metrics.join(', ')} failed`}>
+      <Icon name="cross" size={12} />
+      Failed: {gate.failed_metrics[0] ?? 'gate'}
+      {gate.failed_metrics.length > 1 && ` +${gate.failed_metrics.length - 1}`}
+    </Badge>
+  );
+}
+
+const COLUMNS: Array<Column<ModelSummary>> = [
+  {
+    id: 'name',
+    header: 'Model',
+    width: 'minmax(220px, 2.2fr)',
+    sortKey: 'name',
+    render: (row) => (
+      <div className="cell-stack">
+        <span className="cell-title truncate">{row.model.name}</span>
+        <span className="cell-sub truncate mono">
+          {row.model.id} · {row.model.owner}
+        </span>
+      </div>
+    ),
+  },
+  { id: 'type', header: 'Type', width: '104px', sortKey: 'type', render: (row) => <Badge tone="accent">{row.model.type}</Badge> },
+  {
+    id: 'active',
+    header: 'Active',
+    width: '92px',
+    sortKey: 'active',
+    render: (row) => (row.active_version ? <span className="mono">{row.active_version}</span> : <span className="faint">none</span>),
+  },
+  {
+    id: 'candidates',
+    header: 'Candidates',
+    width: 'minmax(110px, 1fr)',
+    render: (row) =>
+      row.candidate_versions.length === 0 ? (
+        <span className="faint">—</span>
+      ) : (
+        <span className="mono truncate" title={row.candidate_versions.join(', ')}>
+          {row.candidate_versions.slice(0, 2).join(', ')}
+          {row.candidate_versions.length > 2 && <span className="faint"> +{row.candidate_versions.length - 2}</span>}
+        </span>
+      ),
+  },
+  {
+    id: 'deployment',
+    header: 'Deployment',
+    width: 'minmax(190px, 1.4fr)',
+    sortKey: 'phase',
+    render: (row) => (
+      <div className="cell-deployment">
+        <StatusBadge status={row.deployment.phase} />
+        <div className="cell-traffic">
+          <TrafficBar stableVersion={row.deployment.stable_version} canaryVersion={row.deployment.canary_version} canaryPct={row.deployment.canary_pct} compact />
+        </div>
+        <span className="num faint cell-pct">{row.deployment.canary_version ? formatTraffic(row.deployment.canary_pct) : ''}</span>
+      </div>
+    ),
+  },
+  { id: 'gate', header: 'Last gate', width: 'minmax(150px, 1.2fr)', sortKey: 'gate', render: lastGateOf },
+  { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', render: (row) => <span className="num">{formatInteger(row.version_count)}</span> },
+];
+
+export function RegistryScreen(): ReactElement {
+  const { status, error, complete, filters, sort, activeId, total, types } = useStore(
+    useShallow((s) => ({
+      status: s.registry.status,
+      error: s.registry.error,
+      complete: s.registry.complete,
+      filters: s.registry.filters,
+      sort: s.registry.sort,
+      activeId: s.registry.activeId,
+      total: s.registry.rows.length,
+      types: s.registry.index.types,
+    })),
+  );
+  const rows = useStore(selectRegistryView);
+  const { loadRegistry, setRegistryFilters, setRegistrySort, setRegistryActive, navigate } = useStore(
+    useShallow((s) => ({
+      loadRegistry: s.loadRegistry,
+      setRegistryFilters: s.setRegistryFilters,
+      setRegistrySort: s.setRegistrySort,
+      setRegistryActive: s.setRegistryActive,
+      navigate: s.navigate,
+    })),
+  );
+
+  useEffect(() => {
+    void loadRegistry();
+  }, [loadRegistry]);
+
+  const open = useCallback((row: ModelSummary) => navigate({ name: 'model', modelId: row.model.id, tab: 'overview' }), [navigate]);
+  const onActive = useCallback((key: string) => setRegistryActive(key), [setRegistryActive]);
+  const rowKey = useCallback((row: ModelSummary) => row.model.id, []);
+  const filtered = filters.text !== '' || filters.type !== '' || filters.status !== '';
+  const clear = () => setRegistryFilters({ text: '', type: '', status: '' });
+  const description = useMemo(() => (error ? describeError(error) : null), [error]);
+
+  let body: ReactElement;
+  if (total === 0 && (status === 'loading' || status === 'idle')) body = <LoadingState label="Loading the registry…" />;
+  else if (total === 0 && status === 'error' && error) body = <ErrorState error={error} onRetry={() => void loadRegistry({ force: true })} />;
+  else if (total === 0) body = <EmptyState icon="layers" title="No models are registered yet">Models appear here once they are created in the BFF.</EmptyState>;
+  else if (rows.length === 0)
+    body = (
+      <EmptyState icon="search" title="No models match" action={<Button size="sm" onClick={clear}>Clear filters</Button>}>
+        Nothing matches {filters.text ? <>“{filters.text}”</> : 'these filters'}
+        {!complete && ' in the models loaded so far'}.
+      </EmptyState>
+    );
+  else
+    body = (
+      <VirtualTable
+        rows={rows}
+        columns={COLUMNS}
+        rowKey={rowKey}
+        label="Models"
+        activeKey={activeId}
+        onActiveChange={onActive}
+        onOpen={open}
+        openOnClick
+        sort={sort}
+        onSort={(key) => setRegistrySort(key as RegistrySortKey)}
+        rowHeight={52}
+      />
+    );
+
+  return (
+    <section className="page" aria-labelledby="registry-title">
+      <header className="page-header">
+        <div className="page-title-row">
+          <h1 id="registry-title">Registry</h1>
+          <span className="page-count num" aria-live="polite">
+            {rows.length === total ? formatInteger(total) : `${formatInteger(rows.length)} of ${formatInteger(total)}`} models
+            {status === 'loading' && total > 0 && (
+              <>
+                {' '}
+                · <Spinner size={12} label="" /> loading more
+              </>
+            )}
+          </span>
+          <span className="spacer" />
+          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadRegistry({ force: true })} disabled={status === 'loading'}>
+            Refresh
+          </Button>
+        </div>
+        <div className="toolbar" role="search">
+          <div className="search-box">
+            <Icon name="search" size={14} />
+            <input
+              type="search"
+              data-search-target
+              aria-label="Search models"
+              placeholder="Search name, id, owner, tag, version"
+              value={filters.text}
+              onChange={(event) => setRegistryFilters({ text: event.target.value })}
+              onKeyDown={(event) => {
+                if (event.key === 'ArrowDown' || event.key === 'Enter') {
+                  event.preventDefault();
+                  document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
+                }
+              }}
+            />
+            <kbd aria-hidden="true">/</kbd>
+          </div>
+          <label className="toolbar-field">
+            <span>Type</span>
+            <select value={filters.type} onChange={(event) => setRegistryFilters({ type: event.target.value })}>
+              <option value="">All types</option>
+              {types.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="toolbar-field">
+            <span>Has a version</span>
+            <select value={filters.status} onChange={(event) => setRegistryFilters({ status: event.target.value as typeof filters.status })}>
+              <option value="">Any status</option>
+              {VersionStatus.options.map((option) => (
+                <option key={option} value={option}>
+                  {option}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="toolbar-field">
+            <span>Sort</span>
+            <select value={sort.key} onChange={(event) => setRegistrySort(event.target.value as RegistrySortKey)}>
+              {(Object.keys(SORT_LABEL) as RegistrySortKey[]).map((key) => (
+                <option key={key} value={key}>
+                  {SORT_LABEL[key]}
+                </option>
+              ))}
+            </select>
+          </label>
+          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={() => setRegistrySort(sort.key)} aria-label={`Sort ${sort.dir === 'asc' ? 'descending' : 'ascending'}`}>
+            {sort.dir === 'asc' ? 'Ascending' : 'Descending'}
+          </Button>
+          {filtered && (
+            <Button size="sm" variant="ghost" onClick={clear}>
+              Clear
+            </Button>
+          )}
+        </div>
+      </header>
+      {status === 'error' && total > 0 && description && (
+        <div className="page-banner">
+          <Callout tone="bad" role="alert">
+            <strong>Only part of the registry loaded.</strong> {description.title} {description.detail}{' '}
+            <button type="button" className="link-button" onClick={() => void loadRegistry({ force: true })}>
+              Try again
+            </button>
+          </Callout>
+        </div>
+      )}
+      <div className="page-fill">{body}</div>
+    </section>
+  );
+}

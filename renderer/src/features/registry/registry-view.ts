@@ -1,0 +1,125 @@
+// Filtering and sorting the registry in memory. Built for 100,000 rows: search
+// text and sort orders are computed once per load, so a keystroke is one pass
+// over precomputed strings and never a sort.
+import type { ModelSummary } from '../../../../shared/api/models.js';
+import type { VersionStatus } from '../../../../shared/domain/model.js';
+
+export type RegistryFilters = { text: string; type: string; status: VersionStatus | '' };
+export type RegistrySortKey = 'name' | 'type' | 'active' | 'phase' | 'versions' | 'gate';
+export type RegistrySort = { key: RegistrySortKey; dir: 'asc' | 'desc' };
+
+const STATUS_BIT: Record<VersionStatus, number> = { active: 1, candidate: 2, deprecated: 4 };
+const PHASE_RANK: Record<string, number> = { canary: 0, rolling: 1, rolled_back: 2, complete: 3, idle: 4 };
+
+export type RegistryIndex = {
+  rows: readonly ModelSummary[];
+  /** Lower-case text every search token must be found in. */
+  haystacks: string[];
+  /** Which version statuses each model has (bits of STATUS_BIT). */
+  statusBits: Uint8Array;
+  types: string[];
+  orders: Map<RegistrySortKey, Uint32Array>;
+};
+
+export function buildRegistryIndex(rows: readonly ModelSummary[]): RegistryIndex {
+  const haystacks = new Array<string>(rows.length);
+  const statusBits = new Uint8Array(rows.length);
+  const types = new Set<string>();
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const { model } = row;
+    haystacks[i] = [
+      model.id,
+      model.name,
+      model.type,
+      model.owner,
+      model.tags.join(' '),
+      row.active_version ?? '',
+      row.candidate_versions.join(' '),
+      row.deployment.phase,
+    ]
+      .join(' ')
+      .toLowerCase();
+    const active = row.active_version !== null ? 1 : 0;
+    const deprecated = row.version_count > active + row.candidate_versions.length;
+    statusBits[i] = (active ? STATUS_BIT.active : 0) | (row.candidate_versions.length > 0 ? STATUS_BIT.candidate : 0) | (deprecated ? STATUS_BIT.deprecated : 0);
+    types.add(model.type);
+  }
+  return { rows, haystacks, statusBits, types: [...types].sort(), orders: new Map() };
+}
+
+function gateRank(row: ModelSummary): number {
+  if (row.last_gate === null) return 2;
+  return row.last_gate.passed ? 1 : 0;
+}
+
+/** Ascending order of row indexes for `key`; ties fall back to the model id so the order is stable. */
+function sortedOrder(index: RegistryIndex, key: RegistrySortKey): Uint32Array {
+  const cached = index.orders.get(key);
+  if (cached) return cached;
+  const { rows } = index;
+  // Sort keys precomputed once: comparing plain strings and numbers is much cheaper than re-reading rows.
+  const ids = rows.map((row) => row.model.id);
+  let primary: Array<string | number>;
+  switch (key) {
+    case 'name':
+      primary = rows.map((row) => row.model.name.toLowerCase());
+      break;
+    case 'type':
+      primary = rows.map((row) => row.model.type);
+      break;
+    case 'active':
+      primary = rows.map((row) => row.active_version ?? '\uffff');
+      break;
+    case 'phase':
+      primary = rows.map((row) => PHASE_RANK[row.deployment.phase] ?? 9);
+      break;
+    case 'versions':
+      primary = rows.map((row) => row.version_count);
+      break;
+    case 'gate':
+      primary = rows.map(gateRank);
+      break;
+  }
+  const order = Uint32Array.from(rows.keys());
+  order.sort((a, b) => {
+    const x = primary[a]!;
+    const y = primary[b]!;
+    if (x !== y) return x < y ? -1 : 1;
+    const p = ids[a]!;
+    const q = ids[b]!;
+    return p < q ? -1 : p > q ? 1 : 0;
+  });
+  index.orders.set(key, order);
+  return order;
+}
+
+/** The rows to show, in order. */
+export function filterRegistry(index: RegistryIndex, filters: RegistryFilters, sort: RegistrySort): ModelSummary[] {
+  const order = sortedOrder(index, sort.key);
+  const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
+  const statusBit = filters.status === '' ? 0 : STATUS_BIT[filters.status];
+  const type = filters.type;
+  const { rows, haystacks, statusBits } = index;
+  const out: ModelSummary[] = [];
+  const n = order.length;
+  for (let k = 0; k < n; k++) {
+    const i = order[sort.dir === 'asc' ? k : n - 1 - k]!;
+    if (statusBit !== 0 && (statusBits[i]! & statusBit) === 0) continue;
+    const row = rows[i]!;
+    if (type !== '' && row.model.type !== type) continue;
+    if (tokens.length > 0) {
+      const haystack = haystacks[i]!;
+      let all = true;
+      for (const token of tokens) {
+        if (!haystack.includes(token)) {
+          all = false;
+          break;
+        }
+      }
+      if (!all) continue;
+    }
+    out.push(row);
+  }
+  return out;
+}

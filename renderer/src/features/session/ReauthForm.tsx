@@ -1,0 +1,76 @@
+// Re-authentication for one risky action: the password (and a TOTP code where
+// enrolled) goes straight to the main process, which trades it for a single-use
+// step-up token. It is kept only in this form's state, and cleared after each try.
+import { useState, type FormEvent, type ReactElement } from 'react';
+import type { IpcError } from '../../../../shared/ipc/contract.js';
+import type { StepUpCredentials } from '../../../../shared/ipc/contract.js';
+import { Button } from '../../ui/Button.js';
+import { Field } from '../../ui/Field.js';
+import { Icon } from '../../ui/Icon.js';
+import { InlineError } from '../../ui/States.js';
+import { ProgressBar } from '../../ui/Spinner.js';
+
+export type ReauthFormProps = {
+  username: string;
+  /** The button's words, e.g. "Request canary" or "Approve". */
+  confirmLabel: string;
+  busy: boolean;
+  error: IpcError | null;
+  onBack: () => void;
+  onSubmit: (credentials: StepUpCredentials) => Promise<unknown>;
+  danger?: boolean;
+};
+
+export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubmit, danger = false }: ReauthFormProps): ReactElement {
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [useTotp, setUseTotp] = useState(false);
+  const totpValid = !useTotp || /^\d{6}$/.test(totp);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (password === '' || !totpValid || busy) return;
+    const credentials: StepUpCredentials = useTotp ? { password, totp } : { password };
+    try {
+      await onSubmit(credentials);
+    } finally {
+      setPassword('');
+      setTotp('');
+    }
+  };
+
+  return (
+    <form className="reauth stack" onSubmit={submit} aria-label="Re-authenticate">
+      <div className="reauth-intro">
+        <Icon name="shield" size={18} />
+        <p>
+          Confirm it is you, <strong>{username}</strong>. Your password is used once for this action and not kept.
+        </p>
+      </div>
+      <Field label="Password">
+        {(props) => <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} data-autofocus disabled={busy} />}
+      </Field>
+      {useTotp ? (
+        <Field label="Authenticator code" hint="The 6-digit code from your authenticator app." error={totp !== '' && !totpValid ? 'Enter the 6 digits' : null}>
+          {(props) => (
+            <input {...props} type="text" inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={totp} onChange={(e) => setTotp(e.target.value.replace(/\D/g, ''))} disabled={busy} />
+          )}
+        </Field>
+      ) : (
+        <button type="button" className="link-button reauth-totp-link" onClick={() => setUseTotp(true)} disabled={busy}>
+          My account uses an authenticator code
+        </button>
+      )}
+      {error && <InlineError error={error} />}
+      {busy && <ProgressBar label="Sending" />}
+      <div className="dialog-actions">
+        <Button onClick={onBack} disabled={busy}>
+          Back
+        </Button>
+        <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy} disabled={password === '' || !totpValid}>
+          {confirmLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}

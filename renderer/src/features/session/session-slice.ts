@@ -1,0 +1,121 @@
+// Who is signed in. Expiry keeps the route and the screens' data, so signing in
+// again returns the user to exactly where they were.
+import type { StateCreator } from 'zustand';
+import type { All } from '../../app/store.js';
+import type { User } from '../../../../shared/domain/user.js';
+import type { SessionState } from '../../../../shared/ipc/contract.js';
+import { call, type IpcError } from '../../lib/model-ops.js';
+
+export type SessionStatus = 'starting' | 'restoring' | 'signed_out' | 'signing_in' | 'signed_in';
+
+export type SignInInput = { username: string; password: string; staySignedIn: boolean };
+
+export type SessionSlice = {
+  session: {
+    status: SessionStatus;
+    user: User | null;
+    /** A user whose refresh token is in the keychain; the sign-in form starts with it. */
+    rememberedUser: string | null;
+    remembered: boolean;
+    /** Why the user is looking at the sign-in screen (expiry), shown above the form. */
+    notice: string | null;
+    error: IpcError | null;
+    keychainWarning: string | null;
+    /** Username of the last signed-in user: a different user gets fresh screens. */
+    lastUsername: string | null;
+  };
+  startSession: () => Promise<void>;
+  signIn: (input: SignInInput) => Promise<boolean>;
+  signOut: () => Promise<void>;
+  /** The session is gone (push or a call answering session_expired): back to sign-in, route kept. */
+  sessionLost: (message: string) => void;
+};
+
+export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set, get) => {
+  const patch = (changes: Partial<SessionSlice['session']>) => set((state) => ({ session: { ...state.session, ...changes } }));
+
+  const adopt = (state: SessionState): void => {
+    if (state.status === 'signed_in') {
+      const previous = get().session.lastUsername;
+      if (previous !== null && previous !== state.user.username) get().resetFeatureData();
+      patch({
+        status: 'signed_in',
+        user: state.user,
+        remembered: state.remembered,
+        keychainWarning: state.keychain_warning ?? null,
+        notice: null,
+        error: null,
+        lastUsername: state.user.username,
+        rememberedUser: state.remembered ? state.user.username : get().session.rememberedUser,
+      });
+      void get().loadAppInfo();
+    } else {
+      patch({ status: 'signed_out', user: null, rememberedUser: state.remembered_user });
+    }
+  };
+
+  return {
+    session: {
+      status: 'starting',
+      user: null,
+      rememberedUser: null,
+      remembered: false,
+      notice: null,
+      error: null,
+      keychainWarning: null,
+      lastUsername: null,
+    },
+
+    startSession: async () => {
+      patch({ status: 'starting', error: null });
+      void get().loadAppInfo();
+      const current = await call((api) => api.session.state());
+      if (!current.ok) {
+        patch({ status: 'signed_out', error: current.error });
+        return;
+      }
+      if (current.value.status === 'signed_in' || current.value.remembered_user === null) {
+        adopt(current.value);
+        return;
+      }
+      patch({ status: 'restoring', rememberedUser: current.value.remembered_user });
+      const restored = await call((api) => api.session.restore());
+      if (restored.ok) adopt(restored.value);
+      // A failed restore is not an error the user caused: show the form with their name filled in.
+      else patch({ status: 'signed_out', notice: 'Your saved sign-in could not be used. Sign in again.' });
+    },
+
+    signIn: async ({ username, password, staySignedIn }) => {
+      patch({ status: 'signing_in', error: null });
+      const result = await call((api) => api.session.signIn({ username: username.trim(), password, stay_signed_in: staySignedIn }));
+      if (!result.ok) {
+        patch({ status: 'signed_out', error: result.error });
+        return false;
+      }
+      adopt(result.value);
+      return result.value.status === 'signed_in';
+    },
+
+    signOut: async () => {
+      const result = await call((api) => api.session.signOut());
+      get().resetFeatureData();
+      patch({
+        status: 'signed_out',
+        user: null,
+        notice: null,
+        error: null,
+        lastUsername: null,
+        rememberedUser: result.ok && result.value.status === 'signed_out' ? result.value.remembered_user : null,
+      });
+    },
+
+    sessionLost: (message) => {
+      if (get().session.status !== 'signed_in') return;
+      patch({
+        status: 'signed_out',
+        user: null,
+        notice: message.trim() === '' ? 'Your session expired. Sign in again to continue where you were.' : message,
+      });
+    },
+  };
+};
