@@ -100,7 +100,9 @@ describe('GET /admin/events', () => {
     const e1 = await publish('1.0.0');
     const e2 = await publish('1.1.0');
 
-    const first = await connect();
+    // Without an id a subscriber starts at now; last_event_id=0 replays everything.
+    const fresh = await connect();
+    const first = await connect({}, '?last_event_id=0');
     expect(first.response.status).toBe(200);
     expect(first.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     await first.waitFor(() => first.events().length === 2);
@@ -128,13 +130,14 @@ describe('GET /admin/events', () => {
     expect(first.events().map((e) => e.id)).toEqual([e1, e2, e3, e4]);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(second.events().map((e) => e.id)).toEqual([e3, e4]);
+    expect(fresh.events().map((e) => e.id)).toEqual([e3, e4]);
 
-    for (const client of [first, second, resumed, fromQuery]) client.close();
+    for (const client of [fresh, first, second, resumed, fromQuery]) client.close();
   });
 
   it('delivers rows written without a wake (another process) through its poll', async () => {
     const client = await connect({ 'last-event-id': '999999' });
-    const after = await connect();
+    const after = await connect({}, '?last_event_id=0');
     await after.waitFor(() => after.events().length >= 4);
     const before = after.events().length;
     await appendEvent(bff.ctx.db, new Date().toISOString(), versionRegistered('2.0.0'));

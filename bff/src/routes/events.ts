@@ -1,10 +1,11 @@
 // GET /admin/events: the server-sent event stream. Replays stored events after
-// the client's Last-Event-ID, then streams new ones as they commit.
+// the client's Last-Event-ID (none: from now on), then streams new ones as they commit.
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { ServerEvent } from '../../../shared/api/events.js';
 import type { BffContext } from '../context.js';
 import { EventBus } from '../services/event-bus.js';
+import { lastEventId } from '../store/event-log.js';
 
 export const HEARTBEAT_MS = 15_000;
 /** A client this far behind is dropped; it resumes with Last-Event-ID instead of growing our memory. */
@@ -44,7 +45,9 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
     },
     async (request, reply) => {
       // The header wins: EventSource sends it on reconnect, newer than any id in the URL.
-      const after = request.headers['last-event-id'] ?? request.query.last_event_id ?? 0;
+      // With neither, a new subscriber starts at now: history is not news (ask for
+      // last_event_id=0 to replay it all).
+      const after = request.headers['last-event-id'] ?? request.query.last_event_id ?? (await lastEventId(ctx.db));
       const raw = reply.raw;
       reply.hijack();
       raw.writeHead(200, {
