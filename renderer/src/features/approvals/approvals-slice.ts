@@ -137,9 +137,11 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
       if (get().approvals.selectedId === requestId && get().approvals.detail.status === 'ready') return;
       const cached = get().approvals.items.find((item) => item.id === requestId) ?? null;
       patch({ selectedId: requestId, decision: null, detail: { ...initialApprovalsState().detail, status: cached ? 'ready' : 'loading', request: cached } });
-      if (cached) void showRequest(cached);
+      // The cached copy shows at once (showRequest patches before it awaits the digest).
+      const digesting = cached ? showRequest(cached) : Promise.resolve();
       // Always re-read: a notification may point at a request that changed since the list was loaded.
       const result = await call((api) => api.approvals.get({ request_id: requestId }));
+      await digesting;
       if (get().approvals.selectedId !== requestId) return;
       if (!result.ok) {
         patchDetail({ status: 'error', error: result.error });

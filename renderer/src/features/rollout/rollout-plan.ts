@@ -62,8 +62,8 @@ function commandOf(action: RolloutAction, version: string | null): RolloutComman
 
 /**
  * The planned change for `action` (with `version` where the action needs one),
- * or an error sentence from the machine. `promote` of a live canary names it,
- * so it can finish early from any step, as the BFF allows.
+ * or the machine's sentence saying why not. `promote` names the live canary;
+ * the machine still allows it only from the plan's last step before 100 %.
  */
 export function planAction(
   deployment: Deployment,
