@@ -111,9 +111,9 @@ describe('EventStream', () => {
     const { eventStream, events } = stream(backoffs);
     const before = await registerVersion();
     const after = await registerVersion();
-    // Look up the id of `before` from a fresh replay.
+    // Look up the id of `before` from a full replay (after id 0).
     const all = stream([]);
-    all.eventStream.start();
+    all.eventStream.start(0);
     await waitFor(() => all.events.some((event) => (event.data as { version?: string }).version === after), 'the full replay');
     await all.eventStream.stop();
     const beforeId = all.events.find((event) => (event.data as { version?: string }).version === before)!.id;

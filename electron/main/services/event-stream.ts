@@ -112,7 +112,7 @@ export class EventStream {
 
   /**
    * Starts streaming. `resumeAfter` is the last event id already seen (null:
-   * from the start of what the BFF keeps; the caller decides what is news).
+   * from now on, as the BFF starts a subscriber without Last-Event-ID; 0: everything it keeps).
    */
   start(resumeAfter: number | null = null): void {
     if (this.#running) return;
