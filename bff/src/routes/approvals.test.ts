@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import { eventsAfter } from '../store/event-log.js';
-import { idempotencyKey, startHarness, type Answer, type Client, type Harness } from '../test-support/harness.js';
+import { idempotencyKey, startHarness, type Answer, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;

@@ -2,7 +2,7 @@
 // gate with the model's policy (directions included), lists come newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsAfter } from '../store/event-log.js';
-import { startHarness, type Client, type Harness } from '../test-support/harness.js';
+import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;

@@ -1,7 +1,7 @@
 // Registry routes against a real, demo-seeded BFF: listing (filters, cursor
 // pages, summaries), detail, creation, policy, registration and deprecation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Client, type Harness } from '../test-support/harness.js';
+import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;

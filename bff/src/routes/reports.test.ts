@@ -12,7 +12,7 @@ import { KeysResponse, SignedReport, type EvalReport, type SigningKeyInfo } from
 import { runCli, type CliIo } from '../cli.js';
 import { startBff } from '../server.js';
 import { keyIdOf, signingKeyDirFor } from '../services/report-signing.js';
-import { startHarness, type Client, type Harness } from '../test-support/harness.js';
+import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intentDigest, intentOf } from '../../../shared/logic/intent.js';
 import { eventsAfter } from '../store/event-log.js';
-import { startHarness, type Answer, type Client, type Harness } from '../test-support/harness.js';
+import { startHarness, type Answer, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;

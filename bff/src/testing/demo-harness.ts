@@ -1,5 +1,5 @@
-// Test support for the registry and rollout suites, over the platform's
-// testing/harness (real server, fresh SQLite file, movable clock): the demo
+// Test support for the registry and rollout suites, over harness.ts (real
+// server, fresh SQLite file, movable clock): the demo
 // data, demo users signed in once per file (scrypt is slow), step-up tokens,
 // Idempotency-Key calls and an event-stream subscriber.
 import { randomUUID } from 'node:crypto';
@@ -8,7 +8,7 @@ import type { ServerEvent } from '../../../shared/api/events.js';
 import type { Role } from '../../../shared/domain/user.js';
 import { DEMO_USERS, demoPassword } from '../seed/demo.js';
 import { lastEventId } from '../store/event-log.js';
-import { passwordOf, startTestBff, type CallResult, type TestBff, type TestClock } from '../testing/harness.js';
+import { passwordOf, startTestBff, type CallResult, type TestBff, type TestClock } from './harness.js';
 
 export type Answer = CallResult;
 
