@@ -205,7 +205,9 @@ export async function requestRollout(
       resolved_at: null,
     };
     const request: ChangeRequest = { ...unsigned, intent_digest: await intentDigest(intentOf(unsigned)) };
-    await insertChangeRequest(trx, request, target.created_by);
+    if (!(await insertChangeRequest(trx, request, target.created_by))) {
+      fail('conflict', `another request for ${modelId} became pending meanwhile; decide or cancel it first`);
+    }
     await appendAudit(trx, {
       at,
       actor: actor.username,

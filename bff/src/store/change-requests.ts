@@ -52,8 +52,9 @@ async function withDecisions(db: Kysely<DB>, rows: ChangeRequestRow[]): Promise<
   return rows.map((row) => requestFromRow(row, decisions.get(row.id) ?? []));
 }
 
-export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest, targetRegisteredBy: string): Promise<void> {
-  await db
+/** Inserts a request; false when the model already has a pending one (the index refused it). */
+export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest, targetRegisteredBy: string): Promise<boolean> {
+  const result = await db
     .insertInto('change_requests')
     .values({
       id: request.id,
@@ -77,7 +78,9 @@ export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest
       expires_at: request.expires_at,
       resolved_at: request.resolved_at,
     })
-    .execute();
+    .onConflict((conflict) => conflict.doNothing())
+    .executeTakeFirst();
+  return result.numInsertedOrUpdatedRows === 1n;
 }
 
 export async function findChangeRequest(db: Kysely<DB>, id: string): Promise<StoredRequest | undefined> {

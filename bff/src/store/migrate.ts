@@ -2,12 +2,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
+import * as onePendingRequest from './migrations/003-one-pending-request.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-signing-keys': signingKeys,
+  '003-one-pending-request': onePendingRequest,
 };
 
 class InlineMigrationProvider implements MigrationProvider {
