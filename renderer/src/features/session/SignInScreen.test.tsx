@@ -1,0 +1,74 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SettingsView } from '../../../../shared/ipc/contract.js';
+import { useStore } from '../../app/store.js';
+import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
+import { resetStore } from '../../test-support/store-reset.js';
+import { SignInScreen } from './SignInScreen.js';
+
+let double: ModelOpsDouble;
+beforeEach(resetStore);
+afterEach(() => {
+  cleanup();
+  double.uninstall();
+});
+
+const view = (overrides: Partial<SettingsView>): SettingsView => ({
+  settings: { bff_url: null, notifications_enabled: true, theme: 'system' },
+  locked: [],
+  mode: 'local',
+  bff_origin: null,
+  policy: { path: '/etc/model-ops-console/policy.json', state: 'absent' },
+  restart_required: false,
+  ...overrides,
+});
+
+describe('sign in', () => {
+  it('says "Local mode" when no BFF is set, with the demo users', () => {
+    double = installModelOpsDouble();
+    useStore.setState((s) => ({ settings: { ...s.settings, view: view({}), status: 'ready' } }));
+    render(<SignInScreen />);
+    expect(screen.getByText('Local mode')).toBeTruthy();
+    expect(screen.getByText(/Demo users/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Change…' })).toBeTruthy();
+  });
+
+  it('shows a BFF the workstation policy fixes as locked, without a way to change it', () => {
+    double = installModelOpsDouble();
+    useStore.setState((s) => ({
+      settings: { ...s.settings, view: view({ settings: { bff_url: 'https://modelops.example.com/', notifications_enabled: true, theme: 'system' }, locked: ['bff_url'], mode: 'remote', policy: { path: '/etc/p.json', state: 'loaded' } }), status: 'ready' },
+    }));
+    render(<SignInScreen />);
+    expect(screen.getByText('https://modelops.example.com/')).toBeTruthy();
+    expect(screen.getByText(/Set by your workstation policy/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Change…' })).toBeNull();
+    expect(screen.queryByText(/Demo users/)).toBeNull();
+  });
+
+  it('shows the BFF refusal as a sentence plus the server message, and clears the password', async () => {
+    double = installModelOpsDouble({ 'app:session:sign-in': () => fail('locked_out', 'too many failed sign-ins; try again in 15 minutes') });
+    render(<SignInScreen />);
+    fireEvent.change(screen.getByLabelText('User name'), { target: { value: 'olivia' } });
+    fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'secret' } });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Stay signed in/ }));
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('This account is temporarily locked after failed sign-ins.')).toBeTruthy();
+    expect(screen.getByText('Too many failed sign-ins; try again in 15 minutes')).toBeTruthy();
+    expect((screen.getByLabelText('Password') as HTMLInputElement).value).toBe('');
+    expect(double.callsTo('app:session:sign-in')[0]).toEqual({ username: 'olivia', password: 'secret', stay_signed_in: true });
+  });
+
+  it('validates a new BFF address before saving it', async () => {
+    double = installModelOpsDouble({ 'app:settings:set': (patch) => ok(view({ settings: { bff_url: patch.bff_url ?? null, notifications_enabled: true, theme: 'system' }, restart_required: true })) });
+    useStore.setState((s) => ({ settings: { ...s.settings, view: view({}), status: 'ready' } }));
+    render(<SignInScreen />);
+    fireEvent.click(screen.getByRole('button', { name: 'Change…' }));
+    fireEvent.change(screen.getByLabelText('BFF URL'), { target: { value: 'ftp://nope' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(double.callsTo('app:settings:set')).toHaveLength(0);
+    fireEvent.change(screen.getByLabelText('BFF URL'), { target: { value: 'https://modelops.example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/Restart the app to use the changed address/)).toBeTruthy();
+    expect(double.callsTo('app:settings:set')[0]).toEqual({ bff_url: 'https://modelops.example.com' });
+  });
+});
