@@ -12,6 +12,7 @@ import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
+import { DEMO_USERS, demoPassword } from './seed/demo.js';
 
 export interface CliIo {
   out(line: string): void;
@@ -22,7 +23,7 @@ export interface CliIo {
   now(): Date;
 }
 
-const DEMO_USERS_LINE = 'demo users: olivia / demo-olivia (operator), arjun / demo-arjun (approver), ada / demo-ada (admin)';
+const DEMO_USERS_LINE = `demo users: ${DEMO_USERS.map((user) => `${user.username} / ${demoPassword(user.username)} (${user.roles.join(', ')})`).join(', ')}`;
 const CLI_ACTOR = 'cli';
 
 const USAGE = `usage:

@@ -1,5 +1,6 @@
 // Opens the BFF's SQLite database through libsql (N-API: loads unchanged in
 // Node and in Electron's main process) behind Kysely, migrated to the latest schema.
+import { closeSync, openSync } from 'node:fs';
 import Database from 'libsql';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type { DB } from './schema.js';
@@ -7,7 +8,18 @@ import { migrateToLatest } from './migrate.js';
 
 export type Db = Kysely<DB>;
 
+/** Creates the file owner-only (0600) before SQLite does: it holds password and token hashes. */
+function createPrivately(file: string): void {
+  if (file === ':memory:') return;
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
 export async function openDatabase(file: string): Promise<Db> {
+  createPrivately(file);
   const db = new Kysely<DB>({
     dialect: new SqliteDialect({
       database: () => {
@@ -18,6 +30,7 @@ export async function openDatabase(file: string): Promise<Db> {
         connection.pragma('foreign_keys = ON');
         connection.pragma('busy_timeout = 5000');
         connection.pragma('synchronous = NORMAL');
+        // The -wal and -shm files copy the database file's mode.
         return Promise.resolve(connection);
       },
     }),
