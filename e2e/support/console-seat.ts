@@ -1,0 +1,167 @@
+// One operator's seat in the Chromium harness: the main process's runtime, built by
+// the same composition root as the Electron bootstrap, and a browser page on it.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { startLocalBff } from '../../electron/main/local-mode/start-local-bff.js';
+import { createConsoleRuntime, type ConsoleRuntime } from '../../electron/main/services/console-runtime.js';
+import { createKeytarVault, keychainEntry, type CredentialVault } from '../../electron/main/services/credential-vault.js';
+import { createFileLogger } from '../../electron/main/services/logger.js';
+import { PageIpc, preloadInitScript, RecordingBadge, RecordingDialog, RecordingNotifications, RecordingWindow } from './recording-adapters.js';
+import type { StaticServer } from './static-server.js';
+
+/** What a journey sees of a console, in the Chromium harness and in the real Electron app alike. */
+export interface ConsoleSeat {
+  readonly label: string;
+  readonly page: Page;
+  /** The app's data folder (settings.json, logs); a second seat on it is "the app started again". */
+  readonly dataDir: string;
+  /** Native notifications the main process showed so far. */
+  notifications(): Promise<{ title: string; body: string }[]>;
+  /** Clicks the newest notification whose title matches, as the OS would deliver the click. */
+  clickNotification(title: RegExp): Promise<void>;
+  /** Console errors, uncaught page errors and CSP violations seen so far. */
+  problems(): string[];
+  /** Quits the app; keepData leaves the data folder for a restart. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface SeatOptions {
+  label: string;
+  bffUrl: string;
+  /** Reuse a data folder (a restart of the app); a new temporary one otherwise. */
+  dataDir?: string;
+}
+
+/** The app's data folder as a user who pointed the console at `bffUrl` has it. */
+export function prepareDataDir(bffUrl: string, existing?: string): string {
+  if (existing) return existing;
+  const dataDir = mkdtempSync(join(tmpdir(), 'moc-e2e-seat-'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // settings-store.ts's file: the user's own BFF URL (remote mode), nothing remembered yet.
+  writeFileSync(join(dataDir, 'settings.json'), `${JSON.stringify({ version: 1, settings: { bff_url: bffUrl }, remembered_users: {} }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  return dataDir;
+}
+
+/** Deletes the keychain entries a data folder's settings name (a test that failed before signing out). */
+export async function forgetSavedSignIns(dataDir: string, vault: CredentialVault): Promise<void> {
+  let remembered: Record<string, string> = {};
+  try {
+    remembered = (JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')) as { remembered_users?: Record<string, string> }).remembered_users ?? {};
+  } catch {
+    return;
+  }
+  for (const [origin, username] of Object.entries(remembered)) {
+    const { service, account } = keychainEntry(origin, username);
+    await vault.delete(service, account).catch(() => false);
+  }
+}
+
+/** Collects what should never happen on a page: console errors, uncaught errors, CSP refusals. */
+export function watchProblems(page: Page, into: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const where = message.location().url;
+    // Chromium asks every origin for a favicon; the app:// protocol of the real window is never asked.
+    if (where.endsWith('/favicon.ico')) return;
+    into.push(`console error: ${message.text()}${where ? ` (${where})` : ''}`);
+  });
+  page.on('pageerror', (error) => into.push(`uncaught: ${error.message}`));
+}
+
+export class ChromiumSeat implements ConsoleSeat {
+  readonly notificationsAdapter = new RecordingNotifications();
+  readonly badge = new RecordingBadge();
+  readonly window = new RecordingWindow();
+  readonly dialog = new RecordingDialog();
+  readonly vault: CredentialVault;
+  readonly #problems: string[] = [];
+  #closed = false;
+
+  private constructor(
+    readonly label: string,
+    readonly dataDir: string,
+    readonly ipc: PageIpc,
+    vault: CredentialVault,
+    public runtime: ConsoleRuntime | null,
+    public context: BrowserContext | null,
+    public pageOrNull: Page | null,
+  ) {
+    this.vault = vault;
+  }
+
+  get page(): Page {
+    if (!this.pageOrNull) throw new Error(`${this.label}: no page`);
+    return this.pageOrNull;
+  }
+
+  /** The main-process services of this seat (the IPC handler table and its dispatcher). */
+  get main(): ConsoleRuntime {
+    if (!this.runtime) throw new Error(`${this.label}: the runtime did not start`);
+    return this.runtime;
+  }
+
+  static async open(browser: Browser, server: StaticServer, preloadSource: string, options: SeatOptions): Promise<ChromiumSeat> {
+    const dataDir = prepareDataDir(options.bffUrl, options.dataDir);
+    const ipc = new PageIpc([server.origin]);
+    const vault = createKeytarVault();
+    const seat = new ChromiumSeat(options.label, dataDir, ipc, vault, null, null, null);
+    // The ports electron/main/index.ts passes, with the recording adapters in place of Electron's.
+    seat.runtime = await createConsoleRuntime({
+      dataDir,
+      platform: process.platform,
+      // No workstation policy on this machine: the file named here does not exist.
+      env: { ...process.env, MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') },
+      appName: 'Model Ops Console',
+      appVersion: '0.1.0',
+      logger: createFileLogger({ directory: join(dataDir, 'logs') }),
+      vault,
+      startLocalBff: ({ dbFile, seedDemo }) => startLocalBff({ dbFile, seedDemo }),
+      showNotification: seat.notificationsAdapter.show,
+      setBadge: seat.badge.set,
+      badgeSupported: seat.badge.supported,
+      focusWindow: seat.window.focus,
+      push: ipc.push,
+    }).catch((error: unknown) => {
+      seat.dialog.showFatalError('Model Ops Console could not start', error instanceof Error ? error.message : String(error));
+      throw error;
+    });
+    seat.context = await browser.newContext({ viewport: { width: 1280, height: 820 }, colorScheme: 'light' });
+    const page = await seat.context.newPage();
+    seat.pageOrNull = page;
+    watchProblems(page, seat.#problems);
+    await ipc.attach(page, () => seat.main.dispatch);
+    await page.addInitScript(preloadInitScript(preloadSource));
+    await page.goto(server.entryUrl);
+    return seat;
+  }
+
+  async notifications(): Promise<{ title: string; body: string }[]> {
+    return this.notificationsAdapter.shown.map(({ title, body }) => ({ title, body }));
+  }
+
+  async clickNotification(title: RegExp): Promise<void> {
+    const notification = this.notificationsAdapter.shown.findLast((n) => title.test(n.title));
+    if (!notification) throw new Error(`${this.label}: no notification titled ${title}`);
+    this.notificationsAdapter.click(notification);
+  }
+
+  problems(): string[] {
+    return [...this.#problems];
+  }
+
+  async close(options: { keepData?: boolean } = {}): Promise<void> {
+    // Closing twice (a journey quits the app, the fixture cleans up) only removes the data the second time.
+    if (!this.#closed) {
+      this.#closed = true;
+      await this.context?.close().catch(() => undefined);
+      await this.runtime?.shutdown();
+    }
+    if (options.keepData) return;
+    await forgetSavedSignIns(this.dataDir, this.vault);
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

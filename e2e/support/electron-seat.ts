@@ -1,0 +1,85 @@
+// One seat in the real app: Electron launched by Playwright on the built app
+// (package.json "main" -> out/main), its own data folder, native notifications
+// recorded in the main process instead of shown, so the test can click them.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { _electron, type ElectronApplication, type Page } from '@playwright/test';
+import { createKeytarVault } from '../../electron/main/services/credential-vault.js';
+import { forgetSavedSignIns, prepareDataDir, watchProblems, type ConsoleSeat, type SeatOptions } from './console-seat.js';
+import { REPO_ROOT } from './paths.js';
+
+/** Why the electron project cannot run on this machine beyond a missing binary, or null. */
+export function electronDisplayProblem(): string | null {
+  if (process.platform !== 'linux' || process.env.DISPLAY || process.env.WAYLAND_DISPLAY) return null;
+  return 'no display for Electron windows: run the electron project under `xvfb-run -a npm run test:e2e`';
+}
+
+export class ElectronSeat implements ConsoleSeat {
+  readonly #problems: string[] = [];
+
+  private constructor(
+    readonly label: string,
+    readonly dataDir: string,
+    readonly app: ElectronApplication,
+    readonly page: Page,
+  ) {}
+
+  static async open(options: SeatOptions): Promise<ElectronSeat> {
+    const dataDir = prepareDataDir(options.bffUrl, options.dataDir);
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    const app = await _electron.launch({
+      // The app as `npm start` runs it; its own user-data folder, so each seat has its own
+      // settings, single-instance lock and remembered user.
+      args: [REPO_ROOT, `--user-data-dir=${dataDir}`, ...(root ? ['--no-sandbox'] : [])],
+      cwd: REPO_ROOT,
+      env: { ...process.env, MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') } as Record<string, string>,
+    });
+    // Notifications: recorded, never shown; each keeps the 'click' listener the adapter attached.
+    await app.evaluate(({ Notification }) => {
+      const recorded: unknown[] = [];
+      (globalThis as Record<string, unknown>).__e2eNotifications = recorded;
+      Object.defineProperty(Notification, 'isSupported', { value: () => true, configurable: true });
+      Notification.prototype.show = function show(this: unknown) {
+        recorded.push(this);
+      };
+    });
+    const page = await app.firstWindow();
+    const seat = new ElectronSeat(options.label, dataDir, app, page);
+    watchProblems(page, seat.#problems);
+    await page.waitForLoadState('load');
+    return seat;
+  }
+
+  notifications(): Promise<{ title: string; body: string }[]> {
+    return this.app.evaluate(() =>
+      ((globalThis as Record<string, unknown>).__e2eNotifications as { title: string; body: string }[]).map(({ title, body }) => ({ title, body })),
+    );
+  }
+
+  async clickNotification(title: RegExp): Promise<void> {
+    const clicked = await this.app.evaluate(
+      (_electron, [source, flags]) => {
+        const pattern = new RegExp(source, flags);
+        const recorded = (globalThis as Record<string, unknown>).__e2eNotifications as { title: string; emit(event: string): void }[];
+        const notification = recorded.filter((n) => pattern.test(n.title)).at(-1);
+        // The OS's click, as Electron delivers it to the listener the notification adapter attached.
+        notification?.emit('click');
+        return notification !== undefined;
+      },
+      [title.source, title.flags] as const,
+    );
+    if (!clicked) throw new Error(`${this.label}: no notification titled ${title}`);
+  }
+
+  problems(): string[] {
+    return [...this.#problems];
+  }
+
+  async close(options: { keepData?: boolean } = {}): Promise<void> {
+    // Quitting runs the app's own shutdown (before-quit -> runtime.shutdown()); a second close is a no-op.
+    await this.app.close().catch(() => undefined);
+    if (options.keepData) return;
+    await forgetSavedSignIns(this.dataDir, createKeytarVault());
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}

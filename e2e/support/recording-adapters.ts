@@ -1,0 +1,183 @@
+// Stand-ins for the Electron adapters (electron/main/adapters/*), the only code the
+// e2e harness replaces: they record what the main process asked of Electron.
+import type { Page } from '@playwright/test';
+import type { NativeNotification } from '../../electron/main/services/approval-notifier.js';
+import type { IpcDispatch } from '../../electron/main/services/ipc-handlers.js';
+import { isTrustedSenderUrl } from '../../electron/main/services/trusted-sender.js';
+import { PUSH_CHANNELS, type IpcResult, type PushChannel, type PushPayload } from '../../shared/ipc/contract.js';
+
+/** Names the page-side globals; the page sees nothing else of the harness. */
+export const INVOKE_BINDING = '__modelOpsInvoke';
+export const PUSH_ENTRY = '__modelOpsPush';
+
+export interface RecordedNotification extends NativeNotification {
+  shownAt: number;
+}
+
+/**
+ * adapters/notification.ts: records every native notification. `click` runs the
+ * callback the real adapter wires to the Notification's 'click' event.
+ */
+export class RecordingNotifications {
+  readonly shown: RecordedNotification[] = [];
+
+  show = (notification: NativeNotification): void => {
+    this.shown.push({ ...notification, shownAt: Date.now() });
+  };
+
+  find(title: string | RegExp): RecordedNotification | undefined {
+    return this.shown.find((n) => (typeof title === 'string' ? n.title === title : title.test(n.title)));
+  }
+
+  click(notification: RecordedNotification): void {
+    notification.onClick();
+  }
+}
+
+/** adapters/badge.ts: the pending-approvals count on the app icon. */
+export class RecordingBadge {
+  readonly counts: number[] = [];
+  readonly supported = true;
+  set = (count: number): void => {
+    this.counts.push(count);
+  };
+  get current(): number {
+    return this.counts.at(-1) ?? 0;
+  }
+}
+
+/** adapters/window.ts: the window is the Playwright page; focusing it is recorded. */
+export class RecordingWindow {
+  focusCount = 0;
+  focus = (): void => {
+    this.focusCount += 1;
+  };
+}
+
+/** adapters/dialog.ts: the fatal-error box the bootstrap shows when the runtime cannot start. */
+export class RecordingDialog {
+  readonly errors: { title: string; message: string }[] = [];
+  showFatalError = (title: string, message: string): void => {
+    this.errors.push({ title, message });
+  };
+}
+
+/**
+ * adapters/ipc-main.ts: invokes reach the runtime's dispatcher through a page
+ * binding, refused (as there) unless they come from the top frame of the
+ * trusted origin; pushes are checked against the contract and queued until the
+ * page has loaded, then delivered to the listeners the preload registered.
+ */
+export class PageIpc {
+  readonly pushes: { channel: PushChannel; payload: unknown }[] = [];
+  readonly refusedSenders: string[] = [];
+  #page: Page | null = null;
+  #ready = false;
+  #queue: [PushChannel, unknown][] = [];
+  #delivering: Promise<void> = Promise.resolve();
+
+  constructor(private readonly trustedOrigins: readonly string[]) {}
+
+  /** registerIpcHandlers: one binding carries every contract channel to `dispatch`. */
+  async attach(page: Page, dispatch: () => IpcDispatch): Promise<void> {
+    this.#page = page;
+    await page.exposeBinding(INVOKE_BINDING, async (source, channel: unknown, payload: unknown): Promise<IpcResult<unknown>> => {
+      const frame = source.frame;
+      if (frame.parentFrame() !== null || !isTrustedSenderUrl(frame.url(), this.trustedOrigins)) {
+        this.refusedSenders.push(frame.url());
+        return { ok: false, error: { code: 'forbidden', message: 'This page may not use the console API.' } };
+      }
+      return dispatch()(channel, payload);
+    });
+    // did-start-loading / did-finish-load of the real window. A new document is a navigation
+    // request of the main frame; the router's hash changes are not (and must not stop pushes).
+    page.on('request', (request) => {
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.#ready = false;
+    });
+    page.on('load', () => {
+      this.#ready = true;
+      this.#flush();
+    });
+  }
+
+  push = <C extends PushChannel>(channel: C, payload: PushPayload<C>): void => {
+    const checked = PUSH_CHANNELS[channel].safeParse(payload);
+    if (!checked.success) throw new Error(`push ${channel} does not match the contract`);
+    this.pushes.push({ channel, payload: checked.data });
+    this.#queue.push([channel, checked.data]);
+    this.#flush();
+  };
+
+  /** Resolves when every push so far has reached the page. */
+  delivered(): Promise<void> {
+    return this.#delivering;
+  }
+
+  #flush(): void {
+    const page = this.#page;
+    if (!this.#ready || !page || page.isClosed()) return;
+    for (const [channel, payload] of this.#queue.splice(0)) {
+      // In order, one after another, as webContents.send delivers them.
+      this.#delivering = this.#delivering.then(() =>
+        page
+          .evaluate(([entry, name, data]) => (globalThis as unknown as Record<string, (c: string, p: unknown) => void>)[entry]?.(name, data), [
+            PUSH_ENTRY,
+            channel,
+            payload,
+          ] as const)
+          .catch(() => undefined),
+      );
+    }
+  }
+}
+
+/**
+ * The preload's `electron` module, in the page: the real built preload
+ * (out/preload/index.cjs) runs unchanged on top of it. contextBridge copies
+ * and freezes the API onto window; ipcRenderer.invoke goes to the binding;
+ * ipcRenderer.on listeners receive the harness's pushes.
+ */
+export function preloadInitScript(preloadSource: string): string {
+  return `(() => {
+  'use strict';
+  const listeners = new Map();
+  const deepFreeze = (value) => {
+    if (value && typeof value === 'object') { Object.values(value).forEach(deepFreeze); Object.freeze(value); }
+    return value;
+  };
+  const electron = {
+    contextBridge: {
+      exposeInMainWorld(key, api) {
+        Object.defineProperty(window, key, { value: deepFreeze(api), enumerable: true, configurable: false, writable: false });
+      },
+    },
+    ipcRenderer: {
+      invoke(channel, payload) {
+        // structuredClone: what ipcRenderer would refuse to send fails here too.
+        return window[${JSON.stringify(INVOKE_BINDING)}](channel, structuredClone(payload));
+      },
+      on(channel, listener) {
+        if (!listeners.has(channel)) listeners.set(channel, new Set());
+        listeners.get(channel).add(listener);
+      },
+      removeListener(channel, listener) {
+        listeners.get(channel)?.delete(listener);
+      },
+    },
+  };
+  Object.defineProperty(window, ${JSON.stringify(PUSH_ENTRY)}, {
+    value: (channel, payload) => {
+      for (const listener of listeners.get(channel) ?? []) listener({ sender: null }, structuredClone(payload));
+    },
+    enumerable: false,
+  });
+  const require = (id) => {
+    if (id === 'electron') return electron;
+    throw new Error('a sandboxed preload cannot require ' + id);
+  };
+  const module = { exports: {} };
+  (function (require, module, exports) {
+${preloadSource}
+  })(require, module, module.exports);
+})();`;
+}
