@@ -155,6 +155,31 @@ describe('BffClient and malformed answers', () => {
   });
 });
 
+describe('BffClient event stream', () => {
+  it('keeps the stream open past the whole-request timeout of ordinary calls', async () => {
+    // An SSE server that only ever sends heartbeats.
+    const server = await scriptedServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const beat = setInterval(() => response.write(': heartbeat\n\n'), 50);
+      request.on('close', () => clearInterval(beat));
+    });
+    const abort = new AbortController();
+    try {
+      const client = new BffClient({ baseUrl: server.url, ...fast, timeoutMs: 200 });
+      const stream = client.stream('/admin/events', {}, abort.signal);
+      const failed = new Promise<Error | null>((resolve) => {
+        stream.on('error', (error: Error) => resolve(error));
+        setTimeout(() => resolve(null), 800);
+      });
+      stream.on('data', () => undefined);
+      expect(await failed).toBeNull();
+    } finally {
+      abort.abort();
+      await server.close();
+    }
+  });
+});
+
 describe('BffClient retry rules', () => {
   const Anything = z.unknown();
 

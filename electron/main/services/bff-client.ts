@@ -145,8 +145,9 @@ export class BffClient {
     return this.#got.stream(this.url(path), {
       headers: { ...headers, accept: 'text/event-stream' },
       retry: { limit: 0 },
-      // The stream stays open for hours; only connecting is bounded.
-      timeout: { connect: 10_000, secureConnect: 10_000, response: 15_000 },
+      // The stream stays open for hours; only connecting is bounded. `request: undefined` lifts the
+      // client-wide whole-request budget, which would otherwise cut the stream after timeoutMs.
+      timeout: { request: undefined, connect: 10_000, secureConnect: 10_000, response: 15_000 },
       signal,
     });
   }
