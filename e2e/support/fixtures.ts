@@ -48,6 +48,33 @@ export function electronSkipReason(testInfo: TestInfo): string | null {
   return electronDisplayProblem();
 }
 
+/**
+ * A full-page screenshot of a screen whose content scrolls inside the app shell (not the
+ * document): the viewport grows by the overflow for the shot, then returns to its size.
+ */
+async function screenshotWhole(seat: ConsoleSeat, path: string): Promise<void> {
+  const page = seat.page;
+  const size = page.viewportSize();
+  const overflow = await page.locator('main, main *').evaluateAll((elements) => {
+    // No DOM typings in the Node project: the few members used here, typed by hand.
+    type Box = { scrollHeight: number; clientHeight: number; closest(selector: string): unknown };
+    const view = globalThis as unknown as { getComputedStyle(element: Box): { overflowY: string } };
+    let most = 0;
+    for (const element of elements as unknown as Box[]) {
+      const { overflowY } = view.getComputedStyle(element);
+      // Virtualized grids scroll on their own; growing the window for them would only render more rows.
+      if ((overflowY === 'auto' || overflowY === 'scroll') && !element.closest('[role="grid"]')) most = Math.max(most, element.scrollHeight - element.clientHeight);
+    }
+    return most;
+  });
+  if (size && overflow > 0) await page.setViewportSize({ width: size.width, height: Math.min(size.height + overflow, 4000) }).catch(() => undefined);
+  try {
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+  } finally {
+    if (size && overflow > 0) await page.setViewportSize(size).catch(() => undefined);
+  }
+}
+
 /** axe impacts that fail a screen. */
 const FAILING_IMPACTS = new Set(['serious', 'critical']);
 
@@ -106,7 +133,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await use(async (seat, screen) => {
       const file = testInfo.outputPath(`${screen}.png`);
-      await seat.page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+      await screenshotWhole(seat, file);
       copyFileSync(file, join(SCREENSHOT_DIR, `${testInfo.project.name}-${screen}.png`));
       await testInfo.attach(screen, { path: file, contentType: 'image/png' });
 
