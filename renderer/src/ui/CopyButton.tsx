@@ -3,6 +3,27 @@ import { useEffect, useState, type ReactElement } from 'react';
 import { copyText } from '../lib/clipboard.js';
 import { Icon } from './Icon.js';
 
+/**
+ * A stateless copy button for table rows (hundreds may mount while scrolling):
+ * no hooks, and the result is announced by the caller (e.g. a toast).
+ */
+export function QuickCopyButton({ value, label, onCopied }: { value: string; label: string; onCopied: (copied: boolean) => void }): ReactElement {
+  return (
+    <button
+      type="button"
+      className="icon-button copy-button"
+      aria-label={label}
+      title={label}
+      onClick={async (event) => {
+        event.stopPropagation();
+        onCopied(await copyText(value));
+      }}
+    >
+      <Icon name="copy" size={14} />
+    </button>
+  );
+}
+
 export function CopyButton({ value, label }: { value: string; label: string }): ReactElement {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {

@@ -10,6 +10,25 @@ export type TrafficBarProps = {
   compact?: boolean;
 };
 
+/** One element for table rows: the same bar, drawn by CSS from a custom property. */
+export function MiniTrafficBar({ stableVersion, canaryVersion, canaryPct }: Omit<TrafficBarProps, 'compact'>): ReactElement {
+  const canary = canaryVersion === null ? 0 : canaryPct;
+  const label =
+    stableVersion === null && canaryVersion === null
+      ? 'No traffic'
+      : canaryVersion === null
+        ? `All traffic on ${stableVersion}`
+        : `${formatTraffic(canary)} on canary ${canaryVersion}, ${formatTraffic(100 - canary)} on ${stableVersion ?? '—'}`;
+  return (
+    <span
+      className={`traffic-mini${stableVersion === null && canaryVersion === null ? ' is-empty' : ''}`}
+      role="img"
+      aria-label={label}
+      style={{ '--canary-share': `${canary}%` } as CSSProperties}
+    />
+  );
+}
+
 export function TrafficBar({ stableVersion, canaryVersion, canaryPct, compact = false }: TrafficBarProps): ReactElement {
   const canary = canaryVersion === null ? 0 : canaryPct;
   const stable = stableVersion === null ? 0 : 100 - canary;

@@ -3,7 +3,7 @@
 // and PageUp/PageDown jump, Enter opens. Row geometry is set through the CSSOM
 // (React style props), which the page's CSP allows without 'unsafe-inline'.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useId, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
 import { Icon } from './Icon.js';
 
 export type Column<T> = {
@@ -17,8 +17,14 @@ export type Column<T> = {
   sortKey?: string;
 };
 
+/**
+ * The rows of a table: an array, or anything indexable like one. A filtered
+ * view of 100,000 rows need not copy them into a new array on every keystroke.
+ */
+export type RowSource<T> = { readonly length: number; at(index: number): T | undefined };
+
 export type VirtualTableProps<T> = {
-  rows: readonly T[];
+  rows: RowSource<T>;
   columns: ReadonlyArray<Column<T>>;
   rowKey: (row: T) => string;
   label: string;
@@ -66,7 +72,7 @@ export function VirtualTable<T>({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
-    overscan: 10,
+    overscan: 4,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     // Before the first measurement (and under jsdom, which has no layout) assume a typical viewport.
@@ -77,7 +83,7 @@ export function VirtualTable<T>({
     (index: number) => {
       if (rows.length === 0) return;
       const clamped = Math.max(0, Math.min(rows.length - 1, index));
-      const row = rows[clamped]!;
+      const row = rows.at(clamped)!;
       onActiveChange(rowKey(row), row);
       virtualizer.scrollToIndex(clamped, { align: 'auto' });
     },
@@ -121,7 +127,7 @@ export function VirtualTable<T>({
         moveTo(from - pageSize);
         break;
       case 'Enter':
-        if (activeIndex >= 0 && onOpen) onOpen(rows[activeIndex]!);
+        if (activeIndex >= 0 && onOpen) onOpen(rows.at(activeIndex)!);
         else handled = false;
         break;
       default:
@@ -173,13 +179,16 @@ export function VirtualTable<T>({
       </div>
       <div className="vtable-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
-          const row = rows[item.index]!;
+          const row = rows.at(item.index)!;
           const key = rowKey(row);
           const active = item.index === activeIndex;
           const extra = rowClassName?.(row);
           return (
             <div
-              key={key}
+              // Keyed by slot, not by row: when the rows under the window change (a keystroke in the
+              // search box, a scroll), React patches the existing row elements instead of removing
+              // and creating them, and a slot that keeps its row is not re-rendered at all.
+              key={item.index % items.length}
               id={`${id}-r${item.index}`}
               role="row"
               aria-rowindex={item.index + 2}
@@ -193,11 +202,7 @@ export function VirtualTable<T>({
               }}
               onDoubleClick={() => onOpen?.(row)}
             >
-              {columns.map((column) => (
-                <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}`}>
-                  {column.render(row)}
-                </div>
-              ))}
+              <RowCells row={row} columns={columns} />
             </div>
           );
         })}
@@ -206,8 +211,23 @@ export function VirtualTable<T>({
   );
 }
 
+type RowCellsProps<T> = { row: T; columns: ReadonlyArray<Column<T>> };
+
+/** A row's cells; re-rendered only when its row (or the columns) change. */
+const RowCells = memo(function RowCells<T>({ row, columns }: RowCellsProps<T>): ReactElement {
+  return (
+    <>
+      {columns.map((column) => (
+        <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}`}>
+          {column.render(row)}
+        </div>
+      ))}
+    </>
+  );
+}) as <T>(props: RowCellsProps<T>) => ReactElement;
+
 // Linear, but only when the active key changes or rows are refiltered; never per row rendered.
-function indexOfKey<T>(rows: readonly T[], rowKey: (row: T) => string, key: string): number {
-  for (let i = 0; i < rows.length; i++) if (rowKey(rows[i]!) === key) return i;
+function indexOfKey<T>(rows: RowSource<T>, rowKey: (row: T) => string, key: string): number {
+  for (let i = 0; i < rows.length; i++) if (rowKey(rows.at(i)!) === key) return i;
   return -1;
 }

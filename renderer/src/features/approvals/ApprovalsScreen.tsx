@@ -1,7 +1,7 @@
 // The approvals inbox: requests on the left, everything needed to decide on
 // the right (what changes, gate snapshot, requester, age, expiry), and the
 // decision. A request the user made is shown, with why they cannot decide it.
-import { useCallback, useEffect, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChangeRequest } from '../../../../shared/domain/change-request.js';
 import { useStore } from '../../app/store.js';
@@ -253,7 +253,7 @@ export function ApprovalsScreen({ requestId }: { requestId?: string }): ReactEle
 
   const open = useCallback((row: ChangeRequest) => navigate({ name: 'approvals', requestId: row.id }, { replace: true }), [navigate]);
   const rowKey = useCallback((row: ChangeRequest) => row.id, []);
-  const cols = columns(now, me, filter === 'all');
+  const cols = useMemo(() => columns(now, me, filter === 'all'), [now, me, filter]);
 
   let list: ReactElement;
   if (status === 'error' && error && items.length === 0) list = <ErrorState error={error} onRetry={() => void loadApprovals({ force: true })} />;

@@ -6,11 +6,14 @@ import { VersionStatus } from '../../../../shared/domain/model.js';
 import { useStore } from '../../app/store.js';
 import { formatCalendarDate, formatDate, formatInteger } from '../../lib/format.js';
 import { StatusBadge } from '../../ui/Badge.js';
-import { CopyButton } from '../../ui/CopyButton.js';
+import { QuickCopyButton } from '../../ui/CopyButton.js';
 import { Icon } from '../../ui/Icon.js';
 import { EmptyState } from '../../ui/States.js';
 import { fittedTableHeight, VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { selectVisibleVersions } from './model-detail-slice.js';
+
+const announceCopy = (copied: boolean) =>
+  useStore.getState().pushToast(copied ? { tone: 'success', title: 'Artifact URI copied' } : { tone: 'error', title: 'Could not copy to the clipboard' });
 
 const optional = (value: number | undefined) => (value === undefined ? <span className="faint">—</span> : <span className="num">{formatInteger(value)}</span>);
 
@@ -27,7 +30,7 @@ const COLUMNS: Array<Column<ModelVersion>> = [
         <span className="mono truncate" title={v.artifact_uri}>
           {v.artifact_uri}
         </span>
-        <CopyButton value={v.artifact_uri} label={`Copy artifact URI of ${v.version}`} />
+        <QuickCopyButton value={v.artifact_uri} label={`Copy artifact URI of ${v.version}`} onCopied={announceCopy} />
       </>
     ),
   },

@@ -7,7 +7,7 @@ import type { AuditEntry } from '../../../../shared/domain/audit.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
-import { buildVersionsIndex, filterVersions, type VersionFilters, type VersionsIndex } from './versions-view.js';
+import { buildVersionsIndex, filterVersions, type VersionFilters, type VersionsIndex, type VersionsView } from './versions-view.js';
 
 /** Audit actions that belong on a deployment's timeline. */
 export const DEPLOYMENT_HISTORY_ACTIONS = new Set([
@@ -126,12 +126,13 @@ export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice>
 // ---------------------------------------------------------------------------
 // Selectors
 
-let memo: { index: VersionsIndex; text: string; status: string; result: ModelVersion[] } | null = null;
+let memo: { index: VersionsIndex; view: VersionsView } | null = null;
 
-export function selectVisibleVersions(state: All): ModelVersion[] {
+export function selectVisibleVersions(state: All): VersionsView['versions'] {
   const { versionsIndex, versionFilters } = state.modelDetail;
-  if (memo && memo.index === versionsIndex && memo.text === versionFilters.text && memo.status === versionFilters.status) return memo.result;
-  const result = filterVersions(versionsIndex, versionFilters);
-  memo = { index: versionsIndex, text: versionFilters.text, status: versionFilters.status, result };
-  return result;
+  const last = memo?.index === versionsIndex ? memo.view : undefined;
+  if (last && last.filters.text === versionFilters.text && last.filters.status === versionFilters.status) return last.versions;
+  const view = filterVersions(versionsIndex, versionFilters, last);
+  memo = { index: versionsIndex, view };
+  return view.versions;
 }

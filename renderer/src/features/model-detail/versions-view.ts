@@ -15,16 +15,45 @@ export function buildVersionsIndex(versions: readonly ModelVersion[]): VersionsI
   return { ordered, haystacks };
 }
 
-export function filterVersions(index: VersionsIndex, filters: VersionFilters): ModelVersion[] {
+/** A filtered view: positions in `ordered` (null = all of them), read like an array without copying. */
+export type VersionsView = {
+  filters: VersionFilters;
+  positions: Uint32Array | null;
+  versions: { readonly length: number; at(position: number): ModelVersion | undefined };
+};
+
+/** `previous` (the last view of the same index) lets typing narrow its result instead of rescanning everything. */
+export function filterVersions(index: VersionsIndex, filters: VersionFilters, previous?: VersionsView): VersionsView {
   const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
-  if (tokens.length === 0 && filters.status === '') return index.ordered;
-  const out: ModelVersion[] = [];
+  if (tokens.length === 0 && filters.status === '') return { filters, positions: null, versions: index.ordered };
   const { ordered, haystacks } = index;
-  for (let i = 0; i < ordered.length; i++) {
-    const version = ordered[i]!;
-    if (filters.status !== '' && version.status !== filters.status) continue;
+  const before = previous?.filters.text.toLowerCase() ?? '';
+  const narrowing =
+    previous?.positions != null && previous.filters.status === filters.status && before.trim() !== '' && filters.text.toLowerCase().startsWith(before);
+  const candidates = narrowing ? previous!.positions! : null;
+  const n = candidates ? candidates.length : ordered.length;
+  const kept = new Uint32Array(n);
+  let count = 0;
+  for (let k = 0; k < n; k++) {
+    const i = candidates ? candidates[k]! : k;
+    if (filters.status !== '' && ordered[i]!.status !== filters.status) continue;
     const haystack = haystacks[i]!;
-    if (tokens.every((token) => haystack.includes(token))) out.push(version);
+    let all = true;
+    for (const token of tokens) {
+      if (!haystack.includes(token)) {
+        all = false;
+        break;
+      }
+    }
+    if (all) kept[count++] = i;
   }
-  return out;
+  const positions = kept.slice(0, count);
+  const versions = {
+    length: count,
+    at: (position: number) => {
+      const i = positions[position < 0 ? count + position : position];
+      return i === undefined ? undefined : ordered[i];
+    },
+  };
+  return { filters, positions, versions };
 }

@@ -9,11 +9,10 @@ import { useStore } from '../../app/store.js';
 import { formatInteger, formatTraffic } from '../../lib/format.js';
 import { Badge, StatusBadge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
-import { GateBadge } from '../../ui/GateBadge.js';
 import { Icon } from '../../ui/Icon.js';
 import { Callout, EmptyState, ErrorState } from '../../ui/States.js';
 import { LoadingState, Spinner } from '../../ui/Spinner.js';
-import { TrafficBar } from '../../ui/TrafficBar.js';
+import { MiniTrafficBar } from '../../ui/TrafficBar.js';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { describeError } from '../../lib/error-messages.js';
 import { selectRegistryView } from './registry-slice.js';
@@ -28,15 +27,22 @@ const SORT_LABEL: Record<RegistrySortKey, string> = {
   gate: 'Last gate (failed first)',
 };
 
+// Rows stay light (text glyphs, no SVG): a keystroke may bring 30 new rows on screen.
 function lastGateOf(row: ModelSummary) {
   const gate = row.last_gate;
-  if (!gate) return <GateBadge gate={null} />;
-  if (gate.passed) return <GateBadge gate={{ passed: true, checks: [], failed_metrics: [] }} compact />;
+  if (!gate) return <Badge tone="neutral">No eval run</Badge>;
+  if (gate.passed) {
+    return (
+      <Badge tone="good" title={`Last run of ${gate.version} passed its gate`}>
+        ✓ Gate passed
+      </Badge>
+    );
+  }
+  const more = gate.failed_metrics.length > 1 ? ` +${gate.failed_metrics.length - 1}` : '';
   return (
     <Badge tone="bad" title={`Last run of ${gate.version}: ${gate.failed_metrics.join(', ')} failed`}>
-      <Icon name="cross" size={12} />
-      Failed: {gate.failed_metrics[0] ?? 'gate'}
-      {gate.failed_metrics.length > 1 && ` +${gate.failed_metrics.length - 1}`}
+      ✕ Failed: {gate.failed_metrics[0] ?? 'gate'}
+      {more}
     </Badge>
   );
 }
@@ -86,9 +92,9 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     render: (row) => (
       <div className="cell-deployment">
         <StatusBadge status={row.deployment.phase} />
-        <div className="cell-traffic">
-          <TrafficBar stableVersion={row.deployment.stable_version} canaryVersion={row.deployment.canary_version} canaryPct={row.deployment.canary_pct} compact />
-        </div>
+        <span className="cell-traffic">
+          <MiniTrafficBar stableVersion={row.deployment.stable_version} canaryVersion={row.deployment.canary_version} canaryPct={row.deployment.canary_pct} />
+        </span>
         <span className="num faint cell-pct">{row.deployment.canary_version ? formatTraffic(row.deployment.canary_pct) : ''}</span>
       </div>
     ),

@@ -4,6 +4,9 @@ import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test
 import { deployment, summary } from '../../test-support/fixtures.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { REGISTRY_PAGE_SIZE, selectRegistryView } from './registry-slice.js';
+import type { RegistryView } from './registry-view.js';
+
+const ids = (view: Pick<RegistryView, 'rows'>) => Array.from({ length: view.rows.length }, (_, i) => view.rows.at(i)!.model.id);
 
 let double: ModelOpsDouble;
 beforeEach(() => resetStore());
@@ -42,10 +45,10 @@ describe('registry store', () => {
     const first = selectRegistryView(useStore.getState());
     expect(selectRegistryView(useStore.getState())).toBe(first);
     useStore.getState().setRegistryFilters({ text: 'model-001' });
-    expect(selectRegistryView(useStore.getState()).map((r) => r.model.id)).toEqual(Array.from({ length: 10 }, (_, i) => `model-001${i}`));
+    expect(ids({ rows: selectRegistryView(useStore.getState()) })).toEqual(Array.from({ length: 10 }, (_, i) => `model-001${i}`));
     useStore.getState().setRegistrySort('name');
     expect(useStore.getState().registry.sort).toEqual({ key: 'name', dir: 'desc' });
-    expect(selectRegistryView(useStore.getState())[0]!.model.id).toBe('model-0019');
+    expect(selectRegistryView(useStore.getState()).at(0)!.model.id).toBe('model-0019');
   });
 
   it('patches a row when its deployment changes', async () => {

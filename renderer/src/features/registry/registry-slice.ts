@@ -11,6 +11,7 @@ import {
   type RegistryFilters,
   type RegistryIndex,
   type RegistrySort,
+  type RegistryView,
   type RegistrySortKey,
 } from './registry-view.js';
 
@@ -141,23 +142,23 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
 // ---------------------------------------------------------------------------
 // Selectors
 
-let memo: { index: RegistryIndex; filters: RegistryFilters; sort: RegistrySort; result: ModelSummary[] } | null = null;
+let memo: { index: RegistryIndex; view: RegistryView } | null = null;
 
-/** The visible rows; the same array while nothing it depends on changed (stable for useStore). */
-export function selectRegistryView(state: All): ModelSummary[] {
+/** The visible rows; the same object while nothing it depends on changed (stable for useStore). */
+export function selectRegistryView(state: All): RegistryView['rows'] {
   const { index, filters, sort } = state.registry;
+  const last = memo?.index === index ? memo.view : undefined;
   if (
-    memo &&
-    memo.index === index &&
-    memo.filters.text === filters.text &&
-    memo.filters.type === filters.type &&
-    memo.filters.status === filters.status &&
-    memo.sort.key === sort.key &&
-    memo.sort.dir === sort.dir
+    last &&
+    last.filters.text === filters.text &&
+    last.filters.type === filters.type &&
+    last.filters.status === filters.status &&
+    last.sort.key === sort.key &&
+    last.sort.dir === sort.dir
   ) {
-    return memo.result;
+    return last.rows;
   }
-  const result = filterRegistry(index, filters, sort);
-  memo = { index, filters, sort, result };
-  return result;
+  const view = filterRegistry(index, filters, sort, last);
+  memo = { index, view };
+  return view.rows;
 }

@@ -17,6 +17,8 @@ export type RegistryIndex = {
   haystacks: string[];
   /** Which version statuses each model has (bits of STATUS_BIT). */
   statusBits: Uint8Array;
+  /** Position of each row's type in `types`: comparing numbers beats reading 100,000 objects. */
+  typeCodes: Uint16Array;
   types: string[];
   orders: Map<RegistrySortKey, Uint32Array>;
 };
@@ -24,7 +26,8 @@ export type RegistryIndex = {
 export function buildRegistryIndex(rows: readonly ModelSummary[]): RegistryIndex {
   const haystacks = new Array<string>(rows.length);
   const statusBits = new Uint8Array(rows.length);
-  const types = new Set<string>();
+  const typeCodes = new Uint16Array(rows.length);
+  const typeSet = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const { model } = row;
@@ -43,9 +46,12 @@ export function buildRegistryIndex(rows: readonly ModelSummary[]): RegistryIndex
     const active = row.active_version !== null ? 1 : 0;
     const deprecated = row.version_count > active + row.candidate_versions.length;
     statusBits[i] = (active ? STATUS_BIT.active : 0) | (row.candidate_versions.length > 0 ? STATUS_BIT.candidate : 0) | (deprecated ? STATUS_BIT.deprecated : 0);
-    types.add(model.type);
+    typeSet.add(model.type);
   }
-  return { rows, haystacks, statusBits, types: [...types].sort(), orders: new Map() };
+  const types = [...typeSet].sort();
+  const codeOf = new Map(types.map((type, code) => [type, code]));
+  for (let i = 0; i < rows.length; i++) typeCodes[i] = codeOf.get(rows[i]!.model.type)!;
+  return { rows, haystacks, statusBits, typeCodes, types, orders: new Map() };
 }
 
 function gateRank(row: ModelSummary): number {
@@ -94,20 +100,54 @@ function sortedOrder(index: RegistryIndex, key: RegistrySortKey): Uint32Array {
   return order;
 }
 
-/** The rows to show, in order. */
-export function filterRegistry(index: RegistryIndex, filters: RegistryFilters, sort: RegistrySort): ModelSummary[] {
-  const order = sortedOrder(index, sort.key);
+/** A filtered view: row indexes in display order, read like an array without copying the rows. */
+export type RegistryView = {
+  filters: RegistryFilters;
+  sort: RegistrySort;
+  indexes: Uint32Array;
+  rows: { readonly length: number; at(position: number): ModelSummary | undefined };
+};
+
+/**
+ * Whether `next` can only match a subset of what `previous` matched, so that it
+ * may filter the previous result instead of the whole registry: the same
+ * type, status and order, and text that only grew at its end (typing).
+ */
+function narrows(previous: RegistryView, filters: RegistryFilters, sort: RegistrySort): boolean {
+  const before = previous.filters.text.toLowerCase();
+  return (
+    previous.sort.key === sort.key &&
+    previous.sort.dir === sort.dir &&
+    previous.filters.type === filters.type &&
+    previous.filters.status === filters.status &&
+    before.trim() !== '' &&
+    filters.text.toLowerCase().startsWith(before)
+  );
+}
+
+/** The rows to show, in order; `previous` (the last view of the same index) lets typing narrow instead of rescanning. */
+export function filterRegistry(index: RegistryIndex, filters: RegistryFilters, sort: RegistrySort, previous?: RegistryView): RegistryView {
   const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
   const statusBit = filters.status === '' ? 0 : STATUS_BIT[filters.status];
-  const type = filters.type;
-  const { rows, haystacks, statusBits } = index;
-  const out: ModelSummary[] = [];
-  const n = order.length;
+  // A type the index does not know matches nothing.
+  const typeCode = filters.type === '' ? -1 : index.types.indexOf(filters.type);
+  if (filters.type !== '' && typeCode < 0) return viewOf(index, filters, sort, new Uint32Array(0));
+  const { haystacks, statusBits, typeCodes } = index;
+  let candidates: Uint32Array;
+  let reverse = false;
+  if (previous && narrows(previous, filters, sort)) {
+    candidates = previous.indexes;
+  } else {
+    candidates = sortedOrder(index, sort.key);
+    reverse = sort.dir === 'desc';
+  }
+  const kept = new Uint32Array(candidates.length);
+  let count = 0;
+  const n = candidates.length;
   for (let k = 0; k < n; k++) {
-    const i = order[sort.dir === 'asc' ? k : n - 1 - k]!;
+    const i = candidates[reverse ? n - 1 - k : k]!;
     if (statusBit !== 0 && (statusBits[i]! & statusBit) === 0) continue;
-    const row = rows[i]!;
-    if (type !== '' && row.model.type !== type) continue;
+    if (typeCode >= 0 && typeCodes[i] !== typeCode) continue;
     if (tokens.length > 0) {
       const haystack = haystacks[i]!;
       let all = true;
@@ -119,7 +159,23 @@ export function filterRegistry(index: RegistryIndex, filters: RegistryFilters, s
       }
       if (!all) continue;
     }
-    out.push(row);
+    kept[count++] = i;
   }
-  return out;
+  return viewOf(index, filters, sort, kept.slice(0, count));
+}
+
+function viewOf(index: RegistryIndex, filters: RegistryFilters, sort: RegistrySort, indexes: Uint32Array): RegistryView {
+  const { rows } = index;
+  return {
+    filters,
+    sort,
+    indexes,
+    rows: {
+      length: indexes.length,
+      at: (position) => {
+        const i = indexes[position < 0 ? indexes.length + position : position];
+        return i === undefined ? undefined : rows[i];
+      },
+    },
+  };
 }
