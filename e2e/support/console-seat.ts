@@ -34,15 +34,19 @@ export interface SeatOptions {
   dataDir?: string;
 }
 
-/** The app's data folder as a user who pointed the console at `bffUrl` has it. */
-export function prepareDataDir(bffUrl: string, existing?: string): string {
-  if (existing) return existing;
-  const dataDir = mkdtempSync(join(tmpdir(), 'moc-e2e-seat-'));
+/** Writes settings-store.ts's file as a user who pointed the console at `bffUrl` has it (remote mode, nothing remembered). */
+export function writeUserSettings(dataDir: string, bffUrl: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  // settings-store.ts's file: the user's own BFF URL (remote mode), nothing remembered yet.
   writeFileSync(join(dataDir, 'settings.json'), `${JSON.stringify({ version: 1, settings: { bff_url: bffUrl }, remembered_users: {} }, null, 2)}\n`, {
     mode: 0o600,
   });
+}
+
+/** A new temporary data folder configured for `bffUrl`, or `existing` as it is (the app started again). */
+export function prepareDataDir(bffUrl: string, existing?: string): string {
+  if (existing) return existing;
+  const dataDir = mkdtempSync(join(tmpdir(), 'moc-e2e-seat-'));
+  writeUserSettings(dataDir, bffUrl);
   return dataDir;
 }
 

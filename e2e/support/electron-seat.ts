@@ -1,12 +1,16 @@
 // One seat in the real app: Electron launched by Playwright on the built app
 // (package.json "main" -> out/main), its own data folder, native notifications
 // recorded in the main process instead of shown, so the test can click them.
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { createKeytarVault } from '../../electron/main/services/credential-vault.js';
-import { forgetSavedSignIns, prepareDataDir, watchProblems, type ConsoleSeat, type SeatOptions } from './console-seat.js';
+import { forgetSavedSignIns, watchProblems, writeUserSettings, type ConsoleSeat, type SeatOptions } from './console-seat.js';
 import { REPO_ROOT } from './paths.js';
+
+/** package.json "name": Electron's app name, and so the last part of its userData path. */
+const APP_NAME = 'model-ops-console';
 
 /** Why the electron project cannot run on this machine beyond a missing binary, or null. */
 export function electronDisplayProblem(): string | null {
@@ -25,14 +29,20 @@ export class ElectronSeat implements ConsoleSeat {
   ) {}
 
   static async open(options: SeatOptions): Promise<ElectronSeat> {
-    const dataDir = prepareDataDir(options.bffUrl, options.dataDir);
-    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    // <config home>/<package name>: where app.getPath('userData') points on Linux for this
+    // XDG_CONFIG_HOME, and named by --user-data-dir as well, so either way it is this folder.
+    let dataDir = options.dataDir;
+    if (!dataDir) {
+      dataDir = join(mkdtempSync(join(tmpdir(), 'moc-e2e-electron-')), APP_NAME);
+      writeUserSettings(dataDir, options.bffUrl);
+    }
+    const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     const app = await _electron.launch({
       // The app as `npm start` runs it; its own user-data folder, so each seat has its own
       // settings, single-instance lock and remembered user.
-      args: [REPO_ROOT, `--user-data-dir=${dataDir}`, ...(root ? ['--no-sandbox'] : [])],
+      args: [REPO_ROOT, `--user-data-dir=${dataDir}`, ...(asRoot ? ['--no-sandbox'] : [])],
       cwd: REPO_ROOT,
-      env: { ...process.env, MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') } as Record<string, string>,
+      env: { ...process.env, XDG_CONFIG_HOME: dirname(dataDir), MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') } as Record<string, string>,
     });
     // Notifications: recorded, never shown; each keeps the 'click' listener the adapter attached.
     await app.evaluate(({ Notification }) => {
@@ -80,6 +90,6 @@ export class ElectronSeat implements ConsoleSeat {
     await this.app.close().catch(() => undefined);
     if (options.keepData) return;
     await forgetSavedSignIns(this.dataDir, createKeytarVault());
-    rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(basename(this.dataDir) === APP_NAME ? dirname(this.dataDir) : this.dataDir, { recursive: true, force: true });
   }
 }
