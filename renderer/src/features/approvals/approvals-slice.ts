@@ -98,7 +98,8 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
 
     loadApprovals: async (options) => {
       const current = get().approvals;
-      if (!options?.force && (current.status === 'loading' || current.status === 'ready')) return;
+      // Opening the inbox again re-reads it quietly; only an in-flight read is not repeated.
+      if (!options?.force && current.status === 'loading') return;
       const filter = current.filter;
       patch(current.status === 'ready' ? { error: null } : { status: 'loading', error: null });
       const result = await call((api) => api.approvals.list({ ...query(filter), limit: PAGE }));

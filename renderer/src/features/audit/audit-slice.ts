@@ -65,8 +65,9 @@ export const createAuditSlice: StateCreator<All, [], [], AuditSlice> = (set, get
 
     loadAudit: async (options) => {
       const { status, cursors } = get().audit;
-      if (!options?.force && (status === 'loading' || status === 'ready')) return;
-      await fetchPage(options?.force ? cursors : [undefined]);
+      if (!options?.force && status === 'loading') return;
+      // Coming back re-reads the page the user was on; new entries may have arrived.
+      await fetchPage(status === 'ready' || options?.force ? cursors : [undefined]);
     },
 
     setAuditFilters: (filters) => {

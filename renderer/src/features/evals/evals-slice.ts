@@ -43,7 +43,8 @@ export const createEvalsSlice: StateCreator<All, [], [], EvalsSlice> = (set, get
     loadEvals: async (modelId, options) => {
       const current = get().evals;
       const same = current.modelId === modelId;
-      if (same && !options?.force && (current.status === 'loading' || current.status === 'ready')) return;
+      // Coming back re-reads quietly: runs reported meanwhile must show.
+      if (same && !options?.force && current.status === 'loading') return;
       if (same) patch(current.status === 'ready' ? { error: null } : { status: 'loading', error: null });
       else patch({ ...initialEvalsState(), modelId, status: 'loading' });
       const result = await call((api) => api.evals.list({ model_id: modelId }));

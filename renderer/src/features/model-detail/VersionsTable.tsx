@@ -19,8 +19,8 @@ const optional = (value: number | undefined) => (value === undefined ? <span cla
 
 const COLUMNS: Array<Column<ModelVersion>> = [
   { id: 'version', header: 'Version', width: 'minmax(84px, 0.8fr)', render: (v) => <span className="mono cell-title">{v.version}</span> },
-  { id: 'status', header: 'Status', width: '96px', render: (v) => <StatusBadge status={v.status} /> },
-  { id: 'created', header: 'Created', width: '108px', render: (v) => <span className="num" title={`${v.created_at} by ${v.created_by}`}>{formatDate(v.created_at)}</span> },
+  { id: 'status', header: 'Status', width: '92px', render: (v) => <StatusBadge status={v.status} /> },
+  { id: 'created', header: 'Created', width: '100px', render: (v) => <span className="num" title={`${v.created_at} by ${v.created_by}`}>{formatDate(v.created_at)}</span> },
   {
     id: 'artifact',
     header: 'Artifact URI',
@@ -47,7 +47,7 @@ const COLUMNS: Array<Column<ModelVersion>> = [
       </span>
     ),
   },
-  { id: 'supported', header: 'Supported until', width: '116px', render: (v) => <span className="num">{formatCalendarDate(v.supported_until)}</span> },
+  { id: 'supported', header: 'Supported until', width: '128px', render: (v) => <span className="num">{formatCalendarDate(v.supported_until)}</span> },
 ];
 
 export function VersionsTable({ selected, onSelect }: { selected: string | null; onSelect: (version: string) => void }): ReactElement {

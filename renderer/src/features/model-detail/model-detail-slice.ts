@@ -63,7 +63,8 @@ export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice>
     loadModel: async (modelId, options) => {
       const current = get().modelDetail;
       const same = current.modelId === modelId;
-      if (same && !options?.force && (current.status === 'loading' || current.status === 'ready')) return;
+      // Coming back to a model re-reads it (quietly, stale-while-revalidate): events may have been missed.
+      if (same && !options?.force && current.status === 'loading') return;
       // A refresh of what is on screen stays quiet; only a first load shows the spinner.
       if (same) patch(current.data ? { error: null } : { status: 'loading', error: null });
       else patch({ ...initialModelDetailState(), modelId, status: 'loading' });
