@@ -1,7 +1,7 @@
 // Playwright fixtures shared by every journey: the served renderer, a fresh BFF,
 // consoles (seats) in the Chromium harness or the real Electron app, and `capture`
 // (a screenshot of the screen plus an axe check that fails on serious/critical issues).
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type TestInfo } from '@playwright/test';
@@ -144,7 +144,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
         help: violation.help,
         targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')),
       }));
-      await testInfo.attach(`${screen}.axe.json`, { body: JSON.stringify(summary, null, 2), contentType: 'application/json' });
+      const axeFile = testInfo.outputPath(`${screen}.axe.json`);
+      writeFileSync(axeFile, `${JSON.stringify(summary, null, 2)}\n`);
+      await testInfo.attach(`${screen}.axe.json`, { path: axeFile, contentType: 'application/json' });
       const failing = summary.filter((violation) => FAILING_IMPACTS.has(violation.impact ?? ''));
       expect.soft(failing, `axe: serious or critical violations on the ${screen} screen`).toEqual([]);
     });
