@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { installModelOpsDouble, ok, type ModelOpsDouble } from '../test-support/model-ops-double.js';
 import { deployment, model, OLIVIA, request, summary, version } from '../test-support/fixtures.js';
@@ -7,6 +7,9 @@ import { resetStore } from '../test-support/store-reset.js';
 import { App } from './App.js';
 import { connectPushes } from './push-bridge.js';
 import { useStore } from './store.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 let double: ModelOpsDouble;
 let disconnect: () => void;

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen } from '@testing-library/react';
 import { useState } from 'react';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricDelta } from '../../../shared/domain/gate.js';
@@ -8,6 +8,9 @@ import { GateBadge } from './GateBadge.js';
 import { JsonTree } from './JsonTree.js';
 import { VirtualTable } from './VirtualTable.js';
 import { installTableLayout } from '../test-support/layout.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 beforeAll(installTableLayout);
 afterEach(cleanup);

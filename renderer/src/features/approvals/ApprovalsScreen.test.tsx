@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../../app/store.js';
 import { installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
@@ -6,6 +6,9 @@ import { ARJUN, deployment, model, request, user, version } from '../../test-sup
 import { installTableLayout } from '../../test-support/layout.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { ApprovalsScreen } from './ApprovalsScreen.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 let double: ModelOpsDouble;
 beforeAll(installTableLayout);

@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure logic: no DOM needed, so no jsdom to start.
 import { describe, expect, it } from 'vitest';
 import { ARJUN, OLIVIA, request, user } from '../../test-support/fixtures.js';
 import { decisionBlock } from './decision-rules.js';

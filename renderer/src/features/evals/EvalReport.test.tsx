@@ -1,4 +1,4 @@
-import { cleanup, render, screen, within } from '@testing-library/react';
+import { cleanup, configure, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useStore } from '../../app/store.js';
 import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
@@ -6,6 +6,9 @@ import { BASELINE_METRICS, model, run } from '../../test-support/fixtures.js';
 import { installTableLayout } from '../../test-support/layout.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { EvalReport } from './EvalReport.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 // jsdom has no canvas: the charts stay in their loading state; the tables carry the data.
 vi.mock('./echarts-loader.js', () => ({ loadEcharts: () => new Promise(() => {}) }));

@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure logic: no DOM needed, so no jsdom to start.
 import { describe, expect, it } from 'vitest';
 import { defaultGatePolicy } from '../../../../shared/logic/gate.js';
 import { BASELINE_METRICS, run } from '../../test-support/fixtures.js';

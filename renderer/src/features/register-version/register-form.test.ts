@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure logic: no DOM needed, so no jsdom to start.
 import { describe, expect, it } from 'vitest';
 import { emptyRegisterForm, importMetadata, validateRegisterForm, type RegisterForm } from './register-form.js';
 

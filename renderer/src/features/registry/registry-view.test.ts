@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure logic: no DOM needed, so no jsdom to start.
 import { describe, expect, it } from 'vitest';
 import { summary } from '../../test-support/fixtures.js';
 import { buildRegistryIndex, filterRegistry, type RegistryView } from './registry-view.js';

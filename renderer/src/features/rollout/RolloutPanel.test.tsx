@@ -1,10 +1,13 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useStore } from '../../app/store.js';
 import { installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { BASELINE_METRICS, deployment, model, OLIVIA, request, run, user, version } from '../../test-support/fixtures.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { RolloutPanel } from './RolloutPanel.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 // 2.2.0's latency_proxy (lower is better) rose 20 %: the gate fails.
 const failing = run('fail', '2.2.0', '2.0.0', { ...BASELINE_METRICS, latency_proxy: 5.28 });

@@ -1,3 +1,5 @@
+// @vitest-environment node
+// Pure logic: no DOM needed, so no jsdom to start.
 import { describe, expect, it } from 'vitest';
 import { deployment, run, version } from '../../test-support/fixtures.js';
 import { currentStepIndex, gateStatusOf, needsOverride, offeredActions, planAction, releasableVersions, rolloutRequestOf } from './rollout-plan.js';

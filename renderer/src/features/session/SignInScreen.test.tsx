@@ -1,10 +1,13 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../../shared/ipc/contract.js';
 import { useStore } from '../../app/store.js';
 import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { SignInScreen } from './SignInScreen.js';
+
+// Two shared cores: async queries may need longer than the 1 s default.
+configure({ asyncUtilTimeout: 5000 });
 
 let double: ModelOpsDouble;
 beforeEach(resetStore);
