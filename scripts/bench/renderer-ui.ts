@@ -257,8 +257,9 @@ async function timeFilteringParts(page: Page, selector: string, queries: string[
 }
 
 /** With BENCH_PROFILE=1, prints the functions with the most self time during `work` (CDP CPU profile). */
-async function profiled<T>(page: Page, work: () => Promise<T>): Promise<T> {
+async function profiled<T>(page: Page, label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_PROFILE) return work();
+  console.log(`profile: ${label}`);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -335,10 +336,10 @@ export default async function run(): Promise<void> {
       });
     rows.push([`registry: load ${ROWS.toLocaleString('en')} models (${Math.ceil(ROWS / 500)} pages through the stand-in)`, ms(Date.now() - loadStarted), '—']);
     const typing = ['b', 'be', 'ben', 'benc', 'bench-0', 'bench-01', 'bench-012', 'bench-0123', 'bench-01234', 'shard-3', 'team-7 shard-3', ''];
-    const typed = await profiled(page, () => timeFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing]));
+    const typed = await profiled(page, 'registry keystrokes', () => timeFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing]));
     rows.push([`registry: filter ${ROWS.toLocaleString('en')} models per keystroke (n=${typed.length})`, spread(typed), `< ${FRAME_MS.toFixed(1)} ms`]);
     rows.push(['  of which input -> React commit', spread(lastCommitTimes), '']);
-    const typeSelect = await timeFiltering(page, '.toolbar-field:nth-of-type(1) select', ['LTR', 'RAG', '', 'EMBEDDING', '', 'CLASSIFIER', 'LTR', '']);
+    const typeSelect = await profiled(page, 'registry type filter', () => timeFiltering(page, '.toolbar-field:nth-of-type(1) select', ['LTR', 'RAG', '', 'EMBEDDING', '', 'CLASSIFIER', 'LTR', '']));
     rows.push([`registry: change the type filter (n=${typeSelect.length})`, spread(typeSelect), `< ${FRAME_MS.toFixed(1)} ms`]);
     const sortFirst = await timeFiltering(page, '.toolbar-field:nth-of-type(3) select', ['versions']);
     const sortAgain = await timeFiltering(page, '.toolbar-field:nth-of-type(3) select', ['name', 'versions', 'name', 'versions', 'name', 'versions']);
