@@ -236,7 +236,7 @@ export function RegistryScreen(): ReactElement {
               ))}
             </select>
           </label>
-          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={() => setRegistrySort(sort.key)} aria-label={`Sort ${sort.dir === 'asc' ? 'descending' : 'ascending'}`}>
+          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={() => setRegistrySort(sort.key)} title="Reverse the order">
             {sort.dir === 'asc' ? 'Ascending' : 'Descending'}
           </Button>
           {filtered && (
