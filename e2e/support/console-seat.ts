@@ -8,7 +8,15 @@ import { startLocalBff } from '../../electron/main/local-mode/start-local-bff.js
 import { createConsoleRuntime, type ConsoleRuntime } from '../../electron/main/services/console-runtime.js';
 import { createKeytarVault, keychainEntry, type CredentialVault } from '../../electron/main/services/credential-vault.js';
 import { createFileLogger } from '../../electron/main/services/logger.js';
-import { PageIpc, preloadInitScript, RecordingBadge, RecordingDialog, RecordingNotifications, RecordingWindow } from './recording-adapters.js';
+import {
+  PageIpc,
+  preloadInitScript,
+  RecordingBadge,
+  RecordingDialog,
+  RecordingNotifications,
+  RecordingWindow,
+  type FileDialogRequest,
+} from './recording-adapters.js';
 import type { StaticServer } from './static-server.js';
 
 /** What a journey sees of a console, in the Chromium harness and in the real Electron app alike. */
@@ -21,6 +29,10 @@ export interface ConsoleSeat {
   notifications(): Promise<{ title: string; body: string }[]>;
   /** Clicks the newest notification whose title matches, as the OS would deliver the click. */
   clickNotification(title: RegExp): Promise<void>;
+  /** What the next native save (or open) dialog answers, as if the user picked `path`; null is Cancel. */
+  answerFileDialog(kind: 'save' | 'open', path: string | null): Promise<void>;
+  /** The save / open dialogs the main process showed so far. */
+  fileDialogRequests(): Promise<FileDialogRequest[]>;
   /** Console errors, uncaught page errors and CSP violations seen so far. */
   problems(): string[];
   /** Quits the app; keepData leaves the data folder for a restart. */
@@ -128,6 +140,7 @@ export class ChromiumSeat implements ConsoleSeat {
       setBadge: seat.badge.set,
       badgeSupported: seat.badge.supported,
       focusWindow: seat.window.focus,
+      fileDialogs: seat.dialog,
       push: ipc.push,
     }).catch((error: unknown) => {
       seat.dialog.showFatalError('Model Ops Console could not start', error instanceof Error ? error.message : String(error));
@@ -151,6 +164,14 @@ export class ChromiumSeat implements ConsoleSeat {
     const notification = this.notificationsAdapter.shown.findLast((n) => title.test(n.title));
     if (!notification) throw new Error(`${this.label}: no notification titled ${title}`);
     this.notificationsAdapter.click(notification);
+  }
+
+  async answerFileDialog(kind: 'save' | 'open', path: string | null): Promise<void> {
+    this.dialog.answer(kind, path);
+  }
+
+  async fileDialogRequests(): Promise<FileDialogRequest[]> {
+    return [...this.dialog.fileRequests];
   }
 
   problems(): string[] {

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { createKeytarVault } from '../../electron/main/services/credential-vault.js';
 import { forgetSavedSignIns, watchProblems, writeUserSettings, type ConsoleSeat, type SeatOptions } from './console-seat.js';
+import type { FileDialogRequest } from './recording-adapters.js';
 import { REPO_ROOT } from './paths.js';
 
 /** package.json "name": Electron's app name, and so the last part of its userData path. */
@@ -79,6 +80,44 @@ export class ElectronSeat implements ConsoleSeat {
       [title.source, title.flags] as const,
     );
     if (!clicked) throw new Error(`${this.label}: no notification titled ${title}`);
+  }
+
+  async answerFileDialog(kind: 'save' | 'open', path: string | null): Promise<void> {
+    // Electron's dialog module, replaced in the main process (as electron-playwright-helpers' stubDialog does):
+    // the adapter's calls get the queued answers and are recorded like the Chromium harness's RecordingDialog.
+    await this.app.evaluate(
+      ({ dialog }, [which, answer]) => {
+        type Options = { title?: string; defaultPath?: string; filters?: { extensions: string[] }[] };
+        type State = { save: (string | null)[]; open: (string | null)[]; requests: unknown[] };
+        const scope = globalThis as Record<string, unknown>;
+        let state = scope.__e2eDialogs as State | undefined;
+        if (!state) {
+          const fresh: State = { save: [], open: [], requests: [] };
+          state = fresh;
+          scope.__e2eDialogs = fresh;
+          const optionsOf = (args: unknown[]) => (args.at(-1) ?? {}) as Options;
+          dialog.showSaveDialog = (async (...args: unknown[]) => {
+            const options = optionsOf(args);
+            const defaultName = (options.defaultPath ?? '').split(/[\\/]/).pop() ?? '';
+            const format = options.filters?.[0]?.extensions.includes('html') ? 'html' : 'json';
+            fresh.requests.push({ kind: 'save', title: options.title ?? '', defaultName, format });
+            const chosen = fresh.save.shift() ?? null;
+            return chosen === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: chosen };
+          }) as typeof dialog.showSaveDialog;
+          dialog.showOpenDialog = (async (...args: unknown[]) => {
+            fresh.requests.push({ kind: 'open', title: optionsOf(args).title ?? '' });
+            const chosen = fresh.open.shift() ?? null;
+            return chosen === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [chosen] };
+          }) as typeof dialog.showOpenDialog;
+        }
+        state[which].push(answer);
+      },
+      [kind, path] as const,
+    );
+  }
+
+  fileDialogRequests(): Promise<FileDialogRequest[]> {
+    return this.app.evaluate(() => (((globalThis as Record<string, unknown>).__e2eDialogs as { requests: FileDialogRequest[] } | undefined)?.requests ?? []));
   }
 
   problems(): string[] {

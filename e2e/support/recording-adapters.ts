@@ -3,6 +3,7 @@
 import type { Page } from '@playwright/test';
 import type { NativeNotification } from '../../electron/main/services/approval-notifier.js';
 import type { IpcDispatch } from '../../electron/main/services/ipc-handlers.js';
+import type { FileDialogs, ReportFormat } from '../../electron/main/services/report-service.js';
 import { isTrustedSenderUrl } from '../../electron/main/services/trusted-sender.js';
 import { PUSH_CHANNELS, type IpcResult, type PushChannel, type PushPayload } from '../../shared/ipc/contract.js';
 
@@ -54,11 +55,35 @@ export class RecordingWindow {
   };
 }
 
-/** adapters/dialog.ts: the fatal-error box the bootstrap shows when the runtime cannot start. */
-export class RecordingDialog {
+export type FileDialogRequest = { kind: 'save'; title: string; defaultName: string; format: ReportFormat } | { kind: 'open'; title: string };
+
+/**
+ * adapters/dialog.ts: the fatal-error box the bootstrap shows when the runtime
+ * cannot start, and the save / open dialogs, answered with the paths a journey
+ * queued (in order; none queued is the user pressing Cancel).
+ */
+export class RecordingDialog implements FileDialogs {
   readonly errors: { title: string; message: string }[] = [];
+  readonly fileRequests: FileDialogRequest[] = [];
+  readonly #answers: { save: (string | null)[]; open: (string | null)[] } = { save: [], open: [] };
+
   showFatalError = (title: string, message: string): void => {
     this.errors.push({ title, message });
+  };
+
+  /** The path the next save (or open) dialog answers; null cancels it. */
+  answer(kind: 'save' | 'open', path: string | null): void {
+    this.#answers[kind].push(path);
+  }
+
+  chooseSavePath = async (options: { title: string; defaultName: string; format: ReportFormat }): Promise<string | null> => {
+    this.fileRequests.push({ kind: 'save', ...options });
+    return this.#answers.save.shift() ?? null;
+  };
+
+  chooseOpenPath = async (options: { title: string }): Promise<string | null> => {
+    this.fileRequests.push({ kind: 'open', ...options });
+    return this.#answers.open.shift() ?? null;
   };
 }
 

@@ -1,10 +1,11 @@
 // Main-process bootstrap: hardening, single instance, the console runtime
-// (plain services), IPC, the window and deep links. Electron only via adapters/.
+// (plain services), IPC, the window, deep links and report files the OS opens. Electron only via adapters/.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badgeSupported, setBadge } from './adapters/badge.js';
 import { acquireSingleInstance, listenForDeepLinks } from './adapters/deep-link.js';
-import { showFatalError } from './adapters/dialog.js';
+import { createFileDialogs, showFatalError } from './adapters/dialog.js';
+import { listenForReportFiles, startupReportPaths } from './adapters/file-open.js';
 import { createPusher, registerIpcHandlers } from './adapters/ipc-main.js';
 import { onAllWindowsClosed, onQuit, onRendererLoad, quit, whenReady } from './adapters/lifecycle.js';
 import { showNotification } from './adapters/notification.js';
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
   const trustedOrigins = devServer ? [APP_ORIGIN, new URL(devServer).origin] : [APP_ORIGIN];
   hardenWebContents(trustedOrigins);
 
+  // macOS may send 'open-file' before "ready": listen now, open once the runtime exists.
+  const reportFiles: string[] = [];
+  let openReportFile: ((path: string) => void) | null = null;
+  listenForReportFiles((path) => (openReportFile ? openReportFile(path) : reportFiles.push(path)));
+
   await whenReady();
   denyAllPermissions();
   enforceContentSecurityPolicy();
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
     setBadge,
     badgeSupported: badgeSupported(),
     focusWindow: () => focusWindow(window),
+    fileDialogs: createFileDialogs(() => window),
     push: (channel, payload) => pusher.push(channel, payload),
   });
   if (runtime.backendError) logger.warn('started without a BFF', { code: runtime.backendError.code });
@@ -68,6 +75,9 @@ async function main(): Promise<void> {
   window = createMainWindow({ preloadPath: paths.preloadPath, entryUrl, allowedOrigins: trustedOrigins });
   onRendererLoad(window, () => pusher.rendererReady(), () => pusher.rendererGone());
   if (startupRequest) runtime.openRequest(startupRequest);
+  // Pushed like any other: the pusher holds them until the page has loaded.
+  openReportFile = (path) => void runtime.openReportFile(path).catch((error: unknown) => logger.error('opening a report file failed', { error }));
+  for (const path of [...startupReportPaths(), ...reportFiles.splice(0)]) openReportFile(path);
 }
 
 main().catch((error: unknown) => {

@@ -28,8 +28,9 @@ import {
 } from '../api/rollout.js';
 import { ServerEvent } from '../api/events.js';
 import { RequestId } from '../domain/change-request.js';
-import { ModelId, SemVer, Username } from '../domain/primitives.js';
+import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
 import { User } from '../domain/user.js';
+import { KeyId, PinnedKey, REPORT_FILE_MAX_BYTES, REPORT_MAX_VERSIONS, ReportVerification, SignedReport } from '../report/report.js';
 import { SettingKey, Settings, SettingsPatch } from '../settings/settings.js';
 
 // ---------------------------------------------------------------------------
@@ -57,6 +58,12 @@ export const CLIENT_ERROR_CODES = [
   'keychain_unavailable',
   /** The embedded local BFF could not start. */
   'local_mode_failed',
+  /** A report (or page) could not be written where the user chose. */
+  'file_write_failed',
+  /** A key to import is not an Ed25519 public key in PEM. */
+  'invalid_key',
+  /** Another key is already imported under that key id. */
+  'key_conflict',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
@@ -158,6 +165,73 @@ export type AppInfo = z.infer<typeof AppInfo>;
 const Empty = z.strictObject({});
 
 // ---------------------------------------------------------------------------
+// Offline review: exported eval reports (DESIGN.md section 5)
+
+/** The versions a report is about, as the eval report screen names them (omitted: the BFF's default pair). */
+const ReportVersions = z
+  .array(SemVer)
+  .min(1)
+  .max(REPORT_MAX_VERSIONS)
+  .refine((versions) => new Set(versions).size === versions.length, 'each version once');
+
+/** A self-contained HTML page is larger than its JSON (inline SVG charts), but bounded all the same. */
+export const REPORT_HTML_MAX_CHARS = 64 * 1024 * 1024;
+
+/**
+ * `json`: the main process fetches the signed report and writes the BFF's
+ * bytes as they came. `html`: the renderer (which has echarts) built the page
+ * from a report it fetched with `app:reports:get`; the main process only saves it.
+ */
+export const ReportExportRequest = z.discriminatedUnion('format', [
+  z.strictObject({ format: z.literal('json'), model_id: ModelId, versions: ReportVersions.optional() }),
+  z.strictObject({
+    format: z.literal('html'),
+    model_id: ModelId,
+    versions: ReportVersions.optional(),
+    html: z
+      .string()
+      .max(REPORT_HTML_MAX_CHARS)
+      .refine((html) => /^<!doctype html>/i.test(html), 'an HTML document starting with <!doctype html>'),
+  }),
+]);
+export type ReportExportRequest = z.infer<typeof ReportExportRequest>;
+
+export const ReportExportResult = z.discriminatedUnion('status', [
+  /** The user closed the save dialog: nothing written. */
+  z.strictObject({ status: z.literal('cancelled') }),
+  z.strictObject({
+    status: z.literal('saved'),
+    path: z.string(),
+    file_name: z.string(),
+    bytes: z.number().int().min(0),
+    /** For `json`: the saved file checked against the pinned keys, as a reviewer would see it. */
+    verification: ReportVerification.nullable(),
+  }),
+]);
+export type ReportExportResult = z.infer<typeof ReportExportResult>;
+
+/** A report file opened (dialog, drop, file association), with the console's verdict on it. */
+export const OpenedReport = z.strictObject({
+  /** Names this opened file in the main process, so it can be checked again after a key import. */
+  opened_id: z.string().regex(/^opened_[0-9a-z]{1,32}$/),
+  file_name: z.string().max(1024),
+  /** Where it was read from; null for a dropped file (the renderer never learns paths). */
+  path: z.string().max(4096).nullable(),
+  bytes: z.number().int().min(0),
+  opened_at: Timestamp,
+  verification: ReportVerification,
+  /** The report as this console reads it (schema 1); null when the file is not one. */
+  signed: SignedReport.nullable(),
+});
+export type OpenedReport = z.infer<typeof OpenedReport>;
+
+export const ReportOpenResult = z.discriminatedUnion('status', [
+  z.strictObject({ status: z.literal('cancelled') }),
+  z.strictObject({ status: z.literal('opened'), report: OpenedReport }),
+]);
+export type ReportOpenResult = z.infer<typeof ReportOpenResult>;
+
+// ---------------------------------------------------------------------------
 // Invoke channels: renderer -> main, answered with ipcResult(response)
 
 /** One invoke channel; the name is `app:<domain>:<verb>`. */
@@ -223,6 +297,30 @@ export const INVOKE_CHANNELS = {
 
   'app:connection:state': channel(Empty, ConnectionState),
   'app:app:info': channel(Empty, AppInfo),
+
+  /** Fetches a signed report (viewer role) for the renderer to build the HTML page from. */
+  'app:reports:get': channel(z.strictObject({ model_id: ModelId, versions: ReportVersions.optional() }), SignedReport),
+  /** Saves a report through the native save dialog (atomic write). */
+  'app:reports:export': channel(ReportExportRequest, ReportExportResult),
+  /** Opens a report file chosen in the native open dialog. No sign-in and no network needed. */
+  'app:reports:open': channel(Empty, ReportOpenResult),
+  /**
+   * A file dropped on the window: the renderer read it (after checking its
+   * size) and sends the bytes, so no path ever passes from the page to the main process.
+   */
+  'app:reports:open-dropped': channel(
+    z.strictObject({ file_name: z.string().max(1024), bytes: z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength <= REPORT_FILE_MAX_BYTES, 'at most 50 MB') }),
+    OpenedReport,
+  ),
+  /** Checks an opened report again against the pins (after a key import). */
+  'app:reports:reverify': channel(z.strictObject({ opened_id: OpenedReport.shape.opened_id }), OpenedReport),
+  /** Every pinned report-signing key: from BFFs signed in to, and imported by hand. */
+  'app:reports:keys': channel(Empty, z.strictObject({ keys: z.array(PinnedKey) })),
+  /** Trusts a public key handed over out of band (a PEM from the BFF's admin). */
+  'app:reports:import-key': channel(
+    z.strictObject({ public_key_pem: z.string().min(1).max(8192), label: z.string().max(200).optional(), key_id: KeyId.optional() }),
+    z.strictObject({ key: PinnedKey }),
+  ),
 } as const satisfies Record<`app:${string}:${string}`, ChannelSpec>;
 
 export type InvokeChannel = keyof typeof INVOKE_CHANNELS;
@@ -244,6 +342,8 @@ export const PUSH_CHANNELS = {
   'app:approvals:pending-changed': z.strictObject({ count: z.number().int().min(0) }),
   /** Open this request: from a notification click or a modelops://requests/{id} link. */
   'app:navigation:open-request': z.strictObject({ request_id: RequestId }),
+  /** A report file opened by the OS (file association, command line, a second launch): show it. */
+  'app:reports:opened': OpenedReport,
 } as const satisfies Record<`app:${string}:${string}`, z.ZodType>;
 
 export type PushChannel = keyof typeof PUSH_CHANNELS;

@@ -94,6 +94,15 @@ export class BffClient {
 
   /** Sends one request; answers the parsed 2xx body or throws a ClientError (never anything else). */
   async request<S extends z.ZodType>(request: BffRequest<S>): Promise<z.output<S>> {
+    return (await this.requestBytes(request)).value;
+  }
+
+  /**
+   * Like `request`, and also answers the body exactly as it arrived. For
+   * signed reports: the file a reviewer gets must be the BFF's bytes, never a
+   * copy re-serialized from the parsed value (the value is still checked).
+   */
+  async requestBytes<S extends z.ZodType>(request: BffRequest<S>): Promise<{ bytes: Buffer; value: z.output<S> }> {
     const headers: Record<string, string> = {};
     if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
     if (request.stepUpToken) headers[STEP_UP_HEADER] = request.stepUpToken;
@@ -102,32 +111,32 @@ export class BffClient {
     const retriable = request.method === 'GET' || request.idempotencyKey !== undefined;
     const started = Date.now();
     let status: number;
-    let body: string;
+    let bytes: Buffer;
     let contentType: string | undefined;
     try {
       const response = await this.#got(this.url(request.path, request.query), {
         method: request.method as Method,
         headers,
         ...(request.body === undefined ? {} : { json: request.body }),
-        responseType: 'text',
+        responseType: 'buffer',
         // Only GET and POSTs carrying an Idempotency-Key may be sent twice.
         retry: retriable ? { methods: ['GET', 'HEAD', 'POST'] } : { limit: 0 },
       });
       status = response.statusCode;
-      body = response.body;
+      bytes = response.body;
       contentType = response.headers['content-type'];
       this.#logger.debug('bff request', { what, status, ms: Date.now() - started, retries: response.retryCount });
     } catch (error) {
       if (error instanceof HTTPError) {
         status = error.response.statusCode;
-        body = String(error.response.body ?? '');
+        const errorBody = error.response.body;
         contentType = error.response.headers['content-type'];
         this.#logger.info('bff error answer', { what, status, ms: Date.now() - started });
-        throw this.#errorFromBody(what, status, body, contentType);
+        throw this.#errorFromBody(what, status, Buffer.isBuffer(errorBody) ? errorBody.toString('utf8') : String(errorBody ?? ''), contentType);
       }
       throw this.#networkError(what, error);
     }
-    const json = this.#parseJson(what, status, body, contentType);
+    const json = this.#parseJson(what, status, bytes.toString('utf8'), contentType);
     const parsed = request.response.safeParse(json);
     if (!parsed.success) {
       this.#logger.warn('bff answer does not match the API', { what, status, issues: describeIssues(parsed.error) });
@@ -137,7 +146,7 @@ export class BffClient {
         { status },
       );
     }
-    return parsed.data;
+    return { bytes, value: parsed.data };
   }
 
   /** A streaming GET for the event stream: no retries (the caller reconnects with Last-Event-ID). */

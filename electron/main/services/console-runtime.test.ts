@@ -57,6 +57,8 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
     setBadge: (count) => state.badge.push(count),
     badgeSupported: true,
     focusWindow: () => void (state.focused += 1),
+    // Report export and open have their own test (report-handlers.test.ts): here every dialog is cancelled.
+    fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
     push: (channel, payload) => state.pushes.push({ channel, payload }),
     retryDelayMs: () => 1,
     eventStream: { backoffMs: () => 5 },

@@ -3,6 +3,7 @@
 // and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
 import { join } from 'node:path';
 import { ApprovalListResponse } from '../../../shared/api/rollout.js';
+import { KeysResponse } from '../../../shared/report/report.js';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
@@ -11,9 +12,11 @@ import { ClientError } from './client-error.js';
 import type { CredentialVault } from './credential-vault.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { createIpcDispatcher, createIpcHandlers, type Backend, type IpcDispatch, type IpcHandlerTable } from './ipc-handlers.js';
+import { KeyPinStore } from './key-pin-store.js';
 import { LOCAL_SESSION_ORIGIN, startLocalMode, type LocalBffHandle, type StartLocalBff } from './local-mode.js';
 import type { Logger } from './logger.js';
 import { loadPolicy, policyPath } from './policy-service.js';
+import { ReportService, type FileDialogs } from './report-service.js';
 import { SessionService } from './session-service.js';
 import { SettingsService } from './settings-service.js';
 import { SettingsStore } from './settings-store.js';
@@ -33,6 +36,8 @@ export interface PlatformPorts {
   setBadge: (count: number) => void;
   badgeSupported: boolean;
   focusWindow: () => void;
+  /** Native save and open dialogs (report export and open). */
+  fileDialogs: FileDialogs;
   push: <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
   /** Test knobs: retry and reconnect delays. */
   retryDelayMs?: (attempt: number) => number;
@@ -45,6 +50,8 @@ export interface ConsoleRuntime {
   settings: SettingsService;
   /** Focus the window and show a request (notification click, deep link). */
   openRequest: (requestId: string | null) => void;
+  /** Open a report file the OS named (file association, command line, second launch) and show it. */
+  openReportFile: (path: string) => Promise<void>;
   /** The BFF in use, for tests; null when none. */
   bffUrl: string | null;
   backendError: ClientError | null;
@@ -87,6 +94,20 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
 
   let stream: EventStream | null = null;
   let notifier: ApprovalNotifier | null = null;
+
+  // Offline review needs no BFF: pins live in the data folder, files are read locally.
+  const reportLogger = logger.child('reports');
+  const reports = new ReportService({
+    pins: new KeyPinStore(ports.dataDir, { onWarning: (message, fields) => reportLogger.warn(message, fields) }),
+    dialogs: ports.fileDialogs,
+    logger: reportLogger,
+  });
+  const refreshReportKeys = async (): Promise<void> => {
+    if (!backend) throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');
+    const { client } = backend;
+    // Public on the BFF: no token needed, so pinning does not depend on the session's state.
+    await reports.pinKeysOf(client.origin, () => client.request({ method: 'GET', path: '/admin/keys', response: KeysResponse }));
+  };
 
   const openRequest = (requestId: string | null) => {
     ports.focusWindow();
@@ -143,6 +164,9 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     session.onExpired((message) => ports.push('app:session:expired', { message }));
     session.onChange((state) => {
       if (state.status === 'signed_in') {
+        // Keys are pinned while signed in to this BFF, so its reports verify later with no network.
+        // A failure here must never fail the sign-in: it is logged and tried again at the next one.
+        void refreshReportKeys().catch((error: unknown) => reportLogger.warn('report keys: could not pin the BFF\'s keys at sign-in', { error }));
         // Resume where the last session of this run left off; history before it is not news.
         liveStream.start(liveStream.lastEventId);
         void liveNotifier.start();
@@ -171,6 +195,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     settings,
     connection,
     appInfo,
+    reports,
+    refreshReportKeys,
   });
   logger.info('console runtime ready', { mode: settings.mode, bff: bffOrigin, policy: policy.status.state });
 
@@ -179,6 +205,10 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     dispatch: createIpcDispatcher(handlers, logger.child('ipc')),
     settings,
     openRequest,
+    openReportFile: async (path) => {
+      ports.focusWindow();
+      ports.push('app:reports:opened', await reports.openPath(path));
+    },
     bffUrl,
     backendError,
     shutdown: async () => {

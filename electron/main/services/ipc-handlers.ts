@@ -29,9 +29,11 @@ import {
   type IpcResult,
   type StepUpCredentials,
 } from '../../../shared/ipc/contract.js';
+import { SignedReport } from '../../../shared/report/report.js';
 import type { BffClient, BffRequest } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
+import type { ReportService } from './report-service.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings-service.js';
 
@@ -51,6 +53,10 @@ export interface IpcHandlerDeps {
   settings: SettingsService;
   connection: () => ConnectionState;
   appInfo: () => AppInfo;
+  /** Offline review: works with no backend and no session (opening, keys); exporting needs both. */
+  reports: ReportService;
+  /** Pins the keys the current BFF lists (GET /admin/keys). */
+  refreshReportKeys: () => Promise<void>;
   newIdempotencyKey?: () => string;
 }
 
@@ -64,6 +70,20 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
   const call = <S extends z.ZodType>(request: Omit<BffRequest<S>, 'accessToken'>): Promise<z.output<S>> => {
     const { client, session } = deps.backend();
     return session.authorized((accessToken) => client.request({ ...request, accessToken }));
+  };
+
+  /** The signed report as the BFF sent it: bytes for the file, the parsed value for the name and checks. */
+  const signedReport = (modelId: string, versions: readonly string[] | undefined) => {
+    const { client, session } = deps.backend();
+    return session.authorized((accessToken) =>
+      client.requestBytes({
+        method: 'GET',
+        path: path('/admin/models/%/eval-report', modelId),
+        query: { versions: versions?.join(',') },
+        response: SignedReport,
+        accessToken,
+      }),
+    );
   };
 
   /**
@@ -146,6 +166,22 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
 
     'app:connection:state': async () => deps.connection(),
     'app:app:info': async () => deps.appInfo(),
+
+    'app:reports:get': async ({ model_id, versions }) => (await signedReport(model_id, versions)).value,
+    'app:reports:export': (request) =>
+      request.format === 'json'
+        ? deps.reports.exportJson(request.model_id, () => signedReport(request.model_id, request.versions), deps.refreshReportKeys)
+        : deps.reports.saveHtml(request.model_id, request.versions ?? [], request.html),
+    'app:reports:open': () => deps.reports.openWithDialog(),
+    'app:reports:open-dropped': ({ file_name, bytes }) => deps.reports.openBytes(file_name, bytes),
+    'app:reports:reverify': ({ opened_id }) => deps.reports.reverify(opened_id),
+    'app:reports:keys': async () => ({ keys: await deps.reports.keys() }),
+    'app:reports:import-key': async ({ public_key_pem, label, key_id }) => ({
+      key: await deps.reports.importKey(public_key_pem, {
+        ...(label === undefined ? {} : { label }),
+        ...(key_id === undefined ? {} : { keyId: key_id }),
+      }),
+    }),
   };
 }
 

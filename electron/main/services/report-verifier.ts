@@ -276,7 +276,8 @@ export function verifyReport(document: unknown, pinnedKeys: readonly PinnedKey[]
   return verifySafely(document, pinnedKeys).verification;
 }
 
-function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
+/** The verdict and, where the contents allow, the report as this console reads it; never throws. */
+export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
   try {
     return verifyDocument(document, pinnedKeys);
   } catch (error) {

@@ -14,6 +14,9 @@ const SENTENCES: Record<IpcError['code'], string> = {
   setting_locked: 'This setting is fixed by your workstation policy.',
   keychain_unavailable: 'The system keychain is not available.',
   local_mode_failed: 'The built-in local BFF could not start.',
+  file_write_failed: 'The file could not be saved there.',
+  invalid_key: 'This is not a report-signing public key.',
+  key_conflict: 'Another key is already imported under this key id.',
   // From the BFF
   invalid_request: 'The request was not valid.',
   unauthenticated: 'You need to sign in.',
