@@ -38,11 +38,11 @@ const KNOWN_ACTIONS = [
 ];
 
 const COLUMNS: Array<Column<AuditEntry>> = [
-  { id: 'seq', header: '#', width: '64px', align: 'end', render: (e) => <span className="num faint">{formatInteger(e.seq)}</span> },
-  { id: 'at', header: 'When', width: '150px', render: (e) => <span className="num" title={e.at}>{formatDateTime(e.at)}</span> },
-  { id: 'actor', header: 'Actor', width: '96px', render: (e) => <span className="truncate">{e.actor}</span> },
-  { id: 'action', header: 'Action', width: '150px', render: (e) => <span className="mono truncate">{e.action}</span> },
-  { id: 'summary', header: 'Summary', width: 'minmax(220px, 3fr)', render: (e) => <span className="truncate">{describeEntry(e).title}</span> },
+  { id: 'seq', header: '#', width: '52px', align: 'end', render: (e) => <span className="num faint">{formatInteger(e.seq)}</span> },
+  { id: 'at', header: 'When', width: '176px', render: (e) => <span className="num" title={e.at}>{formatDateTime(e.at)}</span> },
+  { id: 'actor', header: 'Actor', width: '88px', render: (e) => <span className="truncate">{e.actor}</span> },
+  { id: 'action', header: 'Action', width: '140px', render: (e) => <span className="mono truncate">{e.action}</span> },
+  { id: 'summary', header: 'Summary', width: 'minmax(160px, 1fr)', render: (e) => <span className="truncate">{describeEntry(e).title}</span> },
 ];
 
 function ChainStatus(): ReactElement {

@@ -9,7 +9,7 @@ export type DescribedEntry = { title: string; detail: string | null; tone: Entry
 
 const ACTION_WORD: Record<string, string> = {
   start_canary: 'canary',
-  advance: 'advance',
+  advance: 'traffic increase',
   promote: 'promotion',
   rollback: 'rollback',
 };

@@ -87,7 +87,7 @@ const COLUMNS: Array<Column<ModelSummary>> = [
   {
     id: 'deployment',
     header: 'Deployment',
-    width: 'minmax(190px, 1.4fr)',
+    width: 'minmax(170px, 1.2fr)',
     sortKey: 'phase',
     render: (row) => (
       <div className="cell-deployment">
@@ -99,7 +99,7 @@ const COLUMNS: Array<Column<ModelSummary>> = [
       </div>
     ),
   },
-  { id: 'gate', header: 'Last gate', width: 'minmax(150px, 1.2fr)', sortKey: 'gate', render: lastGateOf },
+  { id: 'gate', header: 'Last gate', width: 'minmax(200px, 1.4fr)', sortKey: 'gate', render: lastGateOf },
   { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', render: (row) => <span className="num">{formatInteger(row.version_count)}</span> },
 ];
 
