@@ -5,6 +5,7 @@ import './styles/tokens.css';
 import './styles/base.css';
 import './ui/ui.css';
 import './app/app.css';
+import './features/reports/reports.css';
 import { App } from './app/App.js';
 import { connectPushes } from './app/push-bridge.js';
 

@@ -1,5 +1,6 @@
 // The shell: sign-in until there is a session, then the sidebar (navigation,
-// connection, user) and the screen of the current route.
+// connection, user) and the screen of the current route. Offline reports open
+// without a session too (a file dropped, Ctrl/Cmd+O, or the OS opening one).
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useGlobalShortcuts } from '../lib/keyboard.js';
@@ -11,6 +12,8 @@ import { SettingsScreen } from '../features/connection/SettingsScreen.js';
 import { ModelScreen } from '../features/model-detail/ModelScreen.js';
 import { RegisterVersionScreen } from '../features/register-version/RegisterVersionScreen.js';
 import { RegistryScreen } from '../features/registry/RegistryScreen.js';
+import { ReportFileHandlers } from '../features/reports/ReportFileHandlers.js';
+import { ReportsScreen } from '../features/reports/ReportsScreen.js';
 import { SessionSplash, SignInScreen } from '../features/session/SignInScreen.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import type { Route } from './router.js';
@@ -22,6 +25,7 @@ const NAV: Array<{ name: Route['name']; href: string; label: string; icon: IconN
   { name: 'registry', href: '#/models', label: 'Registry', icon: 'layers', match: ['registry', 'model', 'register'] },
   { name: 'approvals', href: '#/approvals', label: 'Approvals', icon: 'inbox', match: ['approvals'] },
   { name: 'audit', href: '#/audit', label: 'Audit log', icon: 'scroll', match: ['audit'] },
+  { name: 'reports', href: '#/reports', label: 'Offline reports', icon: 'file', match: ['reports'] },
   { name: 'settings', href: '#/settings', label: 'Settings', icon: 'gear', match: ['settings'] },
 ];
 
@@ -94,7 +98,29 @@ function Screen(): ReactElement {
       return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'reports':
+      return <ReportsScreen />;
   }
+}
+
+/** Offline review without a session: the reports screen under a bar that leads back to sign-in. */
+function OfflineShell(): ReactElement {
+  return (
+    <div className="offline-shell">
+      <header className="offline-shell-bar">
+        <span className="brand-mark" aria-hidden="true">
+          <Icon name="layers" size={16} />
+        </span>
+        <span className="brand-name">Model Ops</span>
+        <span className="muted">Offline review — not signed in</span>
+        <span className="spacer" />
+        <a href="#/models">Sign in</a>
+      </header>
+      <main className="app-main" id="main">
+        <ReportsScreen />
+      </main>
+    </div>
+  );
 }
 
 function Shell(): ReactElement {
@@ -114,6 +140,7 @@ function Shell(): ReactElement {
 
 export function App(): ReactElement {
   const status = useStore((s) => s.session.status);
+  const offlineReview = useStore((s) => s.route.name === 'reports');
   const theme = useStore((s) => s.settings.view?.settings.theme);
   const startSession = useStore((s) => s.startSession);
   useApplyTheme(theme);
@@ -123,7 +150,16 @@ export function App(): ReactElement {
 
   return (
     <>
-      {status === 'starting' || status === 'restoring' ? <SessionSplash /> : status === 'signed_in' ? <Shell /> : <SignInScreen />}
+      {status === 'starting' || status === 'restoring' ? (
+        <SessionSplash />
+      ) : status === 'signed_in' ? (
+        <Shell />
+      ) : offlineReview ? (
+        <OfflineShell />
+      ) : (
+        <SignInScreen />
+      )}
+      <ReportFileHandlers />
       <Toasts />
     </>
   );

@@ -9,6 +9,7 @@ export const SHORTCUTS: ReadonlyArray<readonly [string[], string]> = [
   [['Home', 'End'], 'First or last row'],
   [['Enter'], 'Open the selected row'],
   [['Esc'], 'Close a dialog, or leave the search box'],
+  [['Ctrl', 'O'], 'Open an exported report (⌘O on a Mac), signed in or not'],
   [['?'], 'Show these shortcuts'],
 ];
 

@@ -1,5 +1,5 @@
 // Pushes from the main process (session expiry, connection state, BFF events,
-// notification clicks) become store actions here, at module level, once.
+// notification clicks, report files the OS opened) become store actions here, at module level, once.
 import type { ServerEvent } from '../../../shared/api/events.js';
 import { onSessionLost, subscribe } from '../lib/model-ops.js';
 import { parseHash } from './router.js';
@@ -73,6 +73,8 @@ export function connectPushes(): () => void {
       // The approvals screen selects (and re-reads) the request named by the route.
       api.on.navigationOpenRequest(({ request_id }) => store().navigate({ name: 'approvals', requestId: request_id })),
     ),
+    // A report file the OS opened with the app: shown at once, signed in or not.
+    subscribe((api) => api.on.reportsOpened((report) => store().reportOpened(report))),
   ];
   return () => {
     onSessionLost(null);

@@ -9,7 +9,9 @@ export type Route =
   | { name: 'register'; modelId: string }
   | { name: 'approvals'; requestId?: string }
   | { name: 'audit' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  /** Offline review: reachable without signing in (DESIGN.md section 5). */
+  | { name: 'reports' };
 
 const decode = (segment: string): string | null => {
   try {
@@ -44,6 +46,8 @@ export function parseHash(hash: string): Route {
       return { name: 'audit' };
     case 'settings':
       return { name: 'settings' };
+    case 'reports':
+      return { name: 'reports' };
     default:
       return { name: 'registry' };
   }
@@ -65,6 +69,8 @@ export function formatRoute(route: Route): string {
       return '#/audit';
     case 'settings':
       return '#/settings';
+    case 'reports':
+      return '#/reports';
   }
 }
 

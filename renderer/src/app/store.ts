@@ -12,6 +12,7 @@ import { createRolloutSlice, initialRolloutState, type RolloutSlice } from '../f
 import { createApprovalsSlice, initialApprovalsState, type ApprovalsSlice } from '../features/approvals/approvals-slice.js';
 import { createRegisterSlice, initialRegisterState, type RegisterSlice } from '../features/register-version/register-slice.js';
 import { createAuditSlice, initialAuditState, type AuditSlice } from '../features/audit/audit-slice.js';
+import { createReportsSlice, type ReportsSlice } from '../features/reports/reports-slice.js';
 
 type DataSlice = {
   /** Forgets every screen's data (sign-out, or a different user signing in). */
@@ -29,9 +30,11 @@ export type All = NavSlice &
   ApprovalsSlice &
   RegisterSlice &
   AuditSlice &
+  ReportsSlice &
   DataSlice;
 
 const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
+  // Opened report files stay: they are local files, not this user's view of the BFF.
   resetFeatureData: () =>
     set({
       registry: initialRegistryState(),
@@ -58,6 +61,7 @@ export const createAppStore = () =>
     ...createApprovalsSlice(...a),
     ...createRegisterSlice(...a),
     ...createAuditSlice(...a),
+    ...createReportsSlice(...a),
     ...createDataSlice(...a),
   }));
 

@@ -177,6 +177,9 @@ export function SignInScreen(): ReactElement {
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>
+        <p className="signin-offline muted">
+          Reviewing an exported report? <a href="#/reports">Open it without signing in</a>.
+        </p>
         {mode === 'local' && (
           <p className="signin-demo muted">
             Demo users: <code>olivia</code> (operator), <code>arjun</code> (approver), <code>ada</code> (admin); password <code>demo-&lt;name&gt;</code>.
