@@ -82,52 +82,55 @@ export function ComparisonDetails({ comparison, colors }: { comparison: Comparis
         </Callout>
       )}
       <div className="compare-grid">
-        <table className="table delta-table">
-          <caption className="visually-hidden">
-            {candidate} compared with {baseline}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col" className="align-end">
-                Baseline <span className="mono faint">{baseline}</span>
-              </th>
-              <th scope="col" className="align-end">
-                Candidate <span className="mono faint">{candidate}</span>
-              </th>
-              <th scope="col" className="align-end">
-                Δ abs
-              </th>
-              <th scope="col" className="align-end">
-                Δ rel
-              </th>
-              <th scope="col">Verdict</th>
-            </tr>
-          </thead>
-          <tbody>
-            {comparison.delta.map((d) => (
-              <tr key={d.metric} className={comparison.gate.failed_metrics.includes(d.metric) ? 'is-gate-failed' : undefined}>
-                <th scope="row">
-                  <span className="mono">{d.metric}</span>
-                  <span className="metric-direction" title={DIRECTION_WORD[d.direction]}>
-                    {d.direction === 'higher_is_better' ? '↑ higher is better' : '↓ lower is better'}
-                  </span>
+        {/* Focusable: a region that scrolls sideways must be reachable from the keyboard. */}
+        <div className="delta-table-scroll" role="region" aria-label={`Deltas, ${candidate} against ${baseline}`} tabIndex={0}>
+          <table className="table delta-table">
+            <caption className="visually-hidden">
+              {candidate} compared with {baseline}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                <th scope="col" className="align-end">
+                  Baseline <span className="mono faint">{baseline}</span>
                 </th>
-                <td className="align-end num">{formatMetric(d.baseline)}</td>
-                <td className="align-end num">{formatMetric(d.candidate)}</td>
-                <td className="align-end">
-                  <DeltaCell delta={d} kind="abs" />
-                </td>
-                <td className="align-end">
-                  <DeltaCell delta={d} kind="rel" />
-                </td>
-                <td>
-                  <VerdictLabel verdict={d.verdict} />
-                </td>
+                <th scope="col" className="align-end">
+                  Candidate <span className="mono faint">{candidate}</span>
+                </th>
+                <th scope="col" className="align-end">
+                  Δ abs
+                </th>
+                <th scope="col" className="align-end">
+                  Δ rel
+                </th>
+                <th scope="col">Verdict</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {comparison.delta.map((d) => (
+                <tr key={d.metric} className={comparison.gate.failed_metrics.includes(d.metric) ? 'is-gate-failed' : undefined}>
+                  <th scope="row">
+                    <span className="mono">{d.metric}</span>
+                    <span className="metric-direction" title={DIRECTION_WORD[d.direction]}>
+                      {d.direction === 'higher_is_better' ? '↑ higher is better' : '↓ lower is better'}
+                    </span>
+                  </th>
+                  <td className="align-end num">{formatMetric(d.baseline)}</td>
+                  <td className="align-end num">{formatMetric(d.candidate)}</td>
+                  <td className="align-end">
+                    <DeltaCell delta={d} kind="abs" />
+                  </td>
+                  <td className="align-end">
+                    <DeltaCell delta={d} kind="rel" />
+                  </td>
+                  <td>
+                    <VerdictLabel verdict={d.verdict} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
         <div className="compare-chart">
           <h4>Relative change</h4>
           <ChartFrame

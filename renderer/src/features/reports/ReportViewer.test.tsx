@@ -25,7 +25,7 @@ describe('ReportViewer', () => {
   it('verified: green banner naming the BFF and the key; the same deltas, gate badges and charts as the live screen, read-only', () => {
     render(<ReportViewer opened={openedReport(VERIFIED)} />);
     const banner = screen.getByRole('status', { name: '' });
-    expect(banner.className).toContain('verdict-good');
+    expect(banner.className).toContain('report-verdict-good');
     expect(banner.textContent).toContain('Verified');
     expect(banner.textContent).toContain(`Signed by the BFF at ${BFF_ORIGIN} with key ${KEY_ID}`);
     expect(screen.getByRole('note').textContent).toMatch(/^Offline copy exported by Olivia Operator \(olivia\) at .+ from http:\/\/127\.0\.0\.1:8787\. Read-only/);
@@ -52,7 +52,7 @@ describe('ReportViewer', () => {
         opened={openedReport({ ...VERIFIED, bff_origin: null, key_label: 'from the audit team', key_retired_at: '2026-12-01T00:00:00.000Z' })}
       />,
     );
-    const banner = document.querySelector('.verdict-good')!;
+    const banner = document.querySelector('.report-verdict-good')!;
     expect(banner.textContent).toContain(`Signed with key ${KEY_ID}, imported by hand (“from the audit team”)`);
     expect(banner.textContent).toContain(`The report says it comes from ${BFF_ORIGIN}`);
     expect(banner.textContent).toMatch(/This key was retired on .+, after it signed this report/);
@@ -60,13 +60,13 @@ describe('ReportViewer', () => {
 
   it('a report exported after its key was retired is flagged', () => {
     render(<ReportViewer opened={openedReport({ ...VERIFIED, key_retired_at: '2026-11-01T00:00:00.000Z' })} />);
-    expect(document.querySelector('.verdict-good')!.textContent).toMatch(/exported after its key was retired/);
+    expect(document.querySelector('.report-verdict-good')!.textContent).toMatch(/exported after its key was retired/);
   });
 
   it('unknown key: amber, names the key, offers the import, and shows the contents as unconfirmed', () => {
     const onImportKey = vi.fn();
     render(<ReportViewer opened={openedReport({ status: 'unknown_key', key_id: 'ed25519-ffffffffffffffff' })} onImportKey={onImportKey} />);
-    const banner = document.querySelector('.verdict-warn')!;
+    const banner = document.querySelector('.report-verdict-warn')!;
     expect(banner.textContent).toContain('Signed by an unknown key');
     expect(banner.textContent).toContain('Key ed25519-ffffffffffffffff is not one this console trusts, so nothing below is confirmed');
     fireEvent.click(screen.getByRole('button', { name: 'Import the key…' }));
@@ -77,7 +77,7 @@ describe('ReportViewer', () => {
   it('altered: red "do not trust", and what the file claims only on request, marked', () => {
     render(<ReportViewer opened={openedReport({ status: 'altered', key_id: KEY_ID })} />);
     const alert = screen.getByRole('alert');
-    expect(alert.className).toContain('verdict-bad');
+    expect(alert.className).toContain('report-verdict-bad');
     expect(alert.textContent).toContain('Altered — do not trust this file');
     expect(alert.textContent).toContain('the file was changed after the BFF signed it');
     expect(screen.queryByRole('table')).toBeNull();

@@ -69,7 +69,7 @@ describe('offline reports', () => {
     expect(screen.getByText('None yet: sign in to a BFF, or import a key.')).toBeTruthy();
 
     fireEvent.click(screen.getAllByRole('button', { name: 'Open report…' })[0]!);
-    expect(await screen.findByText('Verified', { selector: '.verdict-title' })).toBeTruthy();
+    expect(await screen.findByText('Verified', { selector: '.report-verdict-title' })).toBeTruthy();
     expect(screen.getByRole('button', { name: /ltr-ranker 2\.2\.0 vs 2\.0\.0/, pressed: true })).toBeTruthy();
     expect(screen.getByRole('table', { name: '2.2.0 compared with 2.0.0' })).toBeTruthy();
   });
@@ -100,14 +100,14 @@ describe('offline reports', () => {
 
     const text = JSON.stringify(signedReport());
     act(() => dropFiles([fileOf(text, 'genuine.modelreport.json'), fileOf(text, 'tampered.modelreport.json')]));
-    await screen.findByText('Altered — do not trust this file', { selector: '.verdict-title' });
+    await screen.findByText('Altered — do not trust this file', { selector: '.report-verdict-title' });
     const sent = double.callsTo('app:reports:open-dropped');
     expect(sent.map((call) => call.file_name)).toEqual(['genuine.modelreport.json', 'tampered.modelreport.json']);
     expect(new TextDecoder().decode(sent[0]!.bytes)).toBe(text);
     const panels = screen.getAllByRole('article');
     expect(panels.map((panel) => panel.getAttribute('aria-label'))).toEqual(['Report file genuine.modelreport.json', 'Report file tampered.modelreport.json']);
     expect(panels[0]!.parentElement!.className).toContain('is-side-by-side');
-    expect(within(panels[0]!).getByText('Verified', { selector: '.verdict-title' })).toBeTruthy();
+    expect(within(panels[0]!).getByText('Verified', { selector: '.report-verdict-title' })).toBeTruthy();
 
     // Back to one, then side by side again by choice.
     fireEvent.change(screen.getByRole('combobox', { name: 'Side by side with' }), { target: { value: '' } });
@@ -146,7 +146,7 @@ describe('offline reports', () => {
     fireEvent.change(within(dialog).getByLabelText('Where it comes from (optional)'), { target: { value: 'audit team' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Import key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(screen.getByText('Verified', { selector: '.verdict-title' }).parentElement!.textContent).toContain(`Signed with key ${KEY_ID}, imported by hand (“audit team”)`);
+    expect(screen.getByText('Verified', { selector: '.report-verdict-title' }).parentElement!.textContent).toContain(`Signed with key ${KEY_ID}, imported by hand (“audit team”)`);
     expect(double.callsTo('app:reports:reverify')).toEqual([{ opened_id: unknown.opened_id }]);
     expect(double.callsTo('app:reports:import-key')[1]).toMatchObject({ label: 'audit team' });
   });

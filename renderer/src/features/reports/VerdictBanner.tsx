@@ -14,10 +14,10 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
       // A retired key cannot sign any more (its private half is destroyed at rotation): a later export is suspicious.
       const signedAfterRetirement = verification.key_retired_at !== null && report !== undefined && report.exported_at > verification.key_retired_at;
       return (
-        <div className="verdict verdict-good" role="status">
+        <div className="report-verdict report-verdict-good" role="status">
           <Icon name="shield" size={20} />
           <div>
-            <strong className="verdict-title">Verified</strong>
+            <strong className="report-verdict-title">Verified</strong>
             <p>
               {verification.bff_origin !== null ? (
                 <>
@@ -57,10 +57,10 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
     }
     case 'unknown_key':
       return (
-        <div className="verdict verdict-warn" role="status">
+        <div className="report-verdict report-verdict-warn" role="status">
           <Icon name="key" size={20} />
           <div>
-            <strong className="verdict-title">Signed by an unknown key</strong>
+            <strong className="report-verdict-title">Signed by an unknown key</strong>
             <p>
               Key <span className="mono">{verification.key_id}</span> is not one this console trusts, so nothing below is confirmed. Sign in to the BFF that
               exported it (its keys are pinned at sign-in), or import its public key from the BFF&apos;s administrator.
@@ -75,10 +75,10 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
       );
     case 'altered':
       return (
-        <div className="verdict verdict-bad" role="alert">
+        <div className="report-verdict report-verdict-bad" role="alert">
           <Icon name="warning" size={20} />
           <div>
-            <strong className="verdict-title">Altered — do not trust this file</strong>
+            <strong className="report-verdict-title">Altered — do not trust this file</strong>
             <p>
               The signature (key <span className="mono">{verification.key_id}</span>) does not match the contents: the file was changed after the BFF signed it.
               Ask for a fresh export.
@@ -88,10 +88,10 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
       );
     case 'invalid':
       return (
-        <div className="verdict verdict-bad" role="alert">
+        <div className="report-verdict report-verdict-bad" role="alert">
           <Icon name="warning" size={20} />
           <div>
-            <strong className="verdict-title">Not a report this console can read</strong>
+            <strong className="report-verdict-title">Not a report this console can read</strong>
             <p>{verification.message}</p>
           </div>
         </div>

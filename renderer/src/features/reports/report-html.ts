@@ -65,6 +65,9 @@ section { background: #fff; border: 1px solid var(--border); border-radius: 10px
 .mono, code { font-family: ui-monospace, 'SFMono-Regular', 'Cascadia Mono', 'DejaVu Sans Mono', Menlo, Consolas, monospace; font-size: 13px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--border); vertical-align: top; }
+caption { caption-side: top; text-align: left; color: var(--muted); font-size: 12px; padding: 0 0 4px; }
+tbody th { font-weight: 500; }
+tbody th .muted { font-weight: 400; font-size: 12px; }
 thead th { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); background: var(--subtle); }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .better { color: var(--good); font-weight: 600; }

@@ -7,7 +7,6 @@ import type { OpenedReport, ReportExportResult } from '../../../../shared/ipc/co
 import { REPORT_FILE_MAX_BYTES, type PinnedKey } from '../../../../shared/report/report.js';
 import { describeError } from '../../lib/error-messages.js';
 import { call, type IpcError, type IpcResult } from '../../lib/model-ops.js';
-import { buildReportPage } from './report-page.js';
 
 export type ReportExportFormat = 'json' | 'html';
 
@@ -94,12 +93,12 @@ export const createReportsSlice: StateCreator<All, [], [], ReportsSlice> = (set,
       get().pushToast({
         tone: 'warning',
         title: `Saved ${result.file_name}`,
-        detail: `${result.path}. It is signed by key ${verification.key_id}, which this console has not pinned, so it will show "unknown key" when opened here.`,
+        detail: `In ${result.path}. It is signed by key ${verification.key_id}, which this console has not pinned, so it will show "unknown key" when opened here.`,
       });
       return;
     }
-    const keyNote = verification?.status === 'verified' ? ` Signed with key ${verification.key_id}.` : '';
-    get().pushToast({ tone: 'success', title: `Saved ${result.file_name}`, detail: `${result.path}${keyNote}` });
+    const keyNote = verification?.status === 'verified' ? ` — signed with key ${verification.key_id}` : '';
+    get().pushToast({ tone: 'success', title: `Saved ${result.file_name}`, detail: `In ${result.path}${keyNote}.` });
   };
 
   return {
@@ -176,6 +175,8 @@ export const createReportsSlice: StateCreator<All, [], [], ReportsSlice> = (set,
           if (!signed.ok) return failed('The report could not be exported', signed.error);
           let html: string;
           try {
+            // Loaded on the first HTML export, with the echarts it draws with: the start-up bundle does not carry it.
+            const { buildReportPage } = await import('./report-page.js');
             html = await buildReportPage(signed.value);
           } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
