@@ -238,7 +238,7 @@ ${policyRows ? `<table><thead><tr><th scope="col">Metric</th><th scope="col">Dir
 </section>
 <footer><dl>
 <dt>Report</dt><dd class="mono">${esc(report.report_id)} (schema version ${esc(String(report.schema_version))})</dd>
-<dt>Exported</dt><dd>${esc(formatDateTime(report.exported_at))} by ${esc(exportedBy)}</dd>
+<dt>Exported</dt><dd>${esc(formatDateTime(report.exported_at))} (<span class="mono">${esc(report.exported_at)}</span>, the exporter's clock in UTC) by ${esc(exportedBy)}</dd>
 <dt>BFF</dt><dd class="mono">${esc(report.bff_origin)}</dd>
 <dt>Signed with</dt><dd class="mono">${esc(signature.alg)} key ${esc(signature.key_id)} (the signature is in the .modelreport.json file, not on this page)</dd>
 </dl></footer>
