@@ -13,21 +13,28 @@ export const SHORTCUTS: ReadonlyArray<readonly [string[], string]> = [
   [['?'], 'Show these shortcuts'],
 ];
 
+/** The shortcuts as a key/description list: in the "?" dialog and on the settings screen. */
+export function ShortcutList(): ReactElement {
+  return (
+    <dl className="kv shortcuts">
+      {SHORTCUTS.map(([keys, what]) => (
+        <div key={what} className="contents">
+          <dt>
+            {keys.map((k) => (
+              <kbd key={k}>{k}</kbd>
+            ))}
+          </dt>
+          <dd>{what}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 export function ShortcutsDialog({ onClose }: { onClose: () => void }): ReactElement {
   return (
     <Dialog title="Keyboard shortcuts" onClose={onClose} size="sm" footer={<Button onClick={onClose}>Close</Button>}>
-      <dl className="kv shortcuts">
-        {SHORTCUTS.map(([keys, what]) => (
-          <div key={what} className="contents">
-            <dt>
-              {keys.map((k) => (
-                <kbd key={k}>{k}</kbd>
-              ))}
-            </dt>
-            <dd>{what}</dd>
-          </div>
-        ))}
-      </dl>
+      <ShortcutList />
     </Dialog>
   );
 }

@@ -10,7 +10,7 @@ import { Icon } from '../../ui/Icon.js';
 import { Callout, ErrorState, InlineError } from '../../ui/States.js';
 import { LoadingState } from '../../ui/Spinner.js';
 import { BffSetting } from '../session/SignInScreen.js';
-import { SHORTCUTS } from '../../app/ShortcutsDialog.js';
+import { ShortcutList } from '../../app/ShortcutsDialog.js';
 
 function Locked({ settingKey, locked }: { settingKey: SettingKey; locked: readonly SettingKey[] }): ReactElement | null {
   if (!locked.includes(settingKey)) return null;
@@ -93,18 +93,7 @@ export function SettingsScreen(): ReactElement {
           <header className="card-header">
             <h3>Keyboard</h3>
           </header>
-          <dl className="kv shortcuts">
-            {SHORTCUTS.map(([keys, what]) => (
-              <div key={what} className="contents">
-                <dt>
-                  {keys.map((k) => (
-                    <kbd key={k}>{k}</kbd>
-                  ))}
-                </dt>
-                <dd>{what}</dd>
-              </div>
-            ))}
-          </dl>
+          <ShortcutList />
         </article>
         {appInfo && (
           <p className="faint">
