@@ -5,18 +5,9 @@ import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve, sep } from 'node:path';
+import { ASSET_CONTENT_TYPES as MIME } from '../../electron/main/services/asset-types.js';
 import { CONTENT_SECURITY_POLICY } from '../../electron/main/services/content-security-policy.js';
 
-// The protocol adapter's table (electron/main/adapters/protocol.ts), which cannot be imported here: it imports electron.
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 export interface StaticServer {
   /** Origin the pages load from, e.g. http://127.0.0.1:41234 (the harness's trusted sender origin). */

@@ -3,18 +3,10 @@
 import { net, protocol, session } from 'electron';
 import { resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ASSET_CONTENT_TYPES as MIME } from '../services/asset-types.js';
 import { CONTENT_SECURITY_POLICY } from '../services/content-security-policy.js';
 import { APP_HOST, APP_SCHEME } from '../services/trusted-sender.js';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
