@@ -149,6 +149,22 @@ export function ComparisonDetails({ comparison, colors }: { comparison: Comparis
   );
 }
 
+/** One side of the comparison: any version that has runs. */
+function VersionPicker(props: { label: string; versions: readonly string[]; value: string | null; onChange: (version: string | null) => void }): ReactElement {
+  return (
+    <label className="toolbar-field">
+      <span>{props.label}</span>
+      <select value={props.value ?? ''} onChange={(event) => props.onChange(event.target.value || null)}>
+        {props.versions.map((version) => (
+          <option key={version} value={version}>
+            {version}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function EvalReportBody(props: EvalReportBodyProps): ReactElement {
   const { runs, policy, selectedRunId, compare, trendMetric, onSelectRun, onCompare, onSwap, onTrendMetric, toolbar, compact = false } = props;
   // Two reports side by side each draw this: headings must not share ids.
@@ -185,29 +201,11 @@ export function EvalReportBody(props: EvalReportBodyProps): ReactElement {
         <header className="card-header">
           <h3 id={`${ids}-compare`}>Compare</h3>
           <div className="compare-pickers">
-            <label className="toolbar-field">
-              <span>Candidate</span>
-              <select value={compare.candidate ?? ''} onChange={(event) => onCompare({ candidate: event.target.value || null })}>
-                {versions.map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <VersionPicker label="Candidate" versions={versions} value={compare.candidate} onChange={(candidate) => onCompare({ candidate })} />
             <Button size="sm" variant="ghost" onClick={onSwap} aria-label="Swap candidate and baseline">
               ⇄
             </Button>
-            <label className="toolbar-field">
-              <span>Baseline</span>
-              <select value={compare.baseline ?? ''} onChange={(event) => onCompare({ baseline: event.target.value || null })}>
-                {versions.map((v) => (
-                  <option key={v} value={v}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <VersionPicker label="Baseline" versions={versions} value={compare.baseline} onChange={(baseline) => onCompare({ baseline })} />
           </div>
         </header>
 
