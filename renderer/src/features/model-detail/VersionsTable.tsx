@@ -7,7 +7,7 @@ import { useStore } from '../../app/store.js';
 import { formatCalendarDate, formatDate, formatInteger } from '../../lib/format.js';
 import { StatusBadge } from '../../ui/Badge.js';
 import { QuickCopyButton } from '../../ui/CopyButton.js';
-import { Icon } from '../../ui/Icon.js';
+import { SearchBox } from '../../ui/SearchBox.js';
 import { EmptyState } from '../../ui/States.js';
 import { fittedTableHeight, VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { selectVisibleVersions } from './model-detail-slice.js';
@@ -60,18 +60,12 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
   return (
     <div className="versions">
       <div className="toolbar toolbar-tight" role="search">
-        <div className="search-box">
-          <Icon name="search" size={14} />
-          <input
-            type="search"
-            data-search-target
-            aria-label="Search versions"
-            placeholder="Search version, URI, framework"
-            value={filters.text}
-            onChange={(event) => setVersionFilters({ text: event.target.value })}
-          />
-          <kbd aria-hidden="true">/</kbd>
-        </div>
+        <SearchBox
+          label="Search versions"
+          placeholder="Search version, URI, framework"
+          value={filters.text}
+          onChange={(text) => setVersionFilters({ text })}
+        />
         <label className="toolbar-field">
           <span>Status</span>
           <select value={filters.status} onChange={(event) => setVersionFilters({ status: event.target.value as typeof filters.status })}>

@@ -9,7 +9,7 @@ import { useStore } from '../../app/store.js';
 import { formatInteger, formatTraffic } from '../../lib/format.js';
 import { Badge, StatusBadge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
-import { Icon } from '../../ui/Icon.js';
+import { SearchBox } from '../../ui/SearchBox.js';
 import { Callout, EmptyState, ErrorState } from '../../ui/States.js';
 import { LoadingState, Spinner } from '../../ui/Spinner.js';
 import { MiniTrafficBar } from '../../ui/TrafficBar.js';
@@ -186,24 +186,18 @@ export function RegistryScreen(): ReactElement {
           </Button>
         </div>
         <div className="toolbar" role="search">
-          <div className="search-box">
-            <Icon name="search" size={14} />
-            <input
-              type="search"
-              data-search-target
-              aria-label="Search models"
-              placeholder="Search name, id, owner, tag, version"
-              value={filters.text}
-              onChange={(event) => setRegistryFilters({ text: event.target.value })}
-              onKeyDown={(event) => {
-                if (event.key === 'ArrowDown' || event.key === 'Enter') {
-                  event.preventDefault();
-                  document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
-                }
-              }}
-            />
-            <kbd aria-hidden="true">/</kbd>
-          </div>
+          <SearchBox
+            label="Search models"
+            placeholder="Search name, id, owner, tag, version"
+            value={filters.text}
+            onChange={(text) => setRegistryFilters({ text })}
+            onKeyDown={(event) => {
+              if (event.key === 'ArrowDown' || event.key === 'Enter') {
+                event.preventDefault();
+                document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
+              }
+            }}
+          />
           <label className="toolbar-field">
             <span>Type</span>
             <select value={filters.type} onChange={(event) => setRegistryFilters({ type: event.target.value })}>
