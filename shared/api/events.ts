@@ -24,6 +24,12 @@ export const EventPayload = z.discriminatedUnion('type', [
     deployment: Deployment,
   }),
   z.strictObject({ type: z.literal('deployment.changed'), deployment: Deployment }),
+  /** The serving layer confirmed the deployment's desired state. */
+  z.strictObject({ type: z.literal('deployment.applied'), deployment: Deployment }),
+  /** A dispatch try failed (status retrying or failed); `deployment.dispatch.last_error` says why. */
+  z.strictObject({ type: z.literal('deployment.dispatch_failed'), deployment: Deployment }),
+  /** The serving layer's weights differ from the approved state. */
+  z.strictObject({ type: z.literal('deployment.drift'), deployment: Deployment }),
   z.strictObject({ type: z.literal('version.registered'), model_id: ModelId, version: SemVer, by: Username }),
   z.strictObject({ type: z.literal('eval_run.reported'), model_id: ModelId, version: SemVer, run_id: z.string(), passed: z.boolean() }),
 ]);

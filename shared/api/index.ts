@@ -5,3 +5,4 @@ export * from './rollout.js';
 export * from './events.js';
 export * from './audit.js';
 export * from './system.js';
+export * from './serving.js';

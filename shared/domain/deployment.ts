@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ModelId, SemVer, Timestamp } from './primitives.js';
 import { RolloutPlan } from './model.js';
+import { DeploymentDispatch } from './serving.js';
 
 export const Phase = z.enum(['idle', 'canary', 'rolling', 'complete', 'rolled_back']);
 export type Phase = z.infer<typeof Phase>;
@@ -19,6 +20,8 @@ export const Deployment = z.strictObject({
   previous_stable: SemVer.nullable(),
   plan: RolloutPlan,
   updated_at: Timestamp,
+  /** What the serving layer was told and what it shows (optional until every BFF fills it). */
+  dispatch: DeploymentDispatch.optional(),
 });
 export type Deployment = z.infer<typeof Deployment>;
 
