@@ -6,6 +6,7 @@ import './styles/base.css';
 import './ui/ui.css';
 import './app/app.css';
 import './features/reports/reports.css';
+import './features/serving/serving.css';
 import { App } from './app/App.js';
 import { connectPushes } from './app/push-bridge.js';
 

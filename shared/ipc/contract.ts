@@ -27,6 +27,7 @@ import {
   RolloutResponse,
 } from '../api/rollout.js';
 import { ServerEvent } from '../api/events.js';
+import { RetryDispatchResponse, ServingResponse } from '../api/serving.js';
 import { RequestId } from '../domain/change-request.js';
 import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
 import { User } from '../domain/user.js';
@@ -289,6 +290,11 @@ export const INVOKE_CHANNELS = {
   /** The requester withdraws a pending request (no step-up). */
   'app:approvals:cancel': channel(z.strictObject({ request_id: RequestId, ...CancelRequest.shape }), ApprovalResponse),
 
+  /** Where a model's traffic is steered (HAProxy backend, webhook, or pull only); a webhook secret is never in it. */
+  'app:serving:get': channel(z.strictObject({ model_id: ModelId }), ServingResponse),
+  /** Operator: apply the approved deployment to the serving layer again now (after a failure or drift). */
+  'app:serving:retry-dispatch': channel(z.strictObject({ model_id: ModelId }), RetryDispatchResponse),
+
   'app:audit:list': channel(AuditListQuery, AuditListResponse),
   'app:audit:verify': channel(Empty, AuditVerifyResponse),
 
@@ -342,6 +348,8 @@ export const PUSH_CHANNELS = {
   'app:approvals:pending-changed': z.strictObject({ count: z.number().int().min(0) }),
   /** Open this request: from a notification click or a modelops://requests/{id} link. */
   'app:navigation:open-request': z.strictObject({ request_id: RequestId }),
+  /** Open this model's rollout tab: from a dispatch failure or drift notification click. */
+  'app:navigation:open-model': z.strictObject({ model_id: ModelId }),
   /** A report file opened by the OS (file association, command line, a second launch): show it. */
   'app:reports:opened': OpenedReport,
 } as const satisfies Record<`app:${string}:${string}`, z.ZodType>;

@@ -9,6 +9,7 @@ import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../.
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
 import { BffClient } from './bff-client.js';
 import { ClientError } from './client-error.js';
+import { DispatchNotifier } from './dispatch-notifier.js';
 import type { CredentialVault } from './credential-vault.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { createIpcDispatcher, createIpcHandlers, type Backend, type IpcDispatch, type IpcHandlerTable } from './ipc-handlers.js';
@@ -50,6 +51,8 @@ export interface ConsoleRuntime {
   settings: SettingsService;
   /** Focus the window and show a request (notification click, deep link). */
   openRequest: (requestId: string | null) => void;
+  /** Focus the window and show a model's rollout tab (a dispatch notification's click). */
+  openModel: (modelId: string) => void;
   /** Open a report file the OS named (file association, command line, second launch) and show it. */
   openReportFile: (path: string) => Promise<void>;
   /** The BFF in use, for tests; null when none. */
@@ -113,6 +116,10 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     ports.focusWindow();
     if (requestId) ports.push('app:navigation:open-request', { request_id: requestId });
   };
+  const openModel = (modelId: string) => {
+    ports.focusWindow();
+    ports.push('app:navigation:open-model', { model_id: modelId });
+  };
 
   if (bffUrl) {
     const client = new BffClient({
@@ -154,11 +161,20 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       logger: logger.child('notifier'),
     });
 
+    const dispatchNotifier = new DispatchNotifier({
+      show: ports.showNotification,
+      currentUser: () => session.user,
+      notificationsEnabled: () => settings.effective().settings.notifications_enabled,
+      openModel,
+      logger: logger.child('dispatch-notifier'),
+    });
+
     const liveStream = stream;
     const liveNotifier = notifier;
     liveStream.onEvent((event) => {
       ports.push('app:events:received', event);
       liveNotifier.handle(event);
+      dispatchNotifier.handle(event);
     });
     liveStream.onState((state) => ports.push('app:connection:changed', state));
     session.onExpired((message) => ports.push('app:session:expired', { message }));
@@ -170,9 +186,11 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         // Resume where the last session of this run left off; history before it is not news.
         liveStream.start(liveStream.lastEventId);
         void liveNotifier.start();
+        dispatchNotifier.start();
       } else {
         void liveStream.stop();
         liveNotifier.stop();
+        dispatchNotifier.stop();
       }
     });
   }
@@ -205,6 +223,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     dispatch: createIpcDispatcher(handlers, logger.child('ipc')),
     settings,
     openRequest,
+    openModel,
     openReportFile: async (path) => {
       ports.focusWindow();
       ports.push('app:reports:opened', await reports.openPath(path));

@@ -13,8 +13,10 @@ import {
   EvalRunListResponse,
   ModelDetailResponse,
   ModelListResponse,
+  RetryDispatchResponse,
   RollbackResponse,
   RolloutResponse,
+  ServingResponse,
   VersionResponse,
   type StepUpPurpose,
 } from '../../../shared/api/index.js';
@@ -157,6 +159,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
         body: comment === undefined ? {} : { comment },
         response: ApprovalResponse,
       }),
+
+    'app:serving:get': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%/serving', model_id), response: ServingResponse }),
+    // Re-applies the state already approved, so no step-up: it cannot change where traffic should go.
+    'app:serving:retry-dispatch': ({ model_id }) =>
+      change({ path: path('/admin/models/%/dispatch/retry', model_id), body: {}, response: RetryDispatchResponse }),
 
     'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
     'app:audit:verify': () => call({ method: 'GET', path: '/admin/audit/verify', response: AuditVerifyResponse }),

@@ -47,6 +47,13 @@ export function handleServerEvent(event: ServerEvent): void {
         });
       }
       return;
+    case 'deployment.applied':
+    case 'deployment.dispatch_failed':
+    case 'deployment.drift':
+      // Only the dispatch status moved (the registry row shows none of it): patch the model on screen in place,
+      // without a re-read, as a retrying dispatcher reports every few seconds.
+      store.modelDispatchChanged(data.deployment);
+      return;
     case 'version.registered':
       void store.refreshRegistryRow(data.model_id);
       if (store.modelDetail.modelId === data.model_id) void store.loadModel(data.model_id, { force: true });
@@ -73,6 +80,8 @@ export function connectPushes(): () => void {
       // The approvals screen selects (and re-reads) the request named by the route.
       api.on.navigationOpenRequest(({ request_id }) => store().navigate({ name: 'approvals', requestId: request_id })),
     ),
+    // A dispatch failure or drift notification: the model's rollout tab shows what the serving layer does.
+    subscribe((api) => api.on.navigationOpenModel(({ model_id }) => store().navigate({ name: 'model', modelId: model_id, tab: 'rollout' }))),
     // A report file the OS opened with the app: shown at once, signed in or not.
     subscribe((api) => api.on.reportsOpened((report) => store().reportOpened(report))),
   ];

@@ -13,6 +13,7 @@ import { createApprovalsSlice, initialApprovalsState, type ApprovalsSlice } from
 import { createRegisterSlice, initialRegisterState, type RegisterSlice } from '../features/register-version/register-slice.js';
 import { createAuditSlice, initialAuditState, type AuditSlice } from '../features/audit/audit-slice.js';
 import { createReportsSlice, type ReportsSlice } from '../features/reports/reports-slice.js';
+import { createServingSlice, initialServingState, type ServingSlice } from '../features/serving/serving-slice.js';
 
 type DataSlice = {
   /** Forgets every screen's data (sign-out, or a different user signing in). */
@@ -31,6 +32,7 @@ export type All = NavSlice &
   RegisterSlice &
   AuditSlice &
   ReportsSlice &
+  ServingSlice &
   DataSlice;
 
 const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
@@ -44,6 +46,7 @@ const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
       approvals: initialApprovalsState(),
       register: initialRegisterState(),
       audit: initialAuditState(),
+      serving: initialServingState(),
       pendingApprovalCount: 0,
     }),
 });
@@ -62,6 +65,7 @@ export const createAppStore = () =>
     ...createRegisterSlice(...a),
     ...createAuditSlice(...a),
     ...createReportsSlice(...a),
+    ...createServingSlice(...a),
     ...createDataSlice(...a),
   }));
 

@@ -18,8 +18,8 @@ afterEach(() => {
   double.uninstall();
 });
 
-async function showAs(me: typeof ARJUN, registrant = 'ravi') {
-  const pending = await request({ requested_by: 'olivia' });
+async function showAs(me: typeof ARJUN, registrant = 'ravi', overrides: Parameters<typeof request>[0] = {}) {
+  const pending = await request({ requested_by: 'olivia', ...overrides });
   double = installModelOpsDouble({
     'app:approvals:list': () => ok({ items: [pending], next_cursor: null }),
     'app:approvals:get': () => ok({ request: pending }),
@@ -46,6 +46,13 @@ describe('approvals inbox', () => {
     await showAs(ARJUN, 'arjun');
     expect(screen.getByText(/you registered ltr-ranker 2\.1\.0/i)).toBeTruthy();
     expect((screen.getByRole('button', { name: /approve/i }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('shows no Approve / Reject buttons on a request with nothing left to decide', async () => {
+    await showAs(ARJUN, 'ravi', { status: 'dispatched', decisions: [{ by: 'priya', at: '2026-11-20T10:01:00.000Z', decision: 'approve', comment: 'ok', auth_time: '2026-11-20T10:01:00.000Z' }] });
+    const decide = screen.getByRole('region', { name: 'Decision' });
+    expect(within(decide).getByText('This request is dispatched; there is nothing left to decide.')).toBeTruthy();
+    expect(within(decide).queryByRole('button')).toBeNull();
   });
 
   it('lets another approver decide: what changes, gate, requester, age, expiry, then the decision dialog', async () => {

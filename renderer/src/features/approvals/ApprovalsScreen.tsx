@@ -75,6 +75,7 @@ function RequestDetail(): ReactElement {
   if (!request) return <LoadingState label="Loading the request…" />;
 
   const block = decisionBlock(request, user, detail.target?.created_by ?? null, now);
+  const decided = block?.kind === 'not_pending' || block?.kind === 'expired';
   const remaining = Date.parse(request.expires_at) - now;
   const digestMismatch = detail.shownDigest !== null && detail.shownDigest !== request.intent_digest;
   const approvals = request.decisions.filter((d) => d.decision === 'approve').length;
@@ -201,19 +202,22 @@ function RequestDetail(): ReactElement {
             ): if the request changes before you decide, the BFF refuses it.
           </p>
         )}
-        <div className="row">
-          <Button variant="primary" icon="check" onClick={() => startDecision('approve')} disabled={block !== null || digestMismatch || detail.shownDigest === null}>
-            Approve…
-          </Button>
-          <Button variant="danger" icon="cross" onClick={() => startDecision('reject')} disabled={block !== null}>
-            Reject…
-          </Button>
-          {block?.kind === 'self' && request.status === 'pending' && (
-            <Button variant="ghost" onClick={() => navigate({ name: 'model', modelId: request.model_id, tab: 'rollout' })}>
-              Go to the rollout to cancel it
+        {/* A decided (or expired) request has nothing left to decide: no buttons at all, rather than disabled ones. */}
+        {!decided && (
+          <div className="row">
+            <Button variant="primary" icon="check" onClick={() => startDecision('approve')} disabled={block !== null || digestMismatch || detail.shownDigest === null}>
+              Approve…
             </Button>
-          )}
-        </div>
+            <Button variant="danger" icon="cross" onClick={() => startDecision('reject')} disabled={block !== null}>
+              Reject…
+            </Button>
+            {block?.kind === 'self' && request.status === 'pending' && (
+              <Button variant="ghost" onClick={() => navigate({ name: 'model', modelId: request.model_id, tab: 'rollout' })}>
+                Go to the rollout to cancel it
+              </Button>
+            )}
+          </div>
+        )}
       </section>
       <DecisionDialog />
     </article>

@@ -1,5 +1,6 @@
-// Where a model's traffic goes now (stable, canary, share, phase) and how it
-// got there: a timeline of the deployment's audit entries.
+// Where a model's traffic goes now (stable, canary, share, phase), what the
+// serving layer did with it, and how it got there: a timeline of the
+// deployment's audit entries.
 import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -14,6 +15,7 @@ import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
 import { describeEntry } from '../audit/audit-describe.js';
 import { currentStepIndex } from '../rollout/rollout-plan.js';
+import { ServingStatus } from '../serving/ServingStatus.js';
 
 export function DeploymentCard({ deployment, showControlsLink = true }: { deployment: Deployment; showControlsLink?: boolean }): ReactElement {
   const navigate = useStore((s) => s.navigate);
@@ -35,6 +37,7 @@ export function DeploymentCard({ deployment, showControlsLink = true }: { deploy
         <dd title={deployment.updated_at}>{formatDateTime(deployment.updated_at)}</dd>
       </dl>
       <Stepper steps={deployment.plan} current={currentStepIndex(deployment)} />
+      <ServingStatus deployment={deployment} />
       {showControlsLink && (
         <Button size="sm" icon="arrowRight" onClick={() => navigate({ name: 'model', modelId: deployment.model_id, tab: 'rollout' })}>
           Rollout controls

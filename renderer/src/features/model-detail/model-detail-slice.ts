@@ -40,6 +40,8 @@ export type ModelDetailSlice = {
   deprecateVersion: (version: string, reason: string) => Promise<boolean>;
   resetDeprecate: () => void;
   modelDeploymentChanged: (deployment: Deployment) => void;
+  /** What the serving layer did with the deployment (applied, retrying, failed, drift): patched in place, no re-read. */
+  modelDispatchChanged: (deployment: Deployment) => void;
 };
 
 export const initialModelDetailState = (): ModelDetailSlice['modelDetail'] => ({
@@ -113,6 +115,14 @@ export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice>
       patch({ data: { ...data, deployment } });
       // Promotion and rollback change version statuses too: re-read quietly.
       void get().loadModel(modelId, { force: true });
+    },
+
+    modelDispatchChanged: (deployment) => {
+      const { data, modelId } = get().modelDetail;
+      if (!data || modelId !== deployment.model_id) return;
+      // A dispatch report about an older approved state must not undo a newer deployment on screen.
+      if (deployment.state_version < data.deployment.state_version) return;
+      patch({ data: { ...data, deployment } });
     },
   };
 

@@ -17,6 +17,7 @@ import { Spinner } from '../../ui/Spinner.js';
 import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
 import { DeploymentHistory } from '../model-detail/DeploymentCard.js';
+import { ServingStatus } from '../serving/ServingStatus.js';
 import { RolloutDialog, trafficSentence } from './RolloutDialog.js';
 import { ACTION_LABEL, currentStepIndex, offeredActions, planAction, releasableVersions, type GateStatus } from './rollout-plan.js';
 
@@ -201,6 +202,10 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
           </header>
           <Stepper steps={deployment.plan} current={currentStepIndex(deployment)} requested={requestedIndex} />
           <TrafficBar stableVersion={deployment.stable_version} canaryVersion={deployment.canary_version} canaryPct={deployment.canary_pct} />
+        </article>
+
+        <article className="card">
+          <ServingStatus deployment={deployment} headingLevel={3} />
         </article>
 
         {pending.status === 'error' && pending.error && <ErrorState error={pending.error} onRetry={() => void loadRolloutPending(modelId)} title="Pending requests could not be read" />}
