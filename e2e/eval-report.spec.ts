@@ -86,6 +86,10 @@ test('3. eval report: deltas and gate badges match the BFF, a failing gate shows
   await expect(compare.getByText('Gate passed').first()).toBeVisible();
   await expectRunMatches(passingTable, passing!);
   await capture(seat, 'eval-report-passing-gate');
+  // The same screen in dark (the OS setting the console follows): the chart re-colours, contrast holds (axe).
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await capture(seat, 'eval-report-passing-gate-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // The rollout tab warns about the failing candidate before anyone asks.
   await openModelTab(seat, 'Rollout');

@@ -264,6 +264,9 @@ test('8. a request made stale by another change shows as stale and dispatches no
   // Nothing left to decide: the buttons are gone, not merely disabled.
   await expect(decide.getByRole('button')).toHaveCount(0);
   await capture(arjun, 'approvals-stale');
+  await arjun.page.emulateMedia({ colorScheme: 'dark' });
+  await capture(arjun, 'approvals-stale-dark');
+  await arjun.page.emulateMedia({ colorScheme: 'light' });
 
   // A direct approval is refused as well, and nothing moves.
   const forced = await arjun.page.evaluate(
