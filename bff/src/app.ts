@@ -9,6 +9,7 @@ import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
 import errorHandler from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
+import dispatch from './plugins/dispatch.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
@@ -22,6 +23,7 @@ import evalRunRoutes from './routes/eval-runs.js';
 import rolloutRoutes from './routes/rollout.js';
 import approvalRoutes from './routes/approvals.js';
 import reportRoutes from './routes/reports.js';
+import servingRoutes from './routes/serving.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -126,6 +128,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   });
   await app.register(idempotency, { ctx });
   await app.register(housekeeping, { ctx });
+  await app.register(dispatch, { ctx });
 
   await app.register(swagger, {
     openapi: {
@@ -152,6 +155,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(rolloutRoutes, { ctx });
   await app.register(approvalRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(servingRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();

@@ -17,6 +17,29 @@ export interface BffSettings {
   publicOrigin: string;
   /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
   signingKeyDir?: string;
+  /** The dispatcher and reconcile loop of approved changes (services/serving/dispatcher.ts). */
+  dispatch: DispatchSettings;
+}
+
+export interface DispatchSettings {
+  /** How often applied HAProxy weights are read back to detect drift (default 15 s). */
+  reconcileIntervalMs: number;
+  /** First retry delay and its cap; each failure doubles the delay, with jitter. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** How long a claimed outbox row stays with its dispatcher; longer than any one attempt. */
+  leaseMs: number;
+  /** Fallback poll for work queued by another replica (this process wakes itself at once). */
+  pollIntervalMs: number;
+  /** Re-apply the approved state when drift is found (otherwise report it and wait for a person). */
+  reapplyOnDrift: boolean;
+}
+
+/** Wakes the dispatcher after a transaction that queued a desired state has committed. */
+export interface DispatchNotifier {
+  wake(): void;
+  /** Tries the model's queued state now (the Retry dispatch action) and resolves when that try is recorded. */
+  applyNow(modelId: string): Promise<void>;
 }
 
 /** Wakes the event stream after a transaction that appended events has committed. */
@@ -29,7 +52,17 @@ export interface BffContext {
   now: () => Date;
   settings: BffSettings;
   events: EventNotifier;
+  dispatch: DispatchNotifier;
 }
+
+export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {
+  reconcileIntervalMs: 15_000,
+  retryBaseMs: 1000,
+  retryMaxMs: 60_000,
+  leaseMs: 60_000,
+  pollIntervalMs: 5000,
+  reapplyOnDrift: false,
+};
 
 export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOrigin'> = {
   accessTokenTtlSeconds: 15 * 60,
@@ -38,4 +71,5 @@ export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOr
   lockoutThreshold: 5,
   lockoutSeconds: 15 * 60,
   authRateLimitPerMinute: 30,
+  dispatch: DEFAULT_DISPATCH_SETTINGS,
 };

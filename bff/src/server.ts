@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
 import { EventBus } from './services/event-bus.js';
+import { Dispatcher } from './services/serving/dispatcher.js';
 import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { openDatabase, type Db } from './store/database.js';
 
@@ -55,6 +56,7 @@ export interface CreateContextOptions {
   settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>>;
   now?: () => Date;
   onEventBusError?: (error: unknown) => void;
+  onDispatchLog?: (level: 'warn' | 'error', message: string, error?: unknown) => void;
 }
 
 /** The context every route receives, with an EventBus as its event notifier. */
@@ -65,12 +67,11 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
     ...options.settings,
     accessTokenSecret: accessTokenSecretFrom(options.accessTokenSecret),
   };
-  return {
-    db,
-    now: options.now ?? (() => new Date()),
-    settings,
-    events: new EventBus(db, { onError: options.onEventBusError }),
-  };
+  const events = new EventBus(db, { onError: options.onEventBusError });
+  const now = options.now ?? (() => new Date());
+  // Started and stopped with the app (plugins/dispatch.ts); until then wake() does nothing.
+  const dispatch = new Dispatcher({ db, now, events, settings }, options.onDispatchLog);
+  return { db, now, settings, events, dispatch };
 }
 
 export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
@@ -82,6 +83,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     settings: opts.settings,
     now: opts.now,
     onEventBusError: (error) => app?.log.error({ err: error }, 'event stream failed'),
+    onDispatchLog: (level, message, error) => app?.log[level]({ err: error }, message),
   });
   ctx.settings.signingKeyDir ??= signingKeyDirFor(opts.dbFile);
   try {

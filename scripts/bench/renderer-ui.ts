@@ -178,7 +178,7 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
         },
       };
     });
-  const deployment = (id: string) => ({ model_id: id, stable_version: '0.0.1', canary_version: null, canary_pct: 0, phase: 'idle', state_version: 1, previous_stable: null, plan: [5, 25, 50, 100], updated_at: iso(1) });
+  const deployment = (id: string) => ({ model_id: id, stable_version: '0.0.1', canary_version: null, canary_pct: 0, phase: 'idle', state_version: 1, previous_stable: null, plan: [5, 25, 50, 100], updated_at: iso(1), dispatch: { status: 'none', target_kind: null, attempts: 0 } });
   const okValue = (value: unknown) => Promise.resolve({ ok: true, value });
   const handlers: Record<string, (request: Record<string, unknown>) => Promise<unknown>> = {
     'app:session:state': () => okValue({ status: 'signed_in', user, remembered: false }),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Cursor, FreeText, ModelId, PageLimit, SemVer } from '../domain/primitives.js';
 import { Model, ModelPolicy, ModelType, Tag, VersionRegistration, VersionStatus, ModelVersion } from '../domain/model.js';
 import { Deployment, Phase } from '../domain/deployment.js';
+import { DeploymentDispatch } from '../domain/serving.js';
 import { EvalRunReport, EvalRunResult } from '../domain/eval-run.js';
 import { MetricName } from '../domain/gate.js';
 
@@ -38,6 +39,8 @@ export const ModelSummary = z.strictObject({
     stable_version: SemVer.nullable(),
     canary_version: SemVer.nullable(),
     canary_pct: z.number().int(),
+    /** The serving layer's status (DESIGN §8); the detail read has the same object. */
+    dispatch: DeploymentDispatch.optional(),
   }),
   last_gate: LastGate.nullable(),
 });

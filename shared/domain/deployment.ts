@@ -20,10 +20,12 @@ export const Deployment = z.strictObject({
   previous_stable: SemVer.nullable(),
   plan: RolloutPlan,
   updated_at: Timestamp,
-  /** What the serving layer was told and what it shows (optional until every BFF fills it). */
-  dispatch: DeploymentDispatch.optional(),
+  /** What the serving layer was told and what it shows (DESIGN §8). */
+  dispatch: DeploymentDispatch,
 });
 export type Deployment = z.infer<typeof Deployment>;
+/** A deployment's approved state alone: what the rollout machine computes and storage writes (dispatch is observed, not planned). */
+export type DeploymentState = Omit<Deployment, 'dispatch'>;
 
 export const RoutingEntry = z.strictObject({
   model_id: ModelId,

@@ -1,7 +1,7 @@
 // The rollout state machine over a model's Deployment: which commands are
 // legal now and exactly what each one changes. Pure; the BFF stores the result.
 import type { RolloutAction } from '../domain/change-request.js';
-import type { Deployment } from '../domain/deployment.js';
+import type { DeploymentState } from '../domain/deployment.js';
 import type { VersionStatus } from '../domain/model.js';
 
 export type RolloutCommand =
@@ -22,7 +22,7 @@ export type PlannedChange = {
   targetVersion: string;
   /** Canary share after start_canary/advance; 100 after promote and rollback (all traffic on targetVersion). */
   targetPct: number;
-  next: Omit<Deployment, 'updated_at'> & { updated_at: string };
+  next: DeploymentState;
   /** Version statuses to write with `next`, in order. */
   statusChanges: StatusChange[];
 };
@@ -42,7 +42,7 @@ export function nextStep(plan: readonly number[], currentPct: number): number | 
 }
 
 /** The actions `planCommand` can accept for `d` as it is now (with a suitable version where one is needed). */
-export function availableActions(d: Deployment): RolloutAction[] {
+export function availableActions(d: DeploymentState): RolloutAction[] {
   if (inconsistency(d) !== null) return [];
   if (d.canary_version === null) {
     if (d.stable_version === null) return ['promote'];
@@ -60,7 +60,7 @@ export function availableActions(d: Deployment): RolloutAction[] {
  * updated_at = now) and the version statuses to write with it, or an error
  * value when the command is not legal now. Never modifies `d`.
  */
-export function planCommand(d: Deployment, command: RolloutCommand, options: PlanOptions): PlannedChange | MachineError {
+export function planCommand(d: DeploymentState, command: RolloutCommand, options: PlanOptions): PlannedChange | MachineError {
   const broken = inconsistency(d);
   if (broken !== null) return illegal(d, `the deployment of ${d.model_id} is inconsistent (${broken}); repair it before changing it`);
   switch (command.action) {
@@ -77,7 +77,7 @@ export function planCommand(d: Deployment, command: RolloutCommand, options: Pla
   }
 }
 
-function startCanary(d: Deployment, version: string, options: PlanOptions): PlannedChange | MachineError {
+function startCanary(d: DeploymentState, version: string, options: PlanOptions): PlannedChange | MachineError {
   const stable = d.stable_version;
   if (d.canary_version !== null) return illegal(d, `a canary of ${d.canary_version} is already live at ${d.canary_pct} %`);
   if (stable === null) return illegal(d, `${d.model_id} has no stable version yet, so there is nothing to compare a canary with`);
@@ -96,7 +96,7 @@ function startCanary(d: Deployment, version: string, options: PlanOptions): Plan
   });
 }
 
-function advance(d: Deployment, targetPct: number | undefined, options: PlanOptions): PlannedChange | MachineError {
+function advance(d: DeploymentState, targetPct: number | undefined, options: PlanOptions): PlannedChange | MachineError {
   const canary = d.canary_version;
   if (canary === null) return illegal(d, 'no canary is live');
   const step = nextStep(d.plan, d.canary_pct);
@@ -112,7 +112,7 @@ function advance(d: Deployment, targetPct: number | undefined, options: PlanOpti
   });
 }
 
-function promote(d: Deployment, version: string | undefined, options: PlanOptions): PlannedChange | MachineError {
+function promote(d: DeploymentState, version: string | undefined, options: PlanOptions): PlannedChange | MachineError {
   const canary = d.canary_version;
   if (canary !== null) {
     if (version !== undefined && version !== canary) return illegal(d, `${version} is not the live canary (${canary})`);
@@ -132,7 +132,7 @@ function promote(d: Deployment, version: string | undefined, options: PlanOption
 }
 
 /** `version` takes all traffic; the stable it replaces (if any) is what rollback restores. */
-function promotion(d: Deployment, version: string, options: PlanOptions): PlannedChange {
+function promotion(d: DeploymentState, version: string, options: PlanOptions): PlannedChange {
   const replaced = d.stable_version;
   const statusChanges: StatusChange[] = [{ version, status: 'active' }];
   if (replaced !== null && replaced !== version) statusChanges.push({ version: replaced, status: options.demoteTo });
@@ -146,7 +146,7 @@ function promotion(d: Deployment, version: string, options: PlanOptions): Planne
   });
 }
 
-function rollback(d: Deployment, options: PlanOptions): PlannedChange | MachineError {
+function rollback(d: DeploymentState, options: PlanOptions): PlannedChange | MachineError {
   const stable = d.stable_version;
   const canary = d.canary_version;
   if (canary !== null && stable !== null) {
@@ -181,10 +181,10 @@ function rollback(d: Deployment, options: PlanOptions): PlannedChange | MachineE
   });
 }
 
-type Changes = Partial<Pick<Deployment, 'stable_version' | 'canary_version' | 'canary_pct' | 'phase' | 'previous_stable'>>;
+type Changes = Partial<Pick<DeploymentState, 'stable_version' | 'canary_version' | 'canary_pct' | 'phase' | 'previous_stable'>>;
 
 function planned(
-  d: Deployment,
+  d: DeploymentState,
   options: PlanOptions,
   outcome: Omit<PlannedChange, 'ok' | 'next'> & { changes: Changes },
 ): PlannedChange {
@@ -205,18 +205,18 @@ function planned(
 }
 
 // States the machine never produces; refusing them keeps a damaged row from being built upon.
-function inconsistency(d: Deployment): string | null {
+function inconsistency(d: DeploymentState): string | null {
   if (d.canary_version !== null && d.stable_version === null) return 'a canary without a stable version';
   if (d.canary_version === null && d.canary_pct !== 0) return `${d.canary_pct} % of traffic on no canary`;
   return null;
 }
 
-function illegal(d: Deployment, reason: string): MachineError {
+function illegal(d: DeploymentState, reason: string): MachineError {
   return { ok: false, code: 'illegal_transition', message: `${reason}; ${allowedNow(d)}` };
 }
 
 /** A sentence for the operator: what could be done instead. */
-function allowedNow(d: Deployment): string {
+function allowedNow(d: DeploymentState): string {
   const actions = availableActions(d);
   if (actions.length === 0) return 'nothing can be done until it is repaired';
   const canary = d.canary_version;

@@ -3,7 +3,7 @@
 // Deterministic: every id, checksum and salt derives from names, every time from `now`.
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Deployment } from '../../../shared/domain/deployment.js';
+import type { DeploymentState } from '../../../shared/domain/deployment.js';
 import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
@@ -590,7 +590,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
       // The salt only has to be fixed per model; deriving it keeps the demo reproducible.
       await insertDeployment(trx, seed.id, sha256(`salt:${seed.id}`).slice(0, 16), at);
       if (seed.deployment) {
-        const live: Deployment = {
+        const live: DeploymentState = {
           model_id: seed.id,
           stable_version: seed.deployment.stable,
           canary_version: null,

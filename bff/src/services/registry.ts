@@ -77,6 +77,7 @@ export async function listModels(ctx: BffContext, query: ModelListQuery): Promis
         stable_version: deployment?.stable_version ?? null,
         canary_version: deployment?.canary_version ?? null,
         canary_pct: deployment?.canary_pct ?? 0,
+        ...(deployment ? { dispatch: deployment.dispatch } : {}),
       },
       last_gate:
         run && gate

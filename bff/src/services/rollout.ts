@@ -31,6 +31,7 @@ import { newId } from '../store/ids.js';
 import { applyStatusChanges } from '../store/versions.js';
 import { latestGate } from './evaluation.js';
 import { consumeStepUp } from './step-up.js';
+import { queueDispatch } from './serving/serving-service.js';
 import { requireDeployment, requireModel, requireVersion, type Actor } from './registry.js';
 
 /** Spends the caller's step-up token inside the given transaction; tests may pass a stand-in. */
@@ -239,7 +240,7 @@ export async function rollback(
   const now = ctx.now();
   const at = now.toISOString();
   await expireDueRequests(ctx, now);
-  const next = await ctx.db.transaction().execute(async (trx) => {
+  const rolledBack = await ctx.db.transaction().execute(async (trx) => {
     const { authTime } = await spendStepUp(trx, now);
     const model = await requireModel(trx, modelId);
     const deployment = await requireDeployment(trx, modelId);
@@ -249,6 +250,9 @@ export async function rollback(
       fail('stale_state', `the deployment of ${modelId} changed meanwhile; try again`);
     }
     await applyStatusChanges(trx, modelId, plan.statusChanges);
+    // The outbox row commits with the change: a rollback replaces anything still queued for the model.
+    await queueDispatch(trx, modelId, at);
+    const next = await requireDeployment(trx, modelId);
     for (const pending of await pendingRequestsOfModel(trx, modelId)) {
       await markStale(trx, pending, at, actor.username, 'rolled back');
     }
@@ -266,12 +270,13 @@ export async function rollback(
         state_version: plan.next.state_version,
       },
     });
-    await appendEvent(trx, at, { type: 'rollback.executed', model_id: modelId, by: actor.username, justification, deployment: plan.next });
-    await appendEvent(trx, at, { type: 'deployment.changed', deployment: plan.next });
-    return plan.next;
+    await appendEvent(trx, at, { type: 'rollback.executed', model_id: modelId, by: actor.username, justification, deployment: next });
+    await appendEvent(trx, at, { type: 'deployment.changed', deployment: next });
+    return next;
   });
   ctx.events.wake();
-  return next;
+  ctx.dispatch.wake();
+  return rolledBack;
 }
 
 function encodeRequestCursor(request: Pick<ChangeRequest, 'requested_at' | 'id'>): string {
@@ -398,6 +403,9 @@ export async function approveRequest(
       fail('stale_state', `the deployment of ${request.model_id} changed meanwhile`);
     }
     await applyStatusChanges(trx, request.model_id, plan.statusChanges);
+    // Desired state and outbox row in one transaction (docs/decisions/0003-level-triggered-dispatch.md).
+    await queueDispatch(trx, request.model_id, at);
+    const next = await requireDeployment(trx, request.model_id);
     const dispatched = await reread(trx, request.id);
     await appendAudit(trx, {
       at,
@@ -415,10 +423,11 @@ export async function approveRequest(
       }),
     });
     await appendEvent(trx, at, { type: 'request.dispatched', request: dispatched });
-    await appendEvent(trx, at, { type: 'deployment.changed', deployment: plan.next });
-    return { kind: 'decided', response: { request: dispatched, deployment: plan.next } };
+    await appendEvent(trx, at, { type: 'deployment.changed', deployment: next });
+    return { kind: 'decided', response: { request: dispatched, deployment: next } };
   });
   ctx.events.wake();
+  ctx.dispatch.wake();
   if (outcome.kind === 'stale') throw outcome.error;
   return outcome.response;
 }

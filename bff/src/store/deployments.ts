@@ -1,12 +1,34 @@
 // Repository of deployments (where each model's traffic goes). A deployment
 // leaves with its rollout plan, taken from the model's policy or the default.
 import type { Kysely } from 'kysely';
-import { Deployment } from '../../../shared/domain/deployment.js';
+import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
 import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
-import type { DB, DeploymentRow } from './schema.js';
+import { dispatchView } from './dispatches.js';
+import type { DB, DeploymentRow, DispatchRow, ServingTargetRow } from './schema.js';
 
-function deploymentFromRow(row: DeploymentRow, policyJson: string): Deployment {
+type DispatchColumns = {
+  target_kind: ServingTargetRow['kind'];
+  dispatch_status: DispatchRow['status'] | null;
+  dispatch_attempts: number | null;
+  dispatch_last_error: string | null;
+  dispatch_applied_at: string | null;
+  dispatch_next_attempt_at: string | null;
+  dispatch_observed: string | null;
+};
+
+function deploymentFromRow(row: DeploymentRow & DispatchColumns, policyJson: string): Deployment {
   const policy = ModelPolicy.parse(JSON.parse(policyJson));
+  const dispatchRow =
+    row.dispatch_status === null
+      ? null
+      : {
+          status: row.dispatch_status,
+          attempts: row.dispatch_attempts ?? 0,
+          last_error: row.dispatch_last_error,
+          applied_at: row.dispatch_applied_at,
+          next_attempt_at: row.dispatch_next_attempt_at,
+          observed: row.dispatch_observed,
+        };
   return Deployment.parse({
     model_id: row.model_id,
     stable_version: row.stable_version,
@@ -17,6 +39,7 @@ function deploymentFromRow(row: DeploymentRow, policyJson: string): Deployment {
     previous_stable: row.previous_stable,
     plan: policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN,
     updated_at: row.updated_at,
+    dispatch: dispatchView(row.target_kind ?? null, dispatchRow),
   });
 }
 
@@ -38,8 +61,30 @@ export async function insertDeployment(db: Kysely<DB>, modelId: string, salt: st
     .execute();
 }
 
+/** A deployment row with its model's policy and its dispatch status (serving target and outbox row). */
 function selectWithPolicy(db: Kysely<DB>) {
-  return db.selectFrom('deployments').innerJoin('models', 'models.id', 'deployments.model_id').selectAll('deployments').select('models.policy');
+  return db
+    .selectFrom('deployments')
+    .innerJoin('models', 'models.id', 'deployments.model_id')
+    .leftJoin('serving_targets', 'serving_targets.model_id', 'deployments.model_id')
+    .leftJoin('dispatches', 'dispatches.model_id', 'deployments.model_id')
+    .selectAll('deployments')
+    .select([
+      'models.policy',
+      'serving_targets.kind as target_kind',
+      'dispatches.status as dispatch_status',
+      'dispatches.attempts as dispatch_attempts',
+      'dispatches.last_error as dispatch_last_error',
+      'dispatches.applied_at as dispatch_applied_at',
+      'dispatches.next_attempt_at as dispatch_next_attempt_at',
+      'dispatches.observed as dispatch_observed',
+    ]);
+}
+
+/** The routing salt of a model (what the webhook's desired state carries). */
+export async function saltOf(db: Kysely<DB>, modelId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('deployments').select('salt').where('model_id', '=', modelId).executeTakeFirst();
+  return row?.salt;
 }
 
 export async function findDeployment(db: Kysely<DB>, modelId: string): Promise<Deployment | undefined> {
@@ -60,7 +105,7 @@ export async function deploymentsOf(db: Kysely<DB>, modelIds: readonly string[])
  * (compare-and-set), so two writers can never both move the same state.
  * Returns whether the write happened.
  */
-export async function replaceDeployment(db: Kysely<DB>, next: Deployment, expectedStateVersion: number): Promise<boolean> {
+export async function replaceDeployment(db: Kysely<DB>, next: DeploymentState, expectedStateVersion: number): Promise<boolean> {
   const result = await db
     .updateTable('deployments')
     .set({

@@ -179,6 +179,36 @@ export interface SigningKeysTable {
   retired_at: string | null;
 }
 
+export interface ServingTargetsTable {
+  model_id: string;
+  /** null: pull only. */
+  kind: 'haproxy' | 'webhook' | null;
+  runtime_api: string | null;
+  backend: string | null;
+  url: string | null;
+  /** Webhook signing secret: write-only, never in an answer. */
+  secret: string | null;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface DispatchesTable {
+  model_id: string;
+  state_version: number;
+  delivery_id: string;
+  status: 'pending' | 'retrying' | 'applied' | 'failed' | 'drift';
+  target_kind: 'haproxy' | 'webhook';
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  claimed_until: string | null;
+  applied_at: string | null;
+  /** JSON {version: pct}. */
+  observed: string | null;
+  enqueued_at: string;
+  updated_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -193,6 +223,8 @@ export interface DB {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
+  serving_targets: ServingTargetsTable;
+  dispatches: DispatchesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -204,3 +236,5 @@ export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
 export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type ServingTargetRow = Selectable<ServingTargetsTable>;
+export type DispatchRow = Selectable<DispatchesTable>;

@@ -3,9 +3,10 @@
 // data, demo users signed in once per file (scrypt is slow), step-up tokens,
 // Idempotency-Key calls and an event-stream subscriber.
 import { randomUUID } from 'node:crypto';
-import type { StepUpPurpose } from '../../../shared/api/auth.js';
+import { StepUpPurpose as StepUpPurposeSchema, type StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ServerEvent } from '../../../shared/api/events.js';
 import type { Role } from '../../../shared/domain/user.js';
+import type { BffSettings } from '../context.js';
 import { DEMO_USERS, demoPassword } from '../seed/demo.js';
 import { lastEventId } from '../store/event-log.js';
 import { passwordOf, startTestBff, type CallResult, type TestBff, type TestClock } from './harness.js';
@@ -27,6 +28,7 @@ export interface Client {
   call(method: string, path: string, options?: CallOptions): Promise<Answer>;
   get(path: string): Promise<Answer>;
   post(path: string, body: unknown, options?: Omit<CallOptions, 'body'>): Promise<Answer>;
+  put(path: string, body: unknown, options?: Omit<CallOptions, 'body'>): Promise<Answer>;
   /** A fresh step-up token for `purpose` (re-authenticates with the password). */
   stepUp(purpose: StepUpPurpose): Promise<string>;
   /** Subscribes to GET /admin/events from now on, as a console's main process does. */
@@ -54,18 +56,18 @@ export interface ExtraUser {
   roles: Role[];
 }
 
-const STEP_UP_PURPOSES: readonly string[] = ['rollout', 'rollback', 'approve', 'reject'];
+const STEP_UP_PURPOSES: readonly string[] = StepUpPurposeSchema.options;
 
 /**
  * Starts a demo-seeded BFF; `extraUsers` are created beside the demo users.
  * Access tokens live a day so that tests may move the clock hours ahead
  * without signing in again.
  */
-export async function startHarness(options: { extraUsers?: ExtraUser[] } = {}): Promise<Harness> {
+export async function startHarness(options: { extraUsers?: ExtraUser[]; settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>> } = {}): Promise<Harness> {
   const bff = await startTestBff({
     seedDemo: true,
     users: options.extraUsers ?? [],
-    settings: { accessTokenTtlSeconds: 24 * 3600 },
+    settings: { accessTokenTtlSeconds: 24 * 3600, ...options.settings },
   });
   const passwordFor = (username: string) =>
     DEMO_USERS.some((user) => user.username === username) ? demoPassword(username) : passwordOf(username);
@@ -148,6 +150,7 @@ export async function startHarness(options: { extraUsers?: ExtraUser[] } = {}): 
       subscribe: () => subscribe(token),
       get: (path) => client.call('GET', path),
       post: (path, body, callOptions = {}) => client.call('POST', path, { ...callOptions, body }),
+      put: (path, body, callOptions = {}) => client.call('PUT', path, { ...callOptions, body }),
     };
     return client;
   }

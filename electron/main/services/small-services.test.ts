@@ -110,6 +110,7 @@ describe('ApprovalNotifier', () => {
     const deployment = {
       model_id: 'ltr-ranker', stable_version: '1.0.0', canary_version: null, canary_pct: 0, phase: 'rolled_back' as const,
       state_version: 5, previous_stable: null, plan: [5, 25, 50, 100], updated_at: at,
+      dispatch: { status: 'none' as const, target_kind: null, attempts: 0 },
     };
     const rollback = event({ type: 'rollback.executed', model_id: 'ltr-ranker', by: 'otto', justification: 'p99 up', deployment });
     requester.instance.handle(rollback);

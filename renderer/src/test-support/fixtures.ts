@@ -60,6 +60,7 @@ export function deployment(overrides: Partial<Deployment> = {}): Deployment {
     previous_stable: null,
     plan: [5, 25, 50, 100],
     updated_at: T0,
+    dispatch: { status: 'none', target_kind: null, attempts: 0 },
     ...overrides,
   };
 }

@@ -1,0 +1,140 @@
+// Repository of the dispatch outbox: one row per model holding the latest
+// desired state to apply and how applying it went. Work is claimed with a
+// lease (`claimed_until`) taken by a conditional UPDATE, which SQLite and
+// PostgreSQL both make atomic, so two dispatchers never work on one model at once.
+import { sql, type Kysely } from 'kysely';
+import type { DeploymentDispatch, ServingTargetKind } from '../../../shared/domain/serving.js';
+import { newId } from './ids.js';
+import type { DB, DispatchRow, DispatchesTable } from './schema.js';
+
+/**
+ * Queues the deployment's state `stateVersion` for the model's target, in the
+ * caller's transaction. Whatever was queued before is replaced (level-triggered:
+ * only the latest desired state matters). The lease is left alone: an attempt
+ * in flight finishes, sees it was superseded, and the new state goes next.
+ */
+export async function enqueueDispatch(db: Kysely<DB>, modelId: string, stateVersion: number, targetKind: ServingTargetKind, at: string): Promise<string> {
+  const deliveryId = newId('dlv');
+  const values = {
+    state_version: stateVersion,
+    delivery_id: deliveryId,
+    status: 'pending' as const,
+    target_kind: targetKind,
+    attempts: 0,
+    last_error: null,
+    next_attempt_at: at,
+    applied_at: null,
+    enqueued_at: at,
+    updated_at: at,
+  };
+  await db
+    .insertInto('dispatches')
+    .values({ model_id: modelId, ...values, claimed_until: null, observed: null })
+    .onConflict((conflict) => conflict.column('model_id').doUpdateSet(values))
+    .execute();
+  return deliveryId;
+}
+
+export async function deleteDispatch(db: Kysely<DB>, modelId: string): Promise<void> {
+  await db.deleteFrom('dispatches').where('model_id', '=', modelId).execute();
+}
+
+export async function findDispatch(db: Kysely<DB>, modelId: string): Promise<DispatchRow | undefined> {
+  return db.selectFrom('dispatches').selectAll().where('model_id', '=', modelId).executeTakeFirst();
+}
+
+/** Takes the lease of one model's row when `condition` holds and nobody holds it; true when taken. */
+async function claim(db: Kysely<DB>, modelId: string, now: string, leaseUntil: string, due: 'attempt' | 'reconcile'): Promise<boolean> {
+  let update = db
+    .updateTable('dispatches')
+    .set({ claimed_until: leaseUntil })
+    .where('model_id', '=', modelId)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]));
+  update =
+    due === 'attempt'
+      ? update.where('next_attempt_at', 'is not', null).where('next_attempt_at', '<=', now)
+      : update.where('next_attempt_at', 'is', null).where('status', 'in', ['applied', 'drift']).where('target_kind', '=', 'haproxy');
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Claims up to `limit` rows due for an attempt at `now`, oldest first. */
+export async function claimDue(db: Kysely<DB>, now: string, leaseUntil: string, limit: number, onlyModel?: string): Promise<DispatchRow[]> {
+  let query = db
+    .selectFrom('dispatches')
+    .select('model_id')
+    .where('next_attempt_at', 'is not', null)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .limit(limit);
+  if (onlyModel !== undefined) query = query.where('model_id', '=', onlyModel);
+  const claimed: DispatchRow[] = [];
+  for (const { model_id } of await query.execute()) {
+    if (!(await claim(db, model_id, now, leaseUntil, 'attempt'))) continue;
+    const row = await findDispatch(db, model_id);
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+/** Claims the HAProxy rows whose applied state the reconcile loop should compare with what HAProxy reports. */
+export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number): Promise<DispatchRow[]> {
+  const candidates = await db
+    .selectFrom('dispatches')
+    .select('model_id')
+    .where('next_attempt_at', 'is', null)
+    .where('status', 'in', ['applied', 'drift'])
+    .where('target_kind', '=', 'haproxy')
+    .orderBy('model_id')
+    .limit(limit)
+    .execute();
+  const claimed: DispatchRow[] = [];
+  for (const { model_id } of candidates) {
+    if (!(await claim(db, model_id, now, leaseUntil, 'reconcile'))) continue;
+    const row = await findDispatch(db, model_id);
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+export type DispatchUpdate = Partial<Omit<DispatchesTable, 'model_id' | 'delivery_id' | 'state_version' | 'enqueued_at'>>;
+
+/**
+ * Records an outcome for `deliveryId` and releases the lease. Returns false,
+ * changing nothing, when a newer desired state replaced that delivery meanwhile.
+ */
+export async function updateDispatch(db: Kysely<DB>, modelId: string, deliveryId: string, update: DispatchUpdate): Promise<boolean> {
+  const result = await db
+    .updateTable('dispatches')
+    .set({ ...update, claimed_until: null })
+    .where('model_id', '=', modelId)
+    .where('delivery_id', '=', deliveryId)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function releaseClaim(db: Kysely<DB>, modelId: string): Promise<void> {
+  await db.updateTable('dispatches').set({ claimed_until: null }).where('model_id', '=', modelId).execute();
+}
+
+/** When the next row falls due (null: nothing queued). */
+export async function nextDueAt(db: Kysely<DB>): Promise<string | null> {
+  const row = await db
+    .selectFrom('dispatches')
+    .select(sql<string | null>`min(next_attempt_at)`.as('due'))
+    .where('next_attempt_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.due ?? null;
+}
+
+/** The dispatch status a deployment carries, from its target kind and outbox row. */
+export function dispatchView(targetKind: ServingTargetKind | null, row: Pick<DispatchRow, 'status' | 'attempts' | 'last_error' | 'applied_at' | 'next_attempt_at' | 'observed'> | null): DeploymentDispatch {
+  if (targetKind === null || row === null) return { status: 'none', target_kind: targetKind, attempts: 0 };
+  const view: DeploymentDispatch = { status: row.status, target_kind: targetKind, attempts: row.attempts };
+  if (row.last_error !== null) view.last_error = row.last_error.slice(0, 1000);
+  if (row.applied_at !== null) view.applied_at = row.applied_at;
+  if (row.next_attempt_at !== null && row.status !== 'pending') view.next_attempt_at = row.next_attempt_at;
+  if (row.observed !== null) view.observed = JSON.parse(row.observed) as Record<string, number>;
+  return view;
+}
