@@ -27,10 +27,16 @@ export interface TestBff {
 // many sign-ins and step-ups of a test run from one address would exhaust.
 const TEST_SETTINGS = { authRateLimitPerMinute: 10_000 };
 
-export async function startTestBff(): Promise<TestBff> {
+export interface TestBffOptions {
+  /** Further settings for a journey that needs them (e.g. a short reconcile interval), over TEST_SETTINGS. */
+  settings?: Parameters<typeof startBff>[0]['settings'];
+}
+
+export async function startTestBff(options: TestBffOptions = {}): Promise<TestBff> {
   const dir = mkdtempSync(join(tmpdir(), 'moc-e2e-bff-'));
   const dbFile = join(dir, 'bff.sqlite');
-  let server: RunningBff | null = await startBff({ dbFile, port: 0, seedDemo: true, settings: TEST_SETTINGS });
+  const settings = { ...TEST_SETTINGS, ...options.settings };
+  let server: RunningBff | null = await startBff({ dbFile, port: 0, seedDemo: true, settings });
   const port = server.port;
   const url = server.url;
   return {
@@ -51,7 +57,7 @@ export async function startTestBff(): Promise<TestBff> {
     },
     restart: async () => {
       if (server) return;
-      server = await startBff({ dbFile, port, seedDemo: false, settings: TEST_SETTINGS });
+      server = await startBff({ dbFile, port, seedDemo: false, settings });
     },
     addUser: async (username, displayName, roles) => {
       const password = `demo-${username}`;

@@ -12,6 +12,7 @@ const base: Deployment = {
   previous_stable: null,
   plan: [5, 25, 50, 100],
   updated_at: '2030-01-01T00:00:00.000Z',
+  dispatch: { status: 'pending', target_kind: 'haproxy', attempts: 0 },
 };
 
 describe('approved and observed traffic split', () => {

@@ -34,7 +34,7 @@ export function approvedSplit(deployment: Pick<Deployment, 'stable_version' | 'c
  */
 export function splitRows(deployment: Deployment): SplitRow[] {
   const approved = approvedSplit(deployment);
-  const observed = deployment.dispatch?.observed;
+  const observed = deployment.dispatch.observed;
   const versions = [...Object.keys(approved), ...Object.keys(observed ?? {}).filter((v) => !(v in approved)).sort()];
   return versions.map((version) => {
     const approvedPct = approved[version] ?? 0;

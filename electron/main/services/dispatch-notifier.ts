@@ -31,7 +31,7 @@ const MAX_TRACKED_MODELS = 500;
 const TARGET_WORD: Record<ServingTargetKind, string> = { haproxy: 'HAProxy', webhook: 'the webhook' };
 
 const targetWord = (deployment: Deployment) => {
-  const kind = deployment.dispatch?.target_kind;
+  const kind = deployment.dispatch.target_kind;
   return kind ? TARGET_WORD[kind] : 'the serving layer';
 };
 
@@ -51,7 +51,7 @@ const ordinal = (n: number) => {
   return `${n}${suffix}`;
 };
 
-const errorText = (deployment: Deployment) => deployment.dispatch?.last_error?.trim() || 'no reason given';
+const errorText = (deployment: Deployment) => deployment.dispatch.last_error?.trim() || 'no reason given';
 
 /** Whether `user` is told about dispatch problems: the people who can retry or decide what happens next. */
 export const caresAboutDispatch = (user: User) => user.roles.includes('operator') || user.roles.includes('approver');
@@ -98,7 +98,7 @@ export class DispatchNotifier {
       return;
     }
     if (data.type === 'deployment.dispatch_failed') {
-      const status = deployment.dispatch?.status;
+      const status = deployment.dispatch.status;
       if (status === 'failed' && !told.failed) {
         told.failed = true;
         told.retrying = true;
@@ -109,7 +109,7 @@ export class DispatchNotifier {
       }
     } else {
       const drift = largestDrift(deployment);
-      const signature = drift ? JSON.stringify(deployment.dispatch?.observed ?? {}) : null;
+      const signature = drift ? JSON.stringify(deployment.dispatch.observed ?? {}) : null;
       if (drift && signature !== told.drift) {
         told.drift = signature;
         notification = this.#drift(deployment);
@@ -139,7 +139,7 @@ export class DispatchNotifier {
   }
 
   #retrying(deployment: Deployment): NativeNotification {
-    const attempts = deployment.dispatch?.attempts ?? 1;
+    const attempts = deployment.dispatch.attempts;
     return {
       title: `Dispatch retrying: ${deployment.model_id}`,
       body: `Applying ${describeApproved(deployment)} to ${targetWord(deployment)} failed (${ordinal(Math.max(1, attempts))} try): ${errorText(deployment)}. The BFF keeps trying.`,
@@ -148,7 +148,7 @@ export class DispatchNotifier {
   }
 
   #failed(deployment: Deployment): NativeNotification {
-    const attempts = deployment.dispatch?.attempts ?? 0;
+    const attempts = deployment.dispatch.attempts;
     return {
       title: `Dispatch failed: ${deployment.model_id}`,
       body: `Applying ${describeApproved(deployment)} to ${targetWord(deployment)} failed after ${attempts} ${attempts === 1 ? 'try' : 'tries'}: ${errorText(deployment)}. An operator can retry from the rollout tab.`,

@@ -112,7 +112,7 @@ describe('the deployment card says where traffic goes and what the serving layer
     expect(within(serving).queryByRole('button', { name: 'Retry dispatch' })).toBeNull();
   });
 
-  it('loading, error (with a retry) and an older BFF that reports no dispatch status', async () => {
+  it('loading, and an error with a way to try again', async () => {
     let answer: (value: ReturnType<typeof ok<{ serving: Serving }>>) => void = () => undefined;
     install(HAPROXY, deployment());
     double.on('app:serving:get', () => new Promise((resolve) => (answer = resolve)));
@@ -121,7 +121,7 @@ describe('the deployment card says where traffic goes and what the serving layer
     render(<DeploymentCard deployment={useStore.getState().modelDetail.data!.deployment} />);
     const serving = screen.getByRole('region', { name: 'Serving' });
     expect(within(serving).getByLabelText('Loading the serving target')).toBeTruthy();
-    expect(within(serving).getByText('not reported by this BFF')).toBeTruthy();
+    expect(within(serving).getByText('nothing is pushed: routers read the approved state from /routing')).toBeTruthy();
     await act(async () => answer(fail('network_unreachable', 'connect ECONNREFUSED')));
     expect(await within(serving).findByText(/Could not read the target: The BFF cannot be reached/)).toBeTruthy();
     double.on('app:serving:get', () => ok({ serving: HAPROXY }));

@@ -59,7 +59,7 @@ function DeltaWords({ row }: { row: SplitRow }): ReactElement {
 function SplitTable({ deployment }: { deployment: Deployment }): ReactElement | null {
   const dispatch = deployment.dispatch;
   const rows = splitRows(deployment);
-  if (!dispatch || dispatch.target_kind === null) return null;
+  if (dispatch.target_kind === null) return null;
   if (!dispatch.observed) {
     return (
       <p className="muted serving-note">
@@ -147,12 +147,12 @@ export function ServingStatus({ deployment, headingLevel = 4 }: { deployment: De
 
   const words = dispatchWords(deployment, target, now);
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
-  const appliedAt = deployment.dispatch?.applied_at;
+  const appliedAt = deployment.dispatch.applied_at;
   return (
     <section className="serving" aria-labelledby={headingId}>
       <header className="serving-header">
         <Heading id={headingId}>Serving</Heading>
-        {words && <Badge tone={words.tone}>{words.label}</Badge>}
+        <Badge tone={words.tone}>{words.label}</Badge>
       </header>
       <dl className="kv serving-kv">
         <dt>Target</dt>
@@ -160,16 +160,16 @@ export function ServingStatus({ deployment, headingLevel = 4 }: { deployment: De
           <TargetLine modelId={modelId} />
         </dd>
         <dt>Dispatch</dt>
-        <dd className={`serving-sentence${words ? ` tone-${words.tone}` : ''}`} title={appliedAt ? `Applied ${formatDateTime(appliedAt)}` : undefined}>
-          {words ? words.sentence : 'not reported by this BFF'}
+        <dd className={`serving-sentence tone-${words.tone}`} title={appliedAt ? `Applied ${formatDateTime(appliedAt)}` : undefined}>
+          {words.sentence}
         </dd>
       </dl>
       {/* Said once per change of status, not on every tick of the retry countdown. */}
       <span className="visually-hidden" role="status">
-        {words ? `Dispatch ${words.label}` : ''}
+        {`Dispatch ${words.label}`}
       </span>
       <SplitTable deployment={deployment} />
-      {canOperate && (words?.retryable || retryActive) && <RetryDispatch modelId={modelId} />}
+      {canOperate && (words.retryable || retryActive) && <RetryDispatch modelId={modelId} />}
     </section>
   );
 }

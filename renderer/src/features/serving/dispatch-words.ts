@@ -74,13 +74,9 @@ export interface DispatchWords {
   retryable: boolean;
 }
 
-/**
- * The dispatch status of `deployment` in words, or null when the BFF reports
- * none (an older BFF). `target` is the serving target when it has been read.
- */
-export function dispatchWords(deployment: Deployment, target: Serving['target'] | undefined, now: number): DispatchWords | null {
+/** The dispatch status of `deployment` in words; `target` is the serving target once it has been read. */
+export function dispatchWords(deployment: Deployment, target: Serving['target'] | undefined, now: number): DispatchWords {
   const dispatch = deployment.dispatch;
-  if (!dispatch) return null;
   const where = targetObject(dispatch.target_kind, target);
   const error = dispatch.last_error?.trim() || 'no reason given';
   const after = deployment.phase === 'rolled_back' ? 'after the rollback' : 'after approval';
