@@ -12,6 +12,7 @@ import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
+import { dispatchSettingsFromEnv } from './services/serving/dispatch-settings.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
 
 export interface CliIo {
@@ -208,7 +209,14 @@ export async function runCli(
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
-    const running = await startBff({ dbFile: values.db, port, host: values.host, seedDemo: values['seed-demo'], logger: true });
+    const running = await startBff({
+      dbFile: values.db,
+      port,
+      host: values.host,
+      seedDemo: values['seed-demo'],
+      logger: true,
+      settings: { dispatch: dispatchSettingsFromEnv(io.env) },
+    });
     io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
     onServe(running);

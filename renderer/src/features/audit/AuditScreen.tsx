@@ -35,6 +35,12 @@ const KNOWN_ACTIONS = [
   'request.stale',
   'rollout.dispatched',
   'rollback.executed',
+  'serving.set',
+  'dispatch.applied',
+  'dispatch.failed',
+  'dispatch.drift',
+  'dispatch.drift_resolved',
+  'dispatch.retry_requested',
 ];
 
 const COLUMNS: Array<Column<AuditEntry>> = [

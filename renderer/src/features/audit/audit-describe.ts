@@ -63,11 +63,29 @@ export function describeEntry(entry: AuditEntry): DescribedEntry {
       return { title: `${entry.actor} registered ${str(d, 'version') ?? 'a version'}`, detail: str(d, 'artifact_uri'), tone: 'info' };
     case 'version.deprecated':
       return { title: `${entry.actor} deprecated ${str(d, 'version') ?? 'a version'}`, detail: str(d, 'reason'), quoted: true, tone: 'neutral' };
+    case 'serving.set':
+      return { title: `${entry.actor} set where ${str(d, 'model_id') ?? 'the model'} is served`, detail: servingText(d.after), tone: 'info' };
+    case 'dispatch.applied':
+      return { title: `Applied to ${str(d, 'target_kind') === 'webhook' ? 'the webhook' : 'HAProxy'}: state ${str(d, 'state_version') ?? '?'}`, detail: str(d, 'target'), tone: 'good' };
+    case 'dispatch.failed':
+      return { title: `Dispatch ${str(d, 'status') === 'failed' ? 'failed' : 'retrying'} (try ${str(d, 'attempts') ?? '?'})`, detail: str(d, 'error'), tone: 'bad' };
+    case 'dispatch.drift':
+      return { title: 'Drift: the serving layer differs from the approved state', detail: str(d, 'message'), tone: 'warn' };
+    case 'dispatch.drift_resolved':
+      return { title: 'The serving layer matches the approved state again', detail: null, tone: 'good' };
+    case 'dispatch.retry_requested':
+      return { title: `${entry.actor} retried the dispatch`, detail: null, tone: 'info' };
     case 'eval_run.reported':
       return { title: `Eval run reported for ${str(d, 'version') ?? '?'}`, detail: null, tone: 'info' };
     default:
       return { title: `${entry.actor}: ${entry.action}`, detail: null, tone: 'neutral' };
   }
+}
+
+function servingText(target: unknown): string {
+  if (typeof target !== 'object' || target === null) return 'pull only (routers poll /routing)';
+  const t = target as Record<string, unknown>;
+  return t.kind === 'haproxy' ? `HAProxy ${String(t.runtime_api)} backend ${String(t.backend)}` : `webhook ${String(t.url)}`;
 }
 
 function arrayText(value: unknown): string {
