@@ -55,6 +55,8 @@ export function handleServerEvent(event: ServerEvent): void {
       // Only the dispatch status moved (the registry row shows none of it): patch the model on screen in place,
       // without a re-read, as a retrying dispatcher reports every few seconds.
       store.modelDispatchChanged(data.deployment);
+      // The BFF reports a change of dispatch status once (not every try), with an audit entry: the timeline shows it.
+      if (store.modelDetail.modelId === data.deployment.model_id) void store.loadModelHistory(data.deployment.model_id);
       return;
     case 'version.registered':
       void store.refreshRegistryRow(data.model_id);

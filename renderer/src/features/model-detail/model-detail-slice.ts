@@ -21,6 +21,13 @@ export const DEPLOYMENT_HISTORY_ACTIONS = new Set([
   'rollback.executed',
   'version.registered',
   'version.deprecated',
+  // What the serving layer did with it (DESIGN §8): the deployment's history is not only approvals.
+  'serving.set',
+  'dispatch.applied',
+  'dispatch.failed',
+  'dispatch.drift',
+  'dispatch.drift_resolved',
+  'dispatch.retry_requested',
 ]);
 
 export type ModelDetailSlice = {

@@ -169,17 +169,18 @@ describe('live from the event stream, on the rollout tab', () => {
     const reads = double.callsTo('app:models:get').length;
 
     const push = (type: 'deployment.applied' | 'deployment.dispatch_failed' | 'deployment.drift', dispatch: DeploymentDispatch, id: number) =>
-      act(() => handleServerEvent({ id, at: at(5_000), data: { type, deployment: canary(dispatch) } }));
+      handleServerEvent({ id, at: at(5_000), data: { type, deployment: canary(dispatch) } });
 
-    await push('deployment.dispatch_failed', { status: 'retrying', target_kind: 'haproxy', attempts: 1, last_error: 'connection refused' }, 10);
-    expect(within(serving).getByText('retrying (1st try): connection refused')).toBeTruthy();
+    push('deployment.dispatch_failed', { status: 'retrying', target_kind: 'haproxy', attempts: 1, last_error: 'connection refused' }, 10);
+    expect(await within(serving).findByText('retrying (1st try): connection refused')).toBeTruthy();
     expect(within(serving).getByRole('status').textContent).toBe('Dispatch retrying');
-    await push('deployment.applied', APPLIED, 11);
-    expect(within(serving).getByText('applied to HAProxy backend ltr 4 s after approval')).toBeTruthy();
-    await push('deployment.drift', { ...APPLIED, status: 'drift', observed: { '2.0.0': 80, '2.1.0': 20 } }, 12);
-    expect(within(serving).getByText('drift: HAProxy sends 20 % to 2.1.0, approved 5 %')).toBeTruthy();
+    push('deployment.applied', APPLIED, 11);
+    expect(await within(serving).findByText('applied to HAProxy backend ltr 4 s after approval')).toBeTruthy();
+    push('deployment.drift', { ...APPLIED, status: 'drift', observed: { '2.0.0': 80, '2.1.0': 20 } }, 12);
+    expect(await within(serving).findByText('drift: HAProxy sends 20 % to 2.1.0, approved 5 %')).toBeTruthy();
     // An event about an older approved state does not undo what is on screen.
-    await act(() => handleServerEvent({ id: 13, at: at(6_000), data: { type: 'deployment.applied', deployment: canary(APPLIED, { state_version: 3 }) } }));
+    handleServerEvent({ id: 13, at: at(6_000), data: { type: 'deployment.applied', deployment: canary(APPLIED, { state_version: 3 }) } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(within(serving).getByText(/^drift:/)).toBeTruthy();
     expect(double.callsTo('app:models:get').length).toBe(reads);
   });

@@ -90,7 +90,8 @@ export function dispatchWords(deployment: Deployment, target: Serving['target'] 
     case 'applied': {
       const appliedAt = dispatch.applied_at ? Date.parse(dispatch.applied_at) : Number.NaN;
       const changedAt = Date.parse(deployment.updated_at);
-      const when = Number.isFinite(appliedAt) && Number.isFinite(changedAt) ? ` ${formatSpan(appliedAt - changedAt)} ${after}` : '';
+      const span = appliedAt - changedAt;
+      const when = !Number.isFinite(span) ? '' : span < 1000 ? ` less than 1 s ${after}` : ` ${formatSpan(span)} ${after}`;
       return { label: 'applied', tone: 'good', sentence: `applied to ${where}${when}`, retryable: false };
     }
     case 'retrying': {
