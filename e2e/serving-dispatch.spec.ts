@@ -136,6 +136,9 @@ test('12. a canary reaches a real HAProxy: the operator sees it applied with the
   await openModelTab(olivia, 'Overview');
   await expect(olivia.page.getByRole('article', { name: 'Deployment' }).getByText(/^applied to HAProxy backend ltr/)).toBeVisible();
   await capture(olivia, 'overview-serving-applied');
+  await olivia.page.emulateMedia({ colorScheme: 'dark' });
+  await capture(olivia, 'overview-serving-applied-dark');
+  await olivia.page.emulateMedia({ colorScheme: 'light' });
 
   // Someone changes a weight by hand on HAProxy's Runtime API: the canary gets far more than approved.
   const stable = servers[0]!.serverName;
