@@ -74,9 +74,9 @@ async function approveStep(modelId: string, step: { target_version: string; stra
   return approved.body.deployment as Deployment;
 }
 
-async function shareOf(backend: string, version: string): Promise<number> {
-  const counts = await measureSplit(haproxy.frontendPorts.get(backend)!, REQUESTS);
-  return (100 * (counts.get(version) ?? 0)) / REQUESTS;
+async function shareOf(backend: string, version: string, requests = REQUESTS): Promise<number> {
+  const counts = await measureSplit(haproxy.frontendPorts.get(backend)!, requests);
+  return (100 * (counts.get(version) ?? 0)) / requests;
 }
 
 describe('dispatch to a real HAProxy', () => {
@@ -102,12 +102,12 @@ describe('dispatch to a real HAProxy', () => {
 
     const promoted = await approveStep('bert-sentiment', { target_version: '1.1.0', strategy: 'promote' });
     await waitForDeployment('bert-sentiment', appliedAt(promoted.state_version));
-    expect(await shareOf('bert', '1.1.0')).toBe(100);
+    expect(await shareOf('bert', '1.1.0', 1000)).toBe(100);
 
     const rolledBack = await olivia.post('/admin/models/bert-sentiment/rollback', { justification: 'dispatch test' }, { stepUp: 'rollback' });
     expect(rolledBack.status, rolledBack.text).toBe(200);
     await waitForDeployment('bert-sentiment', appliedAt((rolledBack.body.deployment as Deployment).state_version));
-    expect(await shareOf('bert', '1.1.0')).toBe(0);
+    expect(await shareOf('bert', '1.1.0', 1000)).toBe(0);
 
     const audit = await ada.get('/admin/audit?action=dispatch.applied&limit=50');
     expect(audit.body.items.filter((e: { target: string }) => e.target === 'model:bert-sentiment')).toHaveLength(6);
@@ -126,8 +126,8 @@ describe('dispatch to a real HAProxy', () => {
 
       const retried = await olivia.post('/admin/models/bert-sentiment/dispatch/retry', undefined);
       expect(retried.status, retried.text).toBe(200);
-      expect(retried.body.deployment.dispatch).toMatchObject({ status: 'applied', observed: { '1.0.0': 100 } });
-      expect(await shareOf('bert', '1.1.0')).toBe(0);
+      expect(retried.body.deployment.dispatch).toMatchObject({ status: 'applied', observed: { '1.0.0': 100, '1.1.0': 0 } });
+      expect(await shareOf('bert', '1.1.0', 1000)).toBe(0);
     } finally {
       stream.close();
     }
@@ -151,5 +151,27 @@ describe('dispatch to a real HAProxy', () => {
     const share = await shareOf('ltr', '2.1.0');
     expect(share).toBeGreaterThanOrEqual(3.5);
     expect(share).toBeLessThanOrEqual(6.5);
+  });
+
+  it('lets a rollback supersede a forward step still queued: the step is never applied', async () => {
+    await haproxy.stopProcess();
+    let rolledBackState: number;
+    try {
+      const advanced = await approveStep('ltr-ranker', { target_version: '2.1.0', strategy: 'advance', canary_pct: 25 });
+      await waitForDeployment('ltr-ranker', (d) => d.state_version === advanced.state_version && d.dispatch.status === 'retrying');
+      const rolledBack = await olivia.post('/admin/models/ltr-ranker/rollback', { justification: 'superseded' }, { stepUp: 'rollback' });
+      expect(rolledBack.status, rolledBack.text).toBe(200);
+      rolledBackState = (rolledBack.body.deployment as Deployment).state_version;
+      // The queued step is replaced at once, not waited for.
+      expect(rolledBack.body.deployment.dispatch).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await haproxy.restart();
+    }
+    const applied = await waitForDeployment('ltr-ranker', appliedAt(rolledBackState));
+    expect(applied.dispatch.observed).toEqual({ '2.0.0': 100, '2.1.0': 0 });
+    expect(await shareOf('ltr', '2.1.0', 1000)).toBe(0);
+    const audit = await ada.get('/admin/audit?action=dispatch.applied&limit=100');
+    const ltrApplied = audit.body.items.filter((e: { target: string }) => e.target === 'model:ltr-ranker');
+    expect(ltrApplied.map((e: { details: { canary_pct: number } }) => e.details.canary_pct)).not.toContain(25);
   });
 });
