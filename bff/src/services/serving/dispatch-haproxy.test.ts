@@ -136,6 +136,7 @@ describe('dispatch to a real HAProxy', () => {
   it('keeps retrying while HAProxy is down and applies the approval once it is back, with no one acting', async () => {
     await setTarget('ltr-ranker', 'ltr');
     await waitForDeployment('ltr-ranker', (d) => d.dispatch.status === 'applied');
+    const stream = await arjun.subscribe();
     await haproxy.stopProcess();
     try {
       const approved = await approveStep('ltr-ranker', { target_version: '2.1.0', strategy: 'canary' });
@@ -143,10 +144,18 @@ describe('dispatch to a real HAProxy', () => {
       expect(retrying.state_version).toBe(approved.state_version);
       expect(retrying.dispatch.last_error).toContain('ECONNREFUSED');
       expect(retrying.dispatch.next_attempt_at).toEqual(expect.any(String));
+      const failed = await stream.waitFor((event) => event.data.type === 'deployment.dispatch_failed');
+      expect(failed.data).toMatchObject({ deployment: { model_id: 'ltr-ranker', dispatch: { status: 'retrying', last_error: expect.stringContaining('ECONNREFUSED') } } });
     } finally {
       await haproxy.restart();
     }
     const applied = await waitForDeployment('ltr-ranker', (d) => d.dispatch.status === 'applied');
+    const told = await stream.waitFor((event) => event.data.type === 'deployment.applied' && event.data.deployment.model_id === 'ltr-ranker' && event.data.deployment.canary_pct === 5);
+    expect(told.data).toMatchObject({ deployment: { dispatch: { status: 'applied', observed: { '2.0.0': 95, '2.1.0': 5 } } } });
+    stream.close();
+    const list = await olivia.get('/admin/models?limit=100');
+    const summary = list.body.items.find((item: { model: { id: string } }) => item.model.id === 'ltr-ranker');
+    expect(summary.deployment.dispatch).toMatchObject({ status: 'applied', target_kind: 'haproxy' });
     expect(applied.dispatch.observed).toEqual({ '2.0.0': 95, '2.1.0': 5 });
     const share = await shareOf('ltr', '2.1.0');
     expect(share).toBeGreaterThanOrEqual(3.5);
