@@ -74,9 +74,9 @@ async function approveStep(modelId: string, step: { target_version: string; stra
   return approved.body.deployment as Deployment;
 }
 
-async function shareOf(backend: string, version: string): Promise<number> {
-  const counts = await measureSplit(haproxy.frontendPorts.get(backend)!, REQUESTS);
-  return (100 * (counts.get(version) ?? 0)) / REQUESTS;
+async function shareOf(backend: string, version: string, requests = REQUESTS): Promise<number> {
+  const counts = await measureSplit(haproxy.frontendPorts.get(backend)!, requests);
+  return (100 * (counts.get(version) ?? 0)) / requests;
 }
 
 describe('dispatch to a real HAProxy', () => {
@@ -102,12 +102,12 @@ describe('dispatch to a real HAProxy', () => {
 
     const promoted = await approveStep('bert-sentiment', { target_version: '1.1.0', strategy: 'promote' });
     await waitForDeployment('bert-sentiment', appliedAt(promoted.state_version));
-    expect(await shareOf('bert', '1.1.0')).toBe(100);
+    expect(await shareOf('bert', '1.1.0', 1000)).toBe(100);
 
     const rolledBack = await olivia.post('/admin/models/bert-sentiment/rollback', { justification: 'dispatch test' }, { stepUp: 'rollback' });
     expect(rolledBack.status, rolledBack.text).toBe(200);
     await waitForDeployment('bert-sentiment', appliedAt((rolledBack.body.deployment as Deployment).state_version));
-    expect(await shareOf('bert', '1.1.0')).toBe(0);
+    expect(await shareOf('bert', '1.1.0', 1000)).toBe(0);
 
     const audit = await ada.get('/admin/audit?action=dispatch.applied&limit=50');
     expect(audit.body.items.filter((e: { target: string }) => e.target === 'model:bert-sentiment')).toHaveLength(6);
@@ -126,8 +126,8 @@ describe('dispatch to a real HAProxy', () => {
 
       const retried = await olivia.post('/admin/models/bert-sentiment/dispatch/retry', undefined);
       expect(retried.status, retried.text).toBe(200);
-      expect(retried.body.deployment.dispatch).toMatchObject({ status: 'applied', observed: { '1.0.0': 100 } });
-      expect(await shareOf('bert', '1.1.0')).toBe(0);
+      expect(retried.body.deployment.dispatch).toMatchObject({ status: 'applied', observed: { '1.0.0': 100, '1.1.0': 0 } });
+      expect(await shareOf('bert', '1.1.0', 1000)).toBe(0);
     } finally {
       stream.close();
     }
@@ -136,6 +136,7 @@ describe('dispatch to a real HAProxy', () => {
   it('keeps retrying while HAProxy is down and applies the approval once it is back, with no one acting', async () => {
     await setTarget('ltr-ranker', 'ltr');
     await waitForDeployment('ltr-ranker', (d) => d.dispatch.status === 'applied');
+    const stream = await arjun.subscribe();
     await haproxy.stopProcess();
     try {
       const approved = await approveStep('ltr-ranker', { target_version: '2.1.0', strategy: 'canary' });
@@ -143,13 +144,43 @@ describe('dispatch to a real HAProxy', () => {
       expect(retrying.state_version).toBe(approved.state_version);
       expect(retrying.dispatch.last_error).toContain('ECONNREFUSED');
       expect(retrying.dispatch.next_attempt_at).toEqual(expect.any(String));
+      const failed = await stream.waitFor((event) => event.data.type === 'deployment.dispatch_failed');
+      expect(failed.data).toMatchObject({ deployment: { model_id: 'ltr-ranker', dispatch: { status: 'retrying', last_error: expect.stringContaining('ECONNREFUSED') } } });
     } finally {
       await haproxy.restart();
     }
     const applied = await waitForDeployment('ltr-ranker', (d) => d.dispatch.status === 'applied');
+    const told = await stream.waitFor((event) => event.data.type === 'deployment.applied' && event.data.deployment.model_id === 'ltr-ranker' && event.data.deployment.canary_pct === 5);
+    expect(told.data).toMatchObject({ deployment: { dispatch: { status: 'applied', observed: { '2.0.0': 95, '2.1.0': 5 } } } });
+    stream.close();
+    const list = await olivia.get('/admin/models?limit=100');
+    const summary = list.body.items.find((item: { model: { id: string } }) => item.model.id === 'ltr-ranker');
+    expect(summary.deployment.dispatch).toMatchObject({ status: 'applied', target_kind: 'haproxy' });
     expect(applied.dispatch.observed).toEqual({ '2.0.0': 95, '2.1.0': 5 });
     const share = await shareOf('ltr', '2.1.0');
     expect(share).toBeGreaterThanOrEqual(3.5);
     expect(share).toBeLessThanOrEqual(6.5);
+  });
+
+  it('lets a rollback supersede a forward step still queued: the step is never applied', async () => {
+    await haproxy.stopProcess();
+    let rolledBackState: number;
+    try {
+      const advanced = await approveStep('ltr-ranker', { target_version: '2.1.0', strategy: 'advance', canary_pct: 25 });
+      await waitForDeployment('ltr-ranker', (d) => d.state_version === advanced.state_version && d.dispatch.status === 'retrying');
+      const rolledBack = await olivia.post('/admin/models/ltr-ranker/rollback', { justification: 'superseded' }, { stepUp: 'rollback' });
+      expect(rolledBack.status, rolledBack.text).toBe(200);
+      rolledBackState = (rolledBack.body.deployment as Deployment).state_version;
+      // The queued step is replaced at once, not waited for.
+      expect(rolledBack.body.deployment.dispatch).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await haproxy.restart();
+    }
+    const applied = await waitForDeployment('ltr-ranker', appliedAt(rolledBackState));
+    expect(applied.dispatch.observed).toEqual({ '2.0.0': 100, '2.1.0': 0 });
+    expect(await shareOf('ltr', '2.1.0', 1000)).toBe(0);
+    const audit = await ada.get('/admin/audit?action=dispatch.applied&limit=100');
+    const ltrApplied = audit.body.items.filter((e: { target: string }) => e.target === 'model:ltr-ranker');
+    expect(ltrApplied.map((e: { details: { canary_pct: number } }) => e.details.canary_pct)).not.toContain(25);
   });
 });
