@@ -102,15 +102,24 @@ export type DispatchUpdate = Partial<Omit<DispatchesTable, 'model_id' | 'deliver
 
 /**
  * Records an outcome for `deliveryId` and releases the lease. Returns false,
- * changing nothing, when a newer desired state replaced that delivery meanwhile.
+ * changing nothing, when a newer desired state replaced that delivery meanwhile
+ * (or, with `onlyIfIdle`, when a try was queued meanwhile).
  */
-export async function updateDispatch(db: Kysely<DB>, modelId: string, deliveryId: string, update: DispatchUpdate): Promise<boolean> {
-  const result = await db
+export async function updateDispatch(
+  db: Kysely<DB>,
+  modelId: string,
+  deliveryId: string,
+  update: DispatchUpdate,
+  options: { onlyIfIdle?: boolean } = {},
+): Promise<boolean> {
+  let query = db
     .updateTable('dispatches')
     .set({ ...update, claimed_until: null })
     .where('model_id', '=', modelId)
-    .where('delivery_id', '=', deliveryId)
-    .executeTakeFirst();
+    .where('delivery_id', '=', deliveryId);
+  // The reconcile loop records only while no try is queued (a retry may have been asked for meanwhile).
+  if (options.onlyIfIdle) query = query.where('next_attempt_at', 'is', null);
+  const result = await query.executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 
