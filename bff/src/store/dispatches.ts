@@ -78,14 +78,15 @@ export async function claimDue(db: Kysely<DB>, now: string, leaseUntil: string, 
   return claimed;
 }
 
-/** Claims the HAProxy rows whose applied state the reconcile loop should compare with what HAProxy reports. */
-export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number): Promise<DispatchRow[]> {
+/** Claims one page (by model id, after `afterModelId`) of the HAProxy rows the reconcile loop compares with what HAProxy reports; `last` is the cursor of the next page. */
+export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number, afterModelId = ''): Promise<{ rows: DispatchRow[]; last: string | null }> {
   const candidates = await db
     .selectFrom('dispatches')
     .select('model_id')
     .where('next_attempt_at', 'is', null)
     .where('status', 'in', ['applied', 'drift'])
     .where('target_kind', '=', 'haproxy')
+    .where('model_id', '>', afterModelId)
     .orderBy('model_id')
     .limit(limit)
     .execute();
@@ -95,7 +96,7 @@ export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil:
     const row = await findDispatch(db, model_id);
     if (row) claimed.push(row);
   }
-  return claimed;
+  return { rows: claimed, last: candidates.length === limit ? candidates[candidates.length - 1]!.model_id : null };
 }
 
 export type DispatchUpdate = Partial<Omit<DispatchesTable, 'model_id' | 'delivery_id' | 'state_version' | 'enqueued_at'>>;

@@ -61,6 +61,7 @@ export class Dispatcher implements DispatchNotifier {
   private timer: NodeJS.Timeout | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private reconciling: Promise<void> | null = null;
   private rerun = false;
   private started = false;
   /** Attempts in flight in this process, by model (the lease guards other processes). */
@@ -78,7 +79,13 @@ export class Dispatcher implements DispatchNotifier {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.reconcileTimer = setInterval(() => void this.reconcileOnce().catch((error: unknown) => this.log('warn', 'reconcile failed', error)), this.settings.reconcileIntervalMs);
+    this.reconcileTimer = setInterval(() => {
+      // One reconcile at a time: a slow HAProxy must not pile up passes.
+      if (this.reconciling) return;
+      this.reconciling = this.reconcileOnce()
+        .catch((error: unknown) => this.log('warn', 'reconcile failed', error))
+        .finally(() => (this.reconciling = null));
+    }, this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
     this.wake();
   }
@@ -89,7 +96,7 @@ export class Dispatcher implements DispatchNotifier {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.timer = null;
     this.reconcileTimer = null;
-    await this.running;
+    await Promise.all([this.running, this.reconciling, ...this.inFlight.values()]);
   }
 
   wake(): void {
@@ -280,9 +287,15 @@ export class Dispatcher implements DispatchNotifier {
 
   /** Reads back every applied HAProxy target once and records drift (or its repair by hand). */
   async reconcileOnce(): Promise<void> {
-    const now = this.ctx.now();
-    const rows = await claimForReconcile(this.ctx.db, now.toISOString(), new Date(now.getTime() + this.settings.leaseMs).toISOString(), 100);
-    await Promise.all(rows.map((row) => this.reconcile(row)));
+    // Page by page (a few HAProxy connections at a time), so any number of models is covered.
+    let after = '';
+    for (;;) {
+      const now = this.ctx.now();
+      const page = await claimForReconcile(this.ctx.db, now.toISOString(), new Date(now.getTime() + this.settings.leaseMs).toISOString(), BATCH, after);
+      await Promise.all(page.rows.map((row) => this.reconcile(row)));
+      if (page.last === null || !this.started) return;
+      after = page.last;
+    }
   }
 
   private reconcile(row: DispatchRow): Promise<void> {
