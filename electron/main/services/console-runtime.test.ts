@@ -5,6 +5,8 @@
 // password or token anywhere in the app's data folder, its logs, or what was
 // sent to the renderer. Local mode as users get it (a socket, no port) has its
 // own suite: local-mode.test.ts.
+import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +102,18 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
     },
   };
   return consoleState;
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s) from a base32 secret, written out so the test does not trust the BFF's own TOTP code. */
+function totpNow(base32: string): string {
+  let bits = '';
+  for (const char of base32) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }
 
 const value = <T>(result: IpcResult<T>): T => {
@@ -225,6 +239,33 @@ describe('two consoles on one BFF, full two-person flow', () => {
 
     // Live refresh: both renderers saw the events.
     expect(olivia.pushes.some((p) => p.channel === 'app:events:received')).toBe(true);
+  });
+
+  it('TOTP, where enrolled, is required by the step-up behind rollback, rollout and approve; a local_account step-up is refused here', async () => {
+    // Enrol arjun's TOTP with the real CLI on the running BFF's database, as an admin would.
+    const enrolled = spawnSync(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', 'user', 'enroll-totp', '--db', join(olivia.dataDir, LOCAL_DB_FILE), '--username', 'arjun'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const secret = /secret=([A-Z2-7]+)/.exec(enrolled.stdout)?.[1];
+    expect(secret, enrolled.stderr).toBeTruthy();
+    const pending = value(await arjun.call<{ items: ChangeRequest[] }>('app:approvals:list', { status: 'pending' })).items;
+    expect(pending).toEqual([]);
+    // Arjun is an approver, not an operator: a rollback needs step-up first, and step-up now needs his code.
+    const withoutCode = await arjun.call('app:rollout:rollback', { model_id: 'bert-sentiment', justification: 'totp check', step_up: { password: 'demo-arjun' } });
+    expect(withoutCode).toMatchObject({ ok: false, error: { details: { totp_required: true } } });
+    const withCode = await arjun.call('app:rollout:rollback', {
+      model_id: 'bert-sentiment',
+      justification: 'totp check',
+      step_up: { password: 'demo-arjun', totp: totpNow(secret!) },
+    });
+    // The code got him through step-up; the BFF then decides on his role (approvers do not roll back).
+    expect(withCode).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // The password the main process holds for local-mode demo users is for local mode only.
+    expect(await olivia.call('app:rollout:rollback', { model_id: 'bert-sentiment', justification: 'local account check', step_up: { local_account: true } })).toMatchObject({
+      ok: false,
+      error: { code: 'step_up_required' },
+    });
   });
 
   it('answers invalid payloads and unknown channels with typed errors that echo no secret', async () => {
