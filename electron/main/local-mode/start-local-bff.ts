@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBff } from '../../../bff/src/server.js';
 import { DEMO_USERS } from '../../../bff/src/seed/demo.js';
-import { findUserByUsername, setPassword } from '../../../bff/src/store/users.js';
+import { clearPassword, findUserByUsername, setPassword } from '../../../bff/src/store/users.js';
 import type { LocalBffHandle, LocalUser } from '../services/local-mode.js';
 
 export interface LocalBff {
@@ -55,9 +55,10 @@ const randomPassword = () => randomBytes(24).toString('base64url');
  * Local mode (docs/decisions, README "Local mode"): the reference BFF with no
  * TCP port. It listens on a unix socket in a fresh 0700 folder of the user's
  * temp folder (socket 0600), or on a named pipe with a random name on Windows,
- * so no other account on the machine and no web page can reach it. Every demo
- * user gets a new random password at every start, known only to this process:
- * the published `demo-<name>` passwords never sign in here.
+ * so no other account on the machine and no web page can reach it. The demo
+ * users' passwords are made unusable at every start; one the console signs in
+ * gets a random password known only to this process (for this run): the
+ * published `demo-<name>` passwords never sign in here.
  */
 export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port'>): Promise<LocalBffHandle> {
   const windows = process.platform === 'win32';
@@ -81,25 +82,35 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
   try {
     // mkdtemp made the folder 0700; the socket itself is narrowed too, whatever the umask.
     if (socketDir) chmodSync(socketPath, 0o600);
-    const passwords = new Map<string, string>();
+    const ids = new Map<string, string>();
     const users: LocalUser[] = [];
-    // In parallel: scrypt runs on libuv's thread pool.
-    await Promise.all(
-      DEMO_USERS.map(async (demo) => {
-        const stored = await findUserByUsername(running.ctx.db, demo.username);
-        if (!stored || stored.disabled) return;
-        const password = randomPassword();
-        await setPassword(running.ctx.db, stored.user.id, password);
-        passwords.set(demo.username, password);
-        users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
-      }),
-    );
-    users.sort((a, b) => DEMO_USERS.findIndex((u) => u.username === a.username) - DEMO_USERS.findIndex((u) => u.username === b.username));
+    // No hashing at start: the published demo passwords are made unusable at once (a plain update),
+    // and a random password is set only for a user the console actually signs in.
+    for (const demo of DEMO_USERS) {
+      const stored = await findUserByUsername(running.ctx.db, demo.username);
+      if (!stored || stored.disabled) continue;
+      await clearPassword(running.ctx.db, stored.user.id);
+      ids.set(demo.username, stored.user.id);
+      users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
+    }
+    const passwords = new Map<string, Promise<string>>();
     return {
       url: EMBEDDED_BFF_ORIGIN,
       socketPath,
       localUsers: users,
-      passwordOf: (username) => passwords.get(username) ?? null,
+      passwordOf: async (username) => {
+        const userId = ids.get(username);
+        if (userId === undefined) return null;
+        let password = passwords.get(username);
+        if (!password) {
+          const generated = randomPassword();
+          password = setPassword(running.ctx.db, userId, generated).then(() => generated);
+          passwords.set(username, password);
+          // A failed write is tried again at the next sign-in, not remembered.
+          password.catch(() => passwords.delete(username));
+        }
+        return password;
+      },
       close: async () => {
         try {
           await running.close();

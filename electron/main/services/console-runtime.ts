@@ -155,7 +155,9 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       remembered: store,
       sessionOrigin,
       logger: logger.child('session'),
-      ...(local ? { localPasswordOf: (username: string) => local.passwordOf(username) } : {}),
+      ...(local
+        ? { localAccounts: { has: (username: string) => local.localUsers.some((user) => user.username === username), passwordOf: (username: string) => local.passwordOf(username) } }
+        : {}),
     });
     backend = { client, session };
     const authorized = <T>(call: (accessToken: string) => Promise<T>) => session.authorized(call);

@@ -22,8 +22,8 @@ export interface LocalBffHandle {
   socketPath?: string;
   /** Demo users with a password generated for this run. */
   localUsers: LocalUser[];
-  /** This run's password of a demo user; null for any other name. */
-  passwordOf(username: string): string | null;
+  /** This run's password of a demo user (set at the first ask); null for any other name. */
+  passwordOf(username: string): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -32,8 +32,17 @@ export interface SessionServiceOptions {
    * else). The console signs in and steps up for such users itself; the
    * password never leaves the main process.
    */
-  localPasswordOf?: (username: string) => string | null;
+  localAccounts?: LocalAccounts;
 }
+
+/** Local mode's demo users, whose passwords only the main process knows. */
+export interface LocalAccounts {
+  has(username: string): boolean;
+  /** This run's password (generated at the first ask); null for anyone else. */
+  passwordOf(username: string): Promise<string | null>;
+}
+
+const NO_LOCAL_ACCOUNTS: LocalAccounts = { has: () => false, passwordOf: async () => null };
 
 interface LiveSession {
   user: User;
@@ -61,7 +70,7 @@ export class SessionService {
   readonly #origin: string;
   readonly #logger: Logger;
   readonly #now: () => number;
-  readonly #localPasswordOf: (username: string) => string | null;
+  readonly #local: LocalAccounts;
   #session: LiveSession | null = null;
   #refreshing: Promise<LiveSession> | null = null;
   readonly #listeners = new Set<SessionListener>();
@@ -74,7 +83,7 @@ export class SessionService {
     this.#origin = options.sessionOrigin;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
-    this.#localPasswordOf = options.localPasswordOf ?? (() => null);
+    this.#local = options.localAccounts ?? NO_LOCAL_ACCOUNTS;
   }
 
   get user(): User | null {
@@ -107,7 +116,7 @@ export class SessionService {
 
   /** Local mode: signs in as a demo user with the password generated for this run. */
   async signInLocal(username: string, staySignedIn: boolean): Promise<SessionState> {
-    const password = this.#localPasswordOf(username);
+    const password = await this.#local.passwordOf(username);
     if (password === null) throw new ClientError('not_found', `${username} is not a user the console can sign in as by itself here.`);
     return this.signIn(username, password, staySignedIn);
   }
@@ -232,7 +241,7 @@ export class SessionService {
     let totp: string | undefined;
     if ('local_account' in credentials) {
       // Only for the demo users the console signed in itself; anyone else types their password.
-      const local = this.#session?.localAccount ? this.#localPasswordOf(user.username) : null;
+      const local = this.#session?.localAccount ? await this.#local.passwordOf(user.username) : null;
       if (local === null) throw new ClientError('step_up_required', 'Enter your password to confirm this action.');
       password = local;
     } else {
@@ -304,7 +313,7 @@ export class SessionService {
       accessExpiresAt: this.#now() + tokens.expires_in * 1000,
       refreshToken: tokens.refresh_token,
       remembered,
-      localAccount: this.#localPasswordOf(tokens.user.username) !== null,
+      localAccount: this.#local.has(tokens.user.username),
     };
   }
 
