@@ -214,3 +214,14 @@ describe('precedence: policy locks > user > policy defaults > built-in defaults'
     expect((await loadPolicy(writePolicy({ version: 1, allowed_bff_origins: ['https://x.example/path'] }), mine)).status.state).toBe('invalid');
   });
 });
+
+describe('a stored plain-http BFF URL from before https was required', () => {
+  it('is dropped alone (local mode until the user picks an https URL); the rest of the file is kept', () => {
+    const file = join(dir.path, 'settings-old-http.json');
+    writeFileSync(file, JSON.stringify({ version: 1, settings: { bff_url: 'http://bff.corp.example', theme: 'dark' }, remembered_users: { local: 'olivia' } }));
+    const logger = createMemoryLogger();
+    const store = new SettingsStore(file, logger);
+    expect(store.userSettings()).toEqual({ theme: 'dark' });
+    expect(store.rememberedUser('local')).toBe('olivia');
+  });
+});
