@@ -185,7 +185,12 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     'app:approvals:reject': ({ request_id, comment, step_up }) =>
       change(
         { path: path('/admin/approvals/%/reject', request_id), body: { comment }, response: ApprovalResponse },
-        { credentials: step_up, purpose: 'reject' },
+        {
+          credentials: step_up,
+          purpose: 'reject',
+          // No typed password in local mode: the native confirmation is then the only say-so of the user.
+          ...('local_account' in step_up ? { confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'reject') } : {}),
+        },
       ),
     'app:approvals:cancel': ({ request_id, comment }) =>
       change({
