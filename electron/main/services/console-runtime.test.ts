@@ -261,6 +261,8 @@ describe('two consoles on one BFF, full two-person flow', () => {
     });
     // The code got him through step-up; the BFF then decides on his role (approvers do not roll back).
     expect(withCode).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Each try was confirmed natively first, from the deployment the BFF reports (the 5 % canary of 1.1.0).
+    expect(arjun.confirmations.at(-1)).toMatchObject({ title: 'Roll back now', message: 'Roll back bert-sentiment: 1.1.0 → 1.0.0, 100 % of traffic, at once?' });
     // The password the main process holds for local-mode demo users is for local mode only.
     expect(await olivia.call('app:rollout:rollback', { model_id: 'bert-sentiment', justification: 'local account check', step_up: { local_account: true } })).toMatchObject({
       ok: false,
