@@ -71,6 +71,12 @@ async function approveFromNotification(approver: ConsoleSeat, modelId: string, h
   const dialog = await approveOpenRequest(approver, passwordOf(approver.label), comment);
   await expect(dialog).toBeHidden();
   await expect(detail.getByText('dispatched', { exact: true })).toBeVisible();
+  // Before the step-up was spent, the main process showed its own confirmation, built from the BFF's copy of the request.
+  expect((await approver.confirmations()).at(-1)).toMatchObject({
+    title: 'Approve a change request',
+    message: expect.stringMatching(new RegExp(`^Approve: .+ of ${modelId}, \\S+ → \\S+ at \\d+ %\\?$`)),
+    detail: expect.stringContaining('Requested by olivia'),
+  });
   return requestId!;
 }
 

@@ -118,7 +118,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   });
 
   // Opt-in per route (the /auth routes): signing in is what a guesser hammers.
-  await app.register(rateLimit, { global: false });
+  // Over a unix socket or named pipe (the console's local mode) there is no address: one shared bucket.
+  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip ?? 'local-socket' });
   await app.register(accessPlugin, { authenticate: bearerAuthenticate(ctx) });
   const routeTable: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {

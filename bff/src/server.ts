@@ -16,6 +16,11 @@ export interface StartBffOptions {
   port?: number;
   /** Loopback by default: exposing the BFF on a network is a deliberate choice. */
   host?: string;
+  /**
+   * Listen on this unix socket / Windows named pipe instead of a TCP port (the
+   * console's local mode: no port at all). `url` is then `publicOrigin`.
+   */
+  socketPath?: string;
   seedDemo?: boolean;
   logger?: boolean;
   accessTokenSecret?: Uint8Array;
@@ -94,7 +99,8 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
       await seedDemo(db, ctx.now());
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
-    await app.listen({ port: opts.port ?? 0, host });
+    if (opts.socketPath) await app.listen({ path: opts.socketPath });
+    else await app.listen({ port: opts.port ?? 0, host });
   } catch (error) {
     await app?.close();
     await db.destroy();
@@ -103,7 +109,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${urlHost}:${port}`;
+  const url = opts.socketPath ? ctx.settings.publicOrigin || 'http://localhost' : `http://${urlHost}:${port}`;
   if (!ctx.settings.publicOrigin) ctx.settings.publicOrigin = url;
 
   let closing: Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { startLocalBff } from '../../electron/main/local-mode/start-local-bff.js';
+import { startEmbeddedBff } from '../../electron/main/local-mode/start-local-bff.js';
 import { createConsoleRuntime, type ConsoleRuntime } from '../../electron/main/services/console-runtime.js';
 import { createKeytarVault, keychainEntry, type CredentialVault } from '../../electron/main/services/credential-vault.js';
 import { createFileLogger } from '../../electron/main/services/logger.js';
@@ -16,6 +16,7 @@ import {
   RecordingNotifications,
   RecordingWindow,
   type FileDialogRequest,
+  type RecordedConfirmation,
 } from './recording-adapters.js';
 import type { StaticServer } from './static-server.js';
 
@@ -33,6 +34,10 @@ export interface ConsoleSeat {
   answerFileDialog(kind: 'save' | 'open', path: string | null): Promise<void>;
   /** The save / open dialogs the main process showed so far. */
   fileDialogRequests(): Promise<FileDialogRequest[]>;
+  /** How the next native confirmation of the main process is answered (none queued: confirmed). */
+  answerConfirmation(confirmed: boolean): Promise<void>;
+  /** The native confirmations the main process showed so far (step-up, BFF change, key import). */
+  confirmations(): Promise<RecordedConfirmation[]>;
   /** Console errors, uncaught page errors and CSP violations seen so far. */
   problems(): string[];
   /** Quits the app; keepData leaves the data folder for a restart. */
@@ -135,12 +140,15 @@ export class ChromiumSeat implements ConsoleSeat {
       appVersion: '0.1.0',
       logger: createFileLogger({ directory: join(dataDir, 'logs') }),
       vault,
-      startLocalBff: ({ dbFile, seedDemo }) => startLocalBff({ dbFile, seedDemo }),
+      startLocalBff: ({ dbFile, seedDemo }) => startEmbeddedBff({ dbFile, seedDemo }),
       showNotification: seat.notificationsAdapter.show,
       setBadge: seat.badge.set,
       badgeSupported: seat.badge.supported,
       focusWindow: seat.window.focus,
       fileDialogs: seat.dialog,
+      confirm: seat.dialog.confirm,
+      // Unpackaged, as in development: MODELOPS_POLICY_FILE above is honoured.
+      packaged: false,
       push: ipc.push,
     }).catch((error: unknown) => {
       seat.dialog.showFatalError('Model Ops Console could not start', error instanceof Error ? error.message : String(error));
@@ -168,6 +176,14 @@ export class ChromiumSeat implements ConsoleSeat {
 
   async answerFileDialog(kind: 'save' | 'open', path: string | null): Promise<void> {
     this.dialog.answer(kind, path);
+  }
+
+  async answerConfirmation(confirmed: boolean): Promise<void> {
+    this.dialog.answerConfirmation(confirmed);
+  }
+
+  async confirmations(): Promise<RecordedConfirmation[]> {
+    return this.dialog.confirmations.map(({ title, message, detail, confirmLabel }) => ({ title, message, detail, confirmLabel }));
   }
 
   async fileDialogRequests(): Promise<FileDialogRequest[]> {

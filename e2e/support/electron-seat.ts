@@ -7,7 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { _electron, type ElectronApplication, type Page } from '@playwright/test';
 import { createKeytarVault } from '../../electron/main/services/credential-vault.js';
 import { forgetSavedSignIns, watchProblems, writeUserSettings, type ConsoleSeat, type SeatOptions } from './console-seat.js';
-import type { FileDialogRequest } from './recording-adapters.js';
+import type { FileDialogRequest, RecordedConfirmation } from './recording-adapters.js';
 import { REPO_ROOT } from './paths.js';
 
 /** package.json "name": Electron's app name, and so the last part of its userData path. */
@@ -53,6 +53,17 @@ export class ElectronSeat implements ConsoleSeat {
       Notification.prototype.show = function show(this: unknown) {
         recorded.push(this);
       };
+    });
+    // The main process's own confirmations (adapters/dialog.ts createConfirm): recorded and answered
+    // from a queue (none queued: the confirm button), like the Chromium harness's RecordingDialog.
+    await app.evaluate(({ dialog }) => {
+      const state = { answers: [] as boolean[], shown: [] as { title: string; message: string; detail: string; confirmLabel: string }[] };
+      (globalThis as Record<string, unknown>).__e2eConfirmations = state;
+      dialog.showMessageBox = (async (...args: unknown[]) => {
+        const options = (args.at(-1) ?? {}) as { title?: string; message?: string; detail?: string; buttons?: string[] };
+        state.shown.push({ title: options.title ?? '', message: options.message ?? '', detail: options.detail ?? '', confirmLabel: options.buttons?.[1] ?? '' });
+        return { response: (state.answers.shift() ?? true) ? 1 : 0, checkboxChecked: false };
+      }) as typeof dialog.showMessageBox;
     });
     const page = await app.firstWindow();
     const seat = new ElectronSeat(options.label, dataDir, app, page);
@@ -114,6 +125,16 @@ export class ElectronSeat implements ConsoleSeat {
       },
       [kind, path] as const,
     );
+  }
+
+  async answerConfirmation(confirmed: boolean): Promise<void> {
+    await this.app.evaluate((_electron, answer) => {
+      ((globalThis as Record<string, unknown>).__e2eConfirmations as { answers: boolean[] }).answers.push(answer);
+    }, confirmed);
+  }
+
+  confirmations(): Promise<RecordedConfirmation[]> {
+    return this.app.evaluate(() => ((globalThis as Record<string, unknown>).__e2eConfirmations as { shown: RecordedConfirmation[] }).shown);
   }
 
   fileDialogRequests(): Promise<FileDialogRequest[]> {

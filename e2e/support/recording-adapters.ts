@@ -3,6 +3,7 @@
 import type { Page } from '@playwright/test';
 import type { NativeNotification } from '../../electron/main/services/approval-notifier.js';
 import type { IpcDispatch } from '../../electron/main/services/ipc-handlers.js';
+import type { ConfirmDialog } from '../../electron/main/services/confirmations.js';
 import type { FileDialogs, ReportFormat } from '../../electron/main/services/report-service.js';
 import { isTrustedSenderUrl } from '../../electron/main/services/trusted-sender.js';
 import { PUSH_CHANNELS, type IpcResult, type PushChannel, type PushPayload } from '../../shared/ipc/contract.js';
@@ -55,17 +56,34 @@ export class RecordingWindow {
   };
 }
 
+/** A native confirmation as a journey checks it (what the user read, and the confirm button's words). */
+export type RecordedConfirmation = { title: string; message: string; detail: string; confirmLabel: string };
+
 export type FileDialogRequest = { kind: 'save'; title: string; defaultName: string; format: ReportFormat } | { kind: 'open'; title: string };
 
 /**
  * adapters/dialog.ts: the fatal-error box the bootstrap shows when the runtime
- * cannot start, and the save / open dialogs, answered with the paths a journey
- * queued (in order; none queued is the user pressing Cancel).
+ * cannot start, the save / open dialogs, answered with the paths a journey
+ * queued (in order; none queued is the user pressing Cancel), and the main
+ * process's own confirmations (createConfirm), recorded and answered as a
+ * journey queued them (none queued: the user confirms, as they would to go on).
  */
 export class RecordingDialog implements FileDialogs {
   readonly errors: { title: string; message: string }[] = [];
   readonly fileRequests: FileDialogRequest[] = [];
+  readonly confirmations: ConfirmDialog[] = [];
   readonly #answers: { save: (string | null)[]; open: (string | null)[] } = { save: [], open: [] };
+  readonly #confirmAnswers: boolean[] = [];
+
+  /** How the next native confirmation is answered: true = its confirm button, false = Cancel. */
+  answerConfirmation(confirmed: boolean): void {
+    this.#confirmAnswers.push(confirmed);
+  }
+
+  confirm = async (dialog: ConfirmDialog): Promise<boolean> => {
+    this.confirmations.push(dialog);
+    return this.#confirmAnswers.shift() ?? true;
+  };
 
   showFatalError = (title: string, message: string): void => {
     this.errors.push({ title, message });

@@ -4,15 +4,16 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badgeSupported, setBadge } from './adapters/badge.js';
 import { acquireSingleInstance, listenForDeepLinks } from './adapters/deep-link.js';
-import { createFileDialogs, showFatalError } from './adapters/dialog.js';
+import { createConfirm, createFileDialogs, showFatalError } from './adapters/dialog.js';
 import { listenForReportFiles, startupReportPaths } from './adapters/file-open.js';
+import { programDataFolder } from './adapters/known-folders.js';
 import { createPusher, registerIpcHandlers } from './adapters/ipc-main.js';
 import { onAllWindowsClosed, onQuit, onRendererLoad, quit, whenReady } from './adapters/lifecycle.js';
 import { showNotification } from './adapters/notification.js';
 import { enforceContentSecurityPolicy, registerAppScheme, serveRenderer } from './adapters/protocol.js';
 import { appIdentity, appPaths } from './adapters/safe-paths.js';
 import { createMainWindow, denyAllPermissions, focusWindow, hardenWebContents } from './adapters/window.js';
-import { startLocalBff } from './local-mode/start-local-bff.js';
+import { startEmbeddedBff } from './local-mode/start-local-bff.js';
 import { createConsoleRuntime } from './services/console-runtime.js';
 import { createKeytarVault } from './services/credential-vault.js';
 import { createFileLogger } from './services/logger.js';
@@ -56,12 +57,15 @@ async function main(): Promise<void> {
     appVersion: identity.version,
     logger,
     vault: createKeytarVault(),
-    startLocalBff: ({ dbFile, seedDemo }) => startLocalBff({ dbFile, seedDemo }),
+    startLocalBff: ({ dbFile, seedDemo }) => startEmbeddedBff({ dbFile, seedDemo }),
     showNotification,
     setBadge,
     badgeSupported: badgeSupported(),
     focusWindow: () => focusWindow(window),
     fileDialogs: createFileDialogs(() => window),
+    confirm: createConfirm(() => window),
+    packaged: identity.packaged,
+    programDataDir: programDataFolder(),
     push: (channel, payload) => pusher.push(channel, payload),
   });
   if (runtime.backendError) logger.warn('started without a BFF', { code: runtime.backendError.code });

@@ -30,9 +30,9 @@ import { ServerEvent } from '../api/events.js';
 import { RetryDispatchResponse, ServingResponse } from '../api/serving.js';
 import { RequestId } from '../domain/change-request.js';
 import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
-import { User } from '../domain/user.js';
+import { Role, User } from '../domain/user.js';
 import { KeyId, PinnedKey, REPORT_FILE_MAX_BYTES, REPORT_MAX_VERSIONS, ReportVerification, SignedReport } from '../report/report.js';
-import { SettingKey, Settings, SettingsPatch } from '../settings/settings.js';
+import { BffUrl, RendererSettingsPatch, SettingKey, Settings } from '../settings/settings.js';
 
 // ---------------------------------------------------------------------------
 // Errors and the response envelope
@@ -65,6 +65,12 @@ export const CLIENT_ERROR_CODES = [
   'invalid_key',
   /** Another key is already imported under that key id. */
   'key_conflict',
+  /** The user declined a native confirmation the main process showed: nothing was done. */
+  'cancelled_by_user',
+  /** A BFF URL the console refuses: plain http to a non-loopback host, or an origin the policy does not allow. */
+  'bff_not_allowed',
+  /** The BFF's answer was larger than the console accepts (decompressed size counted): aborted. */
+  'response_too_large',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
@@ -89,14 +95,22 @@ export const ipcResult = <T extends z.ZodType>(value: T) =>
 // ---------------------------------------------------------------------------
 // Shapes used by several channels
 
-/** Re-authentication for one risky action; traded by the main process for a single-use step-up token. */
-export const StepUpCredentials = z.strictObject({
-  password: Password,
-  totp: z
-    .string()
-    .regex(/^\d{6}$/, 'a 6-digit code')
-    .optional(),
-});
+/**
+ * Re-authentication for one risky action; traded by the main process for a
+ * single-use step-up token. `local_account`: local mode, for a demo user the
+ * console signed in itself — the main process uses the password it generated
+ * (the native confirmation it shows is then the user's say-so).
+ */
+export const StepUpCredentials = z.union([
+  z.strictObject({
+    password: Password,
+    totp: z
+      .string()
+      .regex(/^\d{6}$/, 'a 6-digit code')
+      .optional(),
+  }),
+  z.strictObject({ local_account: z.literal(true) }),
+]);
 export type StepUpCredentials = z.infer<typeof StepUpCredentials>;
 
 export const SessionState = z.discriminatedUnion('status', [
@@ -112,9 +126,15 @@ export const SessionState = z.discriminatedUnion('status', [
     remembered: z.boolean(),
     /** Set when the user asked to stay signed in but the keychain refused; the session still works. */
     keychain_warning: z.string().optional(),
+    /** Local mode: a demo user the console signed in itself (re-authentication needs no password). */
+    local_account: z.literal(true).optional(),
   }),
 ]);
 export type SessionState = z.infer<typeof SessionState>;
+
+/** Local mode's demo users, whom the console signs in itself (their passwords stay in the main process). */
+export const LocalUser = z.strictObject({ username: Username, display_name: z.string(), roles: z.array(Role) });
+export type LocalUser = z.infer<typeof LocalUser>;
 
 export const AppMode = z.enum(['local', 'remote']);
 export type AppMode = z.infer<typeof AppMode>;
@@ -250,6 +270,10 @@ export const INVOKE_CHANNELS = {
     z.strictObject({ username: Username, password: Password, stay_signed_in: z.boolean() }),
     SessionState,
   ),
+  /** Local mode: signs in as one of the embedded BFF's demo users; the main process holds their passwords. */
+  'app:session:sign-in-local': channel(z.strictObject({ username: Username, stay_signed_in: z.boolean() }), SessionState),
+  /** Local mode: the demo users the sign-in screen offers (empty in remote mode). */
+  'app:session:local-users': channel(Empty, z.strictObject({ users: z.array(LocalUser) })),
   'app:session:sign-out': channel(Empty, SessionState),
   /** Signs in again with the refresh token kept in the keychain, if any. */
   'app:session:restore': channel(Empty, SessionState),
@@ -299,7 +323,14 @@ export const INVOKE_CHANNELS = {
   'app:audit:verify': channel(Empty, AuditVerifyResponse),
 
   'app:settings:get': channel(Empty, SettingsView),
-  'app:settings:set': channel(SettingsPatch, SettingsView),
+  /** Theme and notifications; never the BFF (see change-bff). */
+  'app:settings:set': channel(RendererSettingsPatch, SettingsView),
+  /**
+   * Asks to use another BFF (null: local mode) from the next start. The main
+   * process shows the origin in a native confirmation first; the policy may lock
+   * the BFF or limit it to `allowed_bff_origins`.
+   */
+  'app:settings:change-bff': channel(z.strictObject({ bff_url: BffUrl.nullable() }), SettingsView),
 
   'app:connection:state': channel(Empty, ConnectionState),
   'app:app:info': channel(Empty, AppInfo),

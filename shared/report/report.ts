@@ -154,6 +154,11 @@ export const ReportVerification = z.discriminatedUnion('status', [
     report_origin: z.string(),
   }),
   z.strictObject({ status: z.literal('unknown_key'), key_id: z.string() }),
+  /**
+   * The signature holds, but only under a key pinned from another BFF than the
+   * one the report names: that BFF's key is no proof for this one (amber).
+   */
+  z.strictObject({ status: z.literal('other_origin'), key_id: KeyId, key_origin: z.string(), report_origin: z.string() }),
   z.strictObject({ status: z.literal('altered'), key_id: z.string() }),
   z.strictObject({ status: z.literal('invalid'), problem: ReportProblem, message: z.string() }),
 ]);

@@ -28,6 +28,14 @@ export const WorkstationPolicy = z.strictObject({
   version: z.literal(1),
   /** Fixes the BFF (implies bff_url is locked and local mode is off). */
   bff_url: BffUrl.optional(),
+  /**
+   * Origins (scheme://host[:port]) the user may point the console at; absent:
+   * any https origin. Local mode stays available unless bff_url is set.
+   */
+  allowed_bff_origins: z
+    .array(BffUrl.refine((url) => new URL(url).origin === url.replace(/\/$/, ''), 'an origin: scheme://host[:port], no path'))
+    .max(64)
+    .optional(),
   /** PEM files of extra CA certificates trusted for the BFF (in addition to the system's). */
   ca_certificate_files: z.array(AbsolutePath).max(32).optional(),
   /** HTTP(S) proxy for BFF traffic. */

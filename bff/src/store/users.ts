@@ -113,6 +113,16 @@ export async function setPassword(db: Kysely<DB>, userId: string, password: stri
   await requireUpdated(result, userId);
 }
 
+/**
+ * Leaves the account with no password that can sign in (a stored value
+ * verifyPassword never accepts). The console's local mode does this to the
+ * demo users at every start, and sets a random one only when it signs one in.
+ */
+export async function clearPassword(db: Kysely<DB>, userId: string): Promise<void> {
+  const result = await db.updateTable('users').set({ password_hash: '!' }).where('id', '=', userId).executeTakeFirst();
+  await requireUpdated(result, userId);
+}
+
 /** `secret` is base32 (RFC 4648); null removes the enrolment. */
 export async function setTotpSecret(db: Kysely<DB>, userId: string, secret: string | null): Promise<void> {
   const result = await db.updateTable('users').set({ totp_secret: secret }).where('id', '=', userId).executeTakeFirst();

@@ -2,6 +2,7 @@
 // recover from, and the native save / open dialogs of report export and open.
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import type { Confirm } from '../services/confirmations.js';
 import type { FileDialogs } from '../services/report-service.js';
 
 export function showFatalError(title: string, message: string): void {
@@ -43,5 +44,29 @@ export function createFileDialogs(getWindow: () => BrowserWindow | null): FileDi
       const answer = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return answer.canceled ? null : (answer.filePaths[0] ?? null);
     },
+  };
+}
+
+/**
+ * The main process's own confirmation (services/confirmations.ts): a native
+ * message box the page can neither draw nor answer. Cancel is the default
+ * button, and Escape or closing the box cancels.
+ */
+export function createConfirm(getWindow: () => BrowserWindow | null): Confirm {
+  return async ({ title, message, detail, confirmLabel }) => {
+    const options = {
+      type: 'question' as const,
+      title,
+      message,
+      detail,
+      buttons: ['Cancel', confirmLabel],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+      normalizeAccessKeys: false,
+    };
+    const window = getWindow();
+    const answer = window && !window.isDestroyed() ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+    return answer.response === 1;
   };
 }

@@ -10,12 +10,12 @@ export function listenForReportFiles(onPath: (path: string) => void): void {
     event.preventDefault();
     onPath(path);
   });
-  app.on('second-instance', (_event, argv, workingDirectory) => {
-    for (const path of reportPathsFromArgv(argv, workingDirectory)) onPath(path);
+  app.on('second-instance', (_event, argv) => {
+    for (const path of reportPathsFromArgv(argv)) onPath(path);
   });
 }
 
 /** Report files named on this launch's command line. */
 export function startupReportPaths(): string[] {
-  return reportPathsFromArgv(process.argv, process.cwd());
+  return reportPathsFromArgv(process.argv);
 }

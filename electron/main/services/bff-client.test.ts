@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ModelListResponse, TokenResponse } from '../../../shared/api/index.js';
@@ -13,6 +14,7 @@ import { startDemoBff, tempDir, type DemoBff } from '../test-support/harness.js'
 import { BffClient } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import { createMemoryLogger } from './logger.js';
+import { bypassesProxy } from './proxy-agent.js';
 
 const logger = createMemoryLogger();
 const fast = { logger, retryDelayMs: () => 1 };
@@ -88,8 +90,9 @@ describe('BffClient against the real BFF', () => {
     proxy.on('connect', (request: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
       tunnels.push(request.url ?? '');
       open.add(socket);
-      const [host, port] = (request.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host, () => {
+      const [, port] = (request.url ?? '').split(':');
+      // The proxy resolves names, not the console: every name here is the BFF on loopback.
+      const upstream = net.connect(Number(port), '127.0.0.1', () => {
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.write(head);
         upstream.pipe(socket).pipe(upstream);
@@ -101,12 +104,13 @@ describe('BffClient against the real BFF', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const { port } = proxy.address() as net.AddressInfo;
     try {
-      const client = new BffClient({ baseUrl: bff.url, ...fast, proxy: { url: `http://127.0.0.1:${port}` } });
+      const remote = `http://bff.corp.test:${new URL(bff.url).port}`;
+      const client = new BffClient({ baseUrl: remote, ...fast, proxy: { url: `http://127.0.0.1:${port}` } });
       const health = await client.request({ method: 'GET', path: '/healthz', response: z.object({ status: z.literal('ok') }) });
       expect(health.status).toBe('ok');
-      expect(tunnels).toEqual([new URL(bff.url).host]);
-      // A bypassed host goes direct.
-      const direct = new BffClient({ baseUrl: bff.url, ...fast, proxy: { url: `http://127.0.0.1:${port}`, bypass: ['127.0.0.1'] } });
+      expect(tunnels).toEqual([new URL(remote).host]);
+      // Loopback always goes direct, whatever the policy's bypass list says (here: nothing).
+      const direct = new BffClient({ baseUrl: bff.url, ...fast, proxy: { url: `http://127.0.0.1:${port}` } });
       await direct.request({ method: 'GET', path: '/healthz', response: z.object({ status: z.literal('ok') }) });
       expect(tunnels).toHaveLength(1);
     } finally {
@@ -258,5 +262,90 @@ describe('BffClient and the policy CA certificates', () => {
       writeFileSync(join(dir.path, 'key.pem'), '');
       dir.remove();
     }
+  });
+});
+
+describe('BffClient response size caps', () => {
+  /** A real HTTP server answering a gzip body whose inflated size is `inflated` bytes of JSON. */
+  async function gzipServer(inflated: number, options: { contentLength?: boolean; status?: number } = {}) {
+    const json = Buffer.alloc(inflated, 0x20);
+    json.write('{"items":[]}', 0);
+    const body = gzipSync(json, { level: 9 });
+    return scriptedServer((_request, response) => {
+      response.writeHead(options.status ?? 200, {
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        ...(options.contentLength === false ? {} : { 'content-length': body.length }),
+      });
+      response.end(body);
+    });
+  }
+
+  it('aborts an answer past 16 MB once inflated (a gzip bomb of a few KB), and reads one under it', async () => {
+    const bomb = await gzipServer(40 * 1024 * 1024);
+    const small = await gzipServer(1024 * 1024, { contentLength: false });
+    try {
+      const client = new BffClient({ baseUrl: bomb.url, ...fast, retryLimit: 0 });
+      const error = await failure(client.request({ method: 'GET', path: '/admin/models', response: z.object({ items: z.array(z.unknown()) }) }));
+      expect(error.code).toBe('response_too_large');
+      const fine = new BffClient({ baseUrl: small.url, ...fast });
+      expect(await fine.request({ method: 'GET', path: '/x', response: z.object({ items: z.array(z.unknown()) }) })).toEqual({ items: [] });
+      // A report may be larger than an API answer, but not without bound.
+      expect((await failure(client.request({ method: 'GET', path: '/r', maxBytes: 1024, response: z.unknown() }))).code).toBe('response_too_large');
+    } finally {
+      await bomb.close();
+      await small.close();
+    }
+  });
+
+  it('aborts a plain answer that keeps coming past the cap, and a declared length over it before reading', async () => {
+    let written = 0;
+    const endless = await scriptedServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (written < 64 * 1024 * 1024 && response.write(chunk)) written += chunk.length;
+        if (written < 64 * 1024 * 1024 && !response.destroyed) response.once('drain', pump);
+        else response.end();
+      };
+      response.on('close', () => response.removeAllListeners('drain'));
+      pump();
+    });
+    const declared = await scriptedServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': String(32 * 1024 * 1024) });
+      response.write('{');
+    });
+    try {
+      const client = new BffClient({ baseUrl: endless.url, ...fast, retryLimit: 0 });
+      expect((await failure(client.request({ method: 'GET', path: '/x', maxBytes: 2 * 1024 * 1024, response: z.unknown() }))).code).toBe('response_too_large');
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+      const liar = new BffClient({ baseUrl: declared.url, ...fast, retryLimit: 0 });
+      expect((await failure(liar.request({ method: 'GET', path: '/x', response: z.unknown() }))).code).toBe('response_too_large');
+    } finally {
+      await endless.close().catch(() => undefined);
+      await declared.close().catch(() => undefined);
+    }
+  });
+
+  it('reads a gzip error answer (the BFF code still travels)', async () => {
+    const body = gzipSync(JSON.stringify({ error: { code: 'forbidden', message: 'not for you' } }));
+    const server = await scriptedServer((_request, response) => {
+      response.writeHead(403, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      response.end(body);
+    });
+    try {
+      const client = new BffClient({ baseUrl: server.url, ...fast });
+      expect(await failure(client.request({ method: 'GET', path: '/x', response: z.unknown() }))).toMatchObject({ code: 'forbidden', message: 'not for you' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('the policy proxy never carries loopback traffic', () => {
+  it('bypasses localhost, 127.0.0.0/8 and ::1 whatever the bypass list says', () => {
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.1.2.3', '::1', '[::1]', 'api.localhost']) expect(bypassesProxy(host, []), host).toBe(true);
+    for (const host of ['bff.corp.example', '10.0.0.1', '128.0.0.1', 'localhost.evil.example']) expect(bypassesProxy(host, []), host).toBe(false);
+    expect(bypassesProxy('bff.corp.example', ['.corp.example'])).toBe(true);
   });
 });

@@ -2,12 +2,15 @@
 // repeating is safe, policy CA certificates and proxy, and every answer checked
 // against the shared/api schemas so a malformed one becomes an error value.
 import { rootCertificates } from 'node:tls';
+import { promisify } from 'node:util';
+import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } from 'got';
 import type { z } from 'zod';
 import { ErrorBody, IDEMPOTENCY_HEADER, STEP_UP_HEADER } from '../../../shared/api/index.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
 import { bypassesProxy, createProxyAgents, type ProxySettings } from './proxy-agent.js';
+import { createSocketAgent } from './socket-agent.js';
 
 export interface BffClientOptions {
   baseUrl: string;
@@ -22,6 +25,8 @@ export interface BffClientOptions {
   caCertificates?: string[];
   proxy?: ProxySettings;
   userAgent?: string;
+  /** Local mode: every connection goes to this unix socket / named pipe, whatever `baseUrl` says (no proxy). */
+  socketPath?: string;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -38,6 +43,38 @@ export interface BffRequest<S extends z.ZodType> {
   stepUpToken?: string;
   /** A POST with a key may be retried: the BFF answers a repeat with the first answer. */
   idempotencyKey?: string;
+  /** Largest answer accepted, decompressed (default API_RESPONSE_MAX_BYTES); past it the request is aborted. */
+  maxBytes?: number;
+}
+
+const MEGABYTE = 1024 * 1024;
+/** Every API answer is far below this; a larger one is a fault or an attack, not data. */
+export const API_RESPONSE_MAX_BYTES = 16 * MEGABYTE;
+/** Signed eval reports (files are refused over 50 MB; the answer may be a little larger). */
+export const REPORT_RESPONSE_MAX_BYTES = 60 * MEGABYTE;
+const ERROR_BODY_MAX_BYTES = MEGABYTE;
+
+/**
+ * The body as sent, inflated by us rather than by got so that the inflated
+ * size is bounded too (zlib's maxOutputLength): a small gzip bomb never
+ * becomes gigabytes in memory.
+ */
+async function decodeBody(raw: Buffer, encoding: string | undefined, maxBytes: number): Promise<Buffer> {
+  const options = { maxOutputLength: maxBytes };
+  switch ((encoding ?? '').trim().toLowerCase()) {
+    case '':
+    case 'identity':
+      return raw;
+    case 'gzip':
+    case 'x-gzip':
+      return promisify(gunzip)(raw, options);
+    case 'deflate':
+      return promisify(inflate)(raw, options);
+    case 'br':
+      return promisify(brotliDecompress)(raw, options);
+    default:
+      throw new ClientError('bad_response', `The answer is encoded as ${encoding}, which the console does not read.`);
+  }
 }
 
 const RETRY_STATUS = [408, 502, 503, 504];
@@ -64,7 +101,12 @@ export class BffClient {
     this.#base = base.href.replace(/\/$/, '');
     this.#logger = options.logger;
     const retryDelay = options.retryDelayMs ?? defaultRetryDelay;
-    const useProxy = options.proxy && !bypassesProxy(base.hostname, options.proxy.bypass);
+    const useProxy = !options.socketPath && options.proxy && !bypassesProxy(base.hostname, options.proxy.bypass);
+    const agent = options.socketPath
+      ? { http: createSocketAgent(options.socketPath) }
+      : useProxy && options.proxy
+        ? createProxyAgents(options.proxy.url)
+        : undefined;
     this.#got = got.extend({
       timeout: { request: options.timeoutMs ?? 15_000 },
       retry: {
@@ -77,8 +119,10 @@ export class BffClient {
       https: options.caCertificates?.length
         ? { certificateAuthority: [...rootCertificates, ...options.caCertificates] }
         : {},
-      ...(useProxy && options.proxy ? { agent: createProxyAgents(options.proxy.url) } : {}),
-      headers: { 'user-agent': options.userAgent ?? 'model-ops-console', accept: 'application/json' },
+      ...(agent ? { agent } : {}),
+      headers: { 'user-agent': options.userAgent ?? 'model-ops-console', accept: 'application/json', 'accept-encoding': 'gzip, deflate, br' },
+      // Inflated in decodeBody, bounded; got's own decompression has no limit.
+      decompress: false,
       followRedirect: false,
       throwHttpErrors: true,
     });
@@ -113,26 +157,50 @@ export class BffClient {
     let status: number;
     let bytes: Buffer;
     let contentType: string | undefined;
+    const maxBytes = request.maxBytes ?? API_RESPONSE_MAX_BYTES;
+    let tooLarge = false;
+    const pending = this.#got(this.url(request.path, request.query), {
+      method: request.method as Method,
+      headers,
+      ...(request.body === undefined ? {} : { json: request.body }),
+      responseType: 'buffer',
+      // Only GET and POSTs carrying an Idempotency-Key may be sent twice.
+      retry: retriable ? { methods: ['GET', 'HEAD', 'POST'] } : { limit: 0 },
+    });
+    const abortIfLarger = (size: number) => {
+      if (size <= maxBytes || tooLarge) return;
+      tooLarge = true;
+      pending.cancel();
+    };
+    // Counted on the wire (got's own decompression is off: it cannot be bounded), then bounded again when
+    // inflated. `total` is the declared Content-Length: too large is refused before the body is read.
+    pending.on('downloadProgress', (progress: { transferred: number; total?: number }) => abortIfLarger(Math.max(progress.transferred, progress.total ?? 0)));
     try {
-      const response = await this.#got(this.url(request.path, request.query), {
-        method: request.method as Method,
-        headers,
-        ...(request.body === undefined ? {} : { json: request.body }),
-        responseType: 'buffer',
-        // Only GET and POSTs carrying an Idempotency-Key may be sent twice.
-        retry: retriable ? { methods: ['GET', 'HEAD', 'POST'] } : { limit: 0 },
-      });
+      const response = await pending;
       status = response.statusCode;
-      bytes = response.body;
+      bytes = await decodeBody(response.body, response.headers['content-encoding'], maxBytes);
       contentType = response.headers['content-type'];
       this.#logger.debug('bff request', { what, status, ms: Date.now() - started, retries: response.retryCount });
     } catch (error) {
+      if (tooLarge || (error instanceof RangeError && (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')) {
+        this.#logger.warn('bff answer too large, aborted', { what, max_bytes: maxBytes });
+        throw new ClientError(
+          'response_too_large',
+          `The server at ${this.origin} answered ${what} with more than ${Math.round(maxBytes / MEGABYTE)} MB: the console stopped reading it.`,
+        );
+      }
       if (error instanceof HTTPError) {
         status = error.response.statusCode;
-        const errorBody = error.response.body;
         contentType = error.response.headers['content-type'];
         this.#logger.info('bff error answer', { what, status, ms: Date.now() - started });
-        throw this.#errorFromBody(what, status, Buffer.isBuffer(errorBody) ? errorBody.toString('utf8') : String(errorBody ?? ''), contentType);
+        let errorBody: Buffer;
+        try {
+          const raw = error.response.rawBody ?? Buffer.alloc(0);
+          errorBody = await decodeBody(raw, error.response.headers['content-encoding'], ERROR_BODY_MAX_BYTES);
+        } catch {
+          errorBody = Buffer.alloc(0);
+        }
+        throw this.#errorFromBody(what, status, errorBody.toString('utf8'), contentType);
       }
       throw this.#networkError(what, error);
     }
@@ -153,6 +221,8 @@ export class BffClient {
   stream(path: string, headers: Record<string, string>, signal: AbortSignal) {
     return this.#got.stream(this.url(path), {
       headers: { ...headers, accept: 'text/event-stream' },
+      // Inflated as it streams; the SSE parser bounds every line and event, so nothing piles up.
+      decompress: true,
       retry: { limit: 0 },
       // The stream stays open for hours; only connecting is bounded. `request: undefined` lifts the
       // client-wide whole-request budget, which would otherwise cut the stream after timeoutMs.

@@ -1,7 +1,12 @@
-// The whole main process without Electron, through the IPC dispatcher: local
-// mode with the real BFF, two consoles (operator and approver), step-up,
-// notifications, typed errors — and afterwards no password or token anywhere
-// in the app's data folder, its logs, or what was sent to the renderer.
+// The whole main process without Electron, through the IPC dispatcher: the
+// real BFF (started by the local-mode starter on TCP, behind a recording
+// relay), two consoles (operator and approver), step-up with the main
+// process's own confirmation, notifications, typed errors — and afterwards no
+// password or token anywhere in the app's data folder, its logs, or what was
+// sent to the renderer. Local mode as users get it (a socket, no port) has its
+// own suite: local-mode.test.ts.
+import { spawnSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +19,7 @@ import type { NativeNotification } from './approval-notifier.js';
 import { createConsoleRuntime, type ConsoleRuntime, type PlatformPorts } from './console-runtime.js';
 import { keychainEntry, type CredentialVault } from './credential-vault.js';
 import { LOCAL_DB_FILE, LOCAL_SESSION_ORIGIN } from './local-mode.js';
+import type { ConfirmDialog } from './confirmations.js';
 import { createFileLogger } from './logger.js';
 
 const keychain = await probeKeychain();
@@ -27,6 +33,10 @@ interface Console {
   badge: number[];
   focused: number;
   results: unknown[];
+  /** The native confirmations the main process showed. */
+  confirmations: ConfirmDialog[];
+  /** Answers for the next confirmations (none queued: confirmed). */
+  confirmAnswers: boolean[];
   call<T = unknown>(channel: string, payload?: unknown): Promise<IpcResult<T>>;
 }
 
@@ -36,7 +46,15 @@ const relays: TcpRelay[] = [];
 async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string; starts?: boolean[] } = {}): Promise<Console> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => undefined } : tempDir('moc-app-');
   dirs.push(dir);
-  const state = { notifications: [] as NativeNotification[], pushes: [] as Console['pushes'], badge: [] as number[], focused: 0, results: [] as unknown[] };
+  const state = {
+    notifications: [] as NativeNotification[],
+    pushes: [] as Console['pushes'],
+    badge: [] as number[],
+    focused: 0,
+    results: [] as unknown[],
+    confirmations: [] as ConfirmDialog[],
+    confirmAnswers: [] as boolean[],
+  };
   const ports: PlatformPorts = {
     dataDir: dir.path,
     platform: 'linux',
@@ -51,7 +69,8 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
       const bff = await startLocalBff({ dbFile, seedDemo, settings: { authRateLimitPerMinute: 10_000 } });
       const relay = await startTcpRelay(bff.url, { record: true });
       relays.push(relay);
-      return { url: relay.url, close: async () => (await relay.close(), await bff.close()) };
+      // Over TCP with the published demo passwords: this suite is about the services, not local mode's isolation.
+      return { url: relay.url, localUsers: [], passwordOf: async () => null, close: async () => (await relay.close(), await bff.close()) };
     },
     showNotification: (notification) => state.notifications.push(notification),
     setBadge: (count) => state.badge.push(count),
@@ -59,6 +78,11 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
     focusWindow: () => void (state.focused += 1),
     // Report export and open have their own test (report-handlers.test.ts): here every dialog is cancelled.
     fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
+    confirm: async (dialog) => {
+      state.confirmations.push(dialog);
+      return state.confirmAnswers.shift() ?? true;
+    },
+    packaged: false,
     push: (channel, payload) => state.pushes.push({ channel, payload }),
     retryDelayMs: () => 1,
     eventStream: { backoffMs: () => 5 },
@@ -80,6 +104,18 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
   return consoleState;
 }
 
+/** RFC 6238 (SHA-1, 6 digits, 30 s) from a base32 secret, written out so the test does not trust the BFF's own TOTP code. */
+function totpNow(base32: string): string {
+  let bits = '';
+  for (const char of base32) bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(char).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
 const value = <T>(result: IpcResult<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
   return result.value;
@@ -98,7 +134,7 @@ afterAll(async () => {
   for (const dir of dirs) dir.remove();
 });
 
-describe('local mode, two consoles, full two-person flow', () => {
+describe('two consoles on one BFF, full two-person flow', () => {
   let olivia: Console;
   let arjun: Console;
   const starts: boolean[] = [];
@@ -117,7 +153,7 @@ describe('local mode, two consoles, full two-person flow', () => {
 
   it('starts the embedded BFF on 127.0.0.1 with SQLite in the data folder, seeded on first run only', async () => {
     expect(starts).toEqual([true]);
-    expect(olivia.runtime.bffUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(olivia.runtime.bffUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // the relay of this suite
     expect(statSync(join(olivia.dataDir, LOCAL_DB_FILE)).isFile()).toBe(true);
     const settings = value(await olivia.call('app:settings:get'));
     expect(settings).toMatchObject({ mode: 'local', locked: [], policy: { state: 'absent' } });
@@ -140,14 +176,23 @@ describe('local mode, two consoles, full two-person flow', () => {
     });
     expect(wrongPassword).toMatchObject({ ok: false, error: { code: 'invalid_credentials' } });
 
-    const { request } = value(
-      await olivia.call<{ request: ChangeRequest }>('app:rollout:request', {
-        model_id: 'bert-sentiment',
-        rollout: { target_version: '1.1.0', strategy: 'canary', canary_pct: 5, justification: 'weekly refresh', expected_state_version: detail.deployment.state_version },
-        step_up: { password: 'demo-olivia' },
-      }),
-    );
+    // The main process shows what the step-up will allow, from the BFF's own data, before any token exists;
+    // declining sends nothing.
+    const before = olivia.confirmations.length;
+    olivia.confirmAnswers.push(false);
+    const rollout = {
+      model_id: 'bert-sentiment',
+      rollout: { target_version: '1.1.0', strategy: 'canary', canary_pct: 5, justification: 'weekly refresh', expected_state_version: detail.deployment.state_version },
+      step_up: { password: 'demo-olivia' },
+    };
+    expect(await olivia.call('app:rollout:request', rollout)).toMatchObject({ ok: false, error: { code: 'cancelled_by_user' } });
+    expect(value(await olivia.call<{ items: unknown[] }>('app:approvals:list', { status: 'pending' })).items).toEqual([]);
+    const { request } = value(await olivia.call<{ request: ChangeRequest }>('app:rollout:request', rollout));
     expect(request.status).toBe('pending');
+    const rolloutConfirmations = olivia.confirmations.slice(before);
+    expect(rolloutConfirmations).toHaveLength(2);
+    expect(rolloutConfirmations[1]).toMatchObject({ kind: 'step_up', message: expect.stringMatching(/Start canary of bert-sentiment: \S+ → 1\.1\.0 at 5 %/) });
+    expect(rolloutConfirmations[1]!.detail).toMatch(/Gate: (passed|FAILED)/);
 
     // Arjun (approver) gets a native notification naming model, from -> to, traffic and requester.
     await waitFor(() => arjun.notifications.length === 1, 'the approval notification');
@@ -172,15 +217,19 @@ describe('local mode, two consoles, full two-person flow', () => {
     const selfApproval = await olivia.call('app:approvals:approve', { request_id: request.id, intent_digest: digest, step_up: { password: 'demo-olivia' } });
     expect(selfApproval).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
-    const approved = value(
-      await arjun.call<{ request: ChangeRequest; deployment: { canary_pct: number } }>('app:approvals:approve', {
-        request_id: request.id,
-        intent_digest: digest,
-        comment: 'looks good',
-        step_up: { password: 'demo-arjun' },
-      }),
-    );
+    // What the approver confirms natively is the BFF's copy of the request, whatever the page drew.
+    arjun.confirmAnswers.push(false);
+    const approve = { request_id: request.id, intent_digest: digest, comment: 'looks good', step_up: { password: 'demo-arjun' } };
+    expect(await arjun.call('app:approvals:approve', approve)).toMatchObject({ ok: false, error: { code: 'cancelled_by_user' } });
+    expect(value(await arjun.call<{ request: ChangeRequest }>('app:approvals:get', { request_id: request.id })).request.status).toBe('pending');
+    const approved = value(await arjun.call<{ request: ChangeRequest; deployment: { canary_pct: number } }>('app:approvals:approve', approve));
     expect(approved.request.status).toBe('dispatched');
+    expect(arjun.confirmations.at(-1)).toMatchObject({
+      kind: 'step_up',
+      message: `Approve: Start canary of bert-sentiment, ${request.from_version ?? 'none'} → 1.1.0 at 5 %?`,
+      detail: expect.stringContaining('Requested by olivia'),
+    });
+    expect(arjun.confirmations.at(-1)!.detail).toContain(request.gate_snapshot?.passed ? 'Gate: passed.' : 'Gate: FAILED');
     expect(approved.deployment.canary_pct).toBe(5);
 
     // Decisions on one's own requests notify the requester.
@@ -190,6 +239,35 @@ describe('local mode, two consoles, full two-person flow', () => {
 
     // Live refresh: both renderers saw the events.
     expect(olivia.pushes.some((p) => p.channel === 'app:events:received')).toBe(true);
+  });
+
+  it('TOTP, where enrolled, is required by the step-up behind rollback, rollout and approve; a local_account step-up is refused here', async () => {
+    // Enrol arjun's TOTP with the real CLI on the running BFF's database, as an admin would.
+    const enrolled = spawnSync(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', 'user', 'enroll-totp', '--db', join(olivia.dataDir, LOCAL_DB_FILE), '--username', 'arjun'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const secret = /secret=([A-Z2-7]+)/.exec(enrolled.stdout)?.[1];
+    expect(secret, enrolled.stderr).toBeTruthy();
+    const pending = value(await arjun.call<{ items: ChangeRequest[] }>('app:approvals:list', { status: 'pending' })).items;
+    expect(pending).toEqual([]);
+    // Arjun is an approver, not an operator: a rollback needs step-up first, and step-up now needs his code.
+    const withoutCode = await arjun.call('app:rollout:rollback', { model_id: 'bert-sentiment', justification: 'totp check', step_up: { password: 'demo-arjun' } });
+    expect(withoutCode).toMatchObject({ ok: false, error: { details: { totp_required: true } } });
+    const withCode = await arjun.call('app:rollout:rollback', {
+      model_id: 'bert-sentiment',
+      justification: 'totp check',
+      step_up: { password: 'demo-arjun', totp: totpNow(secret!) },
+    });
+    // The code got him through step-up; the BFF then decides on his role (approvers do not roll back).
+    expect(withCode).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Each try was confirmed natively first, from the deployment the BFF reports (the 5 % canary of 1.1.0).
+    expect(arjun.confirmations.at(-1)).toMatchObject({ title: 'Roll back now', message: 'Roll back bert-sentiment: 1.1.0 → 1.0.0, 100 % of traffic, at once?' });
+    // The password the main process holds for local-mode demo users is for local mode only.
+    expect(await olivia.call('app:rollout:rollback', { model_id: 'bert-sentiment', justification: 'local account check', step_up: { local_account: true } })).toMatchObject({
+      ok: false,
+      error: { code: 'step_up_required' },
+    });
   });
 
   it('answers invalid payloads and unknown channels with typed errors that echo no secret', async () => {

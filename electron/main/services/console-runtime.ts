@@ -17,6 +17,8 @@ import { KeyPinStore } from './key-pin-store.js';
 import { LOCAL_SESSION_ORIGIN, startLocalMode, type LocalBffHandle, type StartLocalBff } from './local-mode.js';
 import type { Logger } from './logger.js';
 import { loadPolicy, policyPath } from './policy-service.js';
+import { POLICY_FILE_ENV } from '../../../shared/settings/policy.js';
+import type { Confirm } from './confirmations.js';
 import { ReportService, type FileDialogs } from './report-service.js';
 import { SessionService } from './session-service.js';
 import { SettingsService } from './settings-service.js';
@@ -39,6 +41,16 @@ export interface PlatformPorts {
   focusWindow: () => void;
   /** Native save and open dialogs (report export and open). */
   fileDialogs: FileDialogs;
+  /**
+   * Native confirmation (message box) the main process shows itself: the BFF
+   * change, a hand-imported key, and every step-up spent on approve, rollback
+   * or a rollout request. True only when the user confirmed.
+   */
+  confirm: Confirm;
+  /** An installed app ignores MODELOPS_POLICY_FILE; unset counts as installed. */
+  packaged?: boolean;
+  /** Windows: the ProgramData known folder as the OS reports it (never from the environment). */
+  programDataDir?: string | null;
   push: <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
   /** Test knobs: retry and reconnect delays. */
   retryDelayMs?: (attempt: number) => number;
@@ -66,7 +78,14 @@ const PENDING_MAX_PAGES = 10;
 
 export async function createConsoleRuntime(ports: PlatformPorts): Promise<ConsoleRuntime> {
   const logger = ports.logger;
-  const policy = await loadPolicy(policyPath(ports.platform, ports.env));
+  const packaged = ports.packaged ?? true;
+  const policyFile = policyPath(ports.platform, ports.env, { packaged, programDataDir: ports.programDataDir ?? null });
+  // The development override may be the developer's own file; the system path must be root's.
+  const ownOverride = !packaged && policyFile === ports.env[POLICY_FILE_ENV] && typeof process.getuid === 'function';
+  const policy = await loadPolicy(policyFile, {
+    platform: ports.platform,
+    trustedOwners: ownOverride ? [0, process.getuid!()] : [0],
+  });
   if (policy.status.state === 'invalid') logger.error('workstation policy invalid', { error: policy.status.error });
   else logger.info('workstation policy', { path: policy.status.path, state: policy.status.state });
 
@@ -103,10 +122,14 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
   const reports = new ReportService({
     pins: new KeyPinStore(ports.dataDir, { onWarning: (message, fields) => reportLogger.warn(message, fields) }),
     dialogs: ports.fileDialogs,
+    confirm: ports.confirm,
     logger: reportLogger,
   });
   const refreshReportKeys = async (): Promise<void> => {
     if (!backend) throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');
+    // The embedded BFF's key lives in this user's data folder, and anyone with that folder can sign
+    // with it: local mode's reports are never proof, so its keys are never pinned.
+    if (localBff) return;
     const { client } = backend;
     // Public on the BFF: no token needed, so pinning does not depend on the session's state.
     await reports.pinKeysOf(client.origin, () => client.request({ method: 'GET', path: '/admin/keys', response: KeysResponse }));
@@ -129,9 +152,20 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       ...(policy.policy?.proxy ? { proxy: policy.policy.proxy } : {}),
       ...(ports.retryDelayMs ? { retryDelayMs: ports.retryDelayMs } : {}),
       userAgent: `${ports.appName}/${ports.appVersion}`,
+      ...(localBff?.socketPath ? { socketPath: localBff.socketPath } : {}),
     });
     bffOrigin = client.origin;
-    const session = new SessionService({ client, vault: ports.vault, remembered: store, sessionOrigin, logger: logger.child('session') });
+    const local = localBff;
+    const session = new SessionService({
+      client,
+      vault: ports.vault,
+      remembered: store,
+      sessionOrigin,
+      logger: logger.child('session'),
+      ...(local
+        ? { localAccounts: { has: (username: string) => local.localUsers.some((user) => user.username === username), passwordOf: (username: string) => local.passwordOf(username) } }
+        : {}),
+    });
     backend = { client, session };
     const authorized = <T>(call: (accessToken: string) => Promise<T>) => session.authorized(call);
 
@@ -215,6 +249,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     appInfo,
     reports,
     refreshReportKeys,
+    confirm: ports.confirm,
+    localUsers: () => localBff?.localUsers ?? [],
   });
   logger.info('console runtime ready', { mode: settings.mode, bff: bffOrigin, policy: policy.status.state });
 

@@ -6,7 +6,7 @@ import { TokenResponse, VersionResponse, type ServerEvent } from '../../../share
 import type { ConnectionState } from '../../../shared/ipc/contract.js';
 import { startDemoBff, startTcpRelay, waitFor, type DemoBff, type TcpRelay } from '../test-support/harness.js';
 import { BffClient } from './bff-client.js';
-import { EventStream, SseParser } from './event-stream.js';
+import { EventStream, SSE_MAX_EVENT_CHARS, SSE_MAX_LINE_CHARS, SseLimitError, SseParser } from './event-stream.js';
 import { createMemoryLogger } from './logger.js';
 
 let bff: DemoBff;
@@ -134,5 +134,27 @@ describe('SseParser', () => {
       { id: '7', event: 'x', data: '{"a"\n:1}' },
       { id: '7', event: 'message', data: 'y' },
     ]);
+  });
+
+  it('bounds a line and an event: past the bounds it throws (the stream is dropped and made again) and keeps nothing', () => {
+    const seen: string[] = [];
+    const parser = new SseParser((message) => seen.push(message.data));
+    // A line that never ends: before the fix it grew without limit.
+    const chunk = 'x'.repeat(64 * 1024);
+    expect(() => {
+      parser.push('data: ');
+      for (let sent = 0; sent <= SSE_MAX_LINE_CHARS; sent += chunk.length) parser.push(chunk);
+    }).toThrow(SseLimitError);
+    // An event of many short data lines, never dispatched.
+    const lines = new SseParser((message) => seen.push(message.data));
+    const line = `data: ${'y'.repeat(1000)}\n`;
+    expect(() => {
+      for (let sent = 0; sent <= 2 * SSE_MAX_EVENT_CHARS; sent += line.length) lines.push(line);
+    }).toThrow(SseLimitError);
+    expect(seen).toEqual([]);
+    // A fresh parser after the reconnect reads normal events again.
+    const fresh = new SseParser((message) => seen.push(message.data));
+    fresh.push('data: ok\n\n');
+    expect(seen).toEqual(['ok']);
   });
 });

@@ -31,15 +31,30 @@ export interface EventStreamOptions {
 /** 1 s doubling to 30 s, with jitter so a restarted BFF is not hit by every console at once. */
 export const defaultBackoff = (attempt: number) => Math.min(30_000, 1000 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
 
-/** Incremental text/event-stream parser (WHATWG HTML, "server-sent events"). */
+/** Longest line kept while waiting for its end; the BFF's events are a few KB. */
+export const SSE_MAX_LINE_CHARS = 1024 * 1024;
+/** Largest event (its data lines together). */
+export const SSE_MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
+/** A line or event past the bounds: the connection is dropped (and made again), nothing more is buffered. */
+export class SseLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SseLimitError';
+  }
+}
+
+/** Incremental text/event-stream parser (WHATWG HTML, "server-sent events"), bounded in line and event size. */
 export class SseParser {
   #buffer = '';
   #data: string[] = [];
+  #dataChars = 0;
   #id: string | undefined;
   #event = '';
 
   constructor(private readonly dispatch: (message: { id: string | undefined; event: string; data: string }) => void) {}
 
+  /** Throws SseLimitError when a line or an event grows past the bounds. */
   push(chunk: string): void {
     this.#buffer += chunk;
     for (;;) {
@@ -50,12 +65,17 @@ export class SseParser {
       this.#buffer = this.#buffer.slice(match.index + match[0].length);
       this.#line(line);
     }
+    if (this.#buffer.length > SSE_MAX_LINE_CHARS) {
+      this.#buffer = '';
+      throw new SseLimitError(`an event stream line longer than ${SSE_MAX_LINE_CHARS} characters`);
+    }
   }
 
   #line(line: string): void {
     if (line === '') {
       if (this.#data.length > 0) this.dispatch({ id: this.#id, event: this.#event || 'message', data: this.#data.join('\n') });
       this.#data = [];
+      this.#dataChars = 0;
       this.#event = '';
       return;
     }
@@ -64,7 +84,15 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.#data.push(value);
+    if (field === 'data') {
+      this.#dataChars += value.length + 1;
+      if (this.#dataChars > SSE_MAX_EVENT_CHARS) {
+        this.#data = [];
+        this.#dataChars = 0;
+        throw new SseLimitError(`an event larger than ${SSE_MAX_EVENT_CHARS} characters`);
+      }
+      this.#data.push(value);
+    }
     else if (field === 'event') this.#event = value;
     else if (field === 'id' && !value.includes('\0')) this.#id = value;
   }
@@ -200,9 +228,16 @@ export class EventStream {
               armIdle();
             }
           });
+          // Bytes to text with a decoder that keeps a character split across chunks whole.
+          const decoder = new TextDecoder('utf-8');
           stream.on('data', (chunk: Buffer) => {
             armIdle();
-            parser.push(chunk.toString('utf8'));
+            try {
+              parser.push(decoder.decode(chunk, { stream: true }));
+            } catch (error) {
+              this.#options.logger.warn('event stream: over the size bounds, reconnecting', { error: (error as Error).message });
+              finish(error);
+            }
           });
           stream.on('end', () => finish());
           stream.on('error', (error: Error & { response?: { statusCode?: number } }) => {

@@ -22,6 +22,7 @@ import {
 } from '../../../shared/api/index.js';
 import {
   INVOKE_CHANNELS,
+  IpcError,
   isInvokeChannel,
   type AppInfo,
   type ConnectionState,
@@ -29,12 +30,21 @@ import {
   type InvokeRequestParsed,
   type InvokeResponse,
   type IpcResult,
+  type LocalUser,
   type StepUpCredentials,
 } from '../../../shared/ipc/contract.js';
 import { SignedReport } from '../../../shared/report/report.js';
-import type { BffClient, BffRequest } from './bff-client.js';
+import { REPORT_RESPONSE_MAX_BYTES, type BffClient, type BffRequest } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
+import {
+  approvalConfirmation,
+  requireConfirmation,
+  rollbackConfirmation,
+  rolloutConfirmation,
+  type Confirm,
+  type ConfirmDialog,
+} from './confirmations.js';
 import type { ReportService } from './report-service.js';
 import type { SessionService } from './session-service.js';
 import type { SettingsService } from './settings-service.js';
@@ -59,6 +69,10 @@ export interface IpcHandlerDeps {
   reports: ReportService;
   /** Pins the keys the current BFF lists (GET /admin/keys). */
   refreshReportKeys: () => Promise<void>;
+  /** Native confirmation shown by the main process (adapters/dialog.ts). */
+  confirm: Confirm;
+  /** Local mode's demo users (empty in remote mode). */
+  localUsers: () => LocalUser[];
   newIdempotencyKey?: () => string;
 }
 
@@ -83,6 +97,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
         path: path('/admin/models/%/eval-report', modelId),
         query: { versions: versions?.join(',') },
         response: SignedReport,
+        maxBytes: REPORT_RESPONSE_MAX_BYTES,
         accessToken,
       }),
     );
@@ -94,16 +109,33 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
    */
   const change = <S extends z.ZodType>(
     request: Omit<BffRequest<S>, 'accessToken' | 'method' | 'idempotencyKey' | 'stepUpToken'>,
-    stepUp?: { credentials: StepUpCredentials; purpose: StepUpPurpose },
+    stepUp?: { credentials: StepUpCredentials; purpose: StepUpPurpose; confirmation?: () => Promise<ConfirmDialog> },
   ): Promise<z.output<S>> => {
     const idempotencyKey = newKey();
     const post = (stepUpToken?: string) => call({ ...request, method: 'POST', idempotencyKey, ...(stepUpToken ? { stepUpToken } : {}) });
     if (!stepUp) return post();
-    return deps.backend().session.withStepUp(stepUp.credentials, stepUp.purpose, (stepUpToken) => post(stepUpToken));
+    const { confirmation } = stepUp;
+    // The dialog is built from what the BFF holds (fetched here, never taken from the renderer) and shown
+    // before a step-up token exists: a declined one leaves nothing to spend.
+    const confirm = confirmation ? async () => requireConfirmation(deps.confirm, await confirmation()) : undefined;
+    return deps.backend().session.withStepUp(stepUp.credentials, stepUp.purpose, (stepUpToken) => post(stepUpToken), confirm);
+  };
+
+  const approvalOf = async (requestId: string) =>
+    (await call({ method: 'GET', path: path('/admin/approvals/%', requestId), response: ApprovalResponse })).request;
+  const deploymentOf = async (modelId: string) =>
+    (await call({ method: 'GET', path: path('/admin/models/%', modelId), response: ModelDetailResponse })).deployment;
+  /** The gate of the newest eval run of `version`, as the BFF judges it; null without a run. */
+  const gateOf = async (modelId: string, version: string) => {
+    const { items } = await call({ method: 'GET', path: path('/admin/models/%/eval-runs', modelId), query: { version }, response: EvalRunListResponse });
+    const newest = items.filter((run) => run.version === version).sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at))[0];
+    return newest?.gate ?? null;
   };
 
   return {
     'app:session:sign-in': ({ username, password, stay_signed_in }) => deps.backend().session.signIn(username, password, stay_signed_in),
+    'app:session:sign-in-local': ({ username, stay_signed_in }) => deps.backend().session.signInLocal(username, stay_signed_in),
+    'app:session:local-users': async () => ({ users: deps.localUsers() }),
     'app:session:sign-out': () => deps.backend().session.signOut(),
     'app:session:restore': () => deps.backend().session.restore(),
     'app:session:state': async () => {
@@ -128,12 +160,16 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     'app:rollout:request': ({ model_id, rollout, step_up }) =>
       change(
         { path: path('/admin/models/%/rollout', model_id), body: rollout, response: RolloutResponse },
-        { credentials: step_up, purpose: 'rollout' },
+        {
+          credentials: step_up,
+          purpose: 'rollout',
+          confirmation: async () => rolloutConfirmation(model_id, rollout, await deploymentOf(model_id), await gateOf(model_id, rollout.target_version)),
+        },
       ),
     'app:rollout:rollback': ({ model_id, justification, step_up }) =>
       change(
         { path: path('/admin/models/%/rollback', model_id), body: { justification }, response: RollbackResponse },
-        { credentials: step_up, purpose: 'rollback' },
+        { credentials: step_up, purpose: 'rollback', confirmation: async () => rollbackConfirmation(model_id, await deploymentOf(model_id)) },
       ),
 
     'app:approvals:list': (query) => call({ method: 'GET', path: '/admin/approvals', query, response: ApprovalListResponse }),
@@ -146,12 +182,17 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
           body: { intent_digest, ...(comment === undefined ? {} : { comment }) },
           response: ApproveResponse,
         },
-        { credentials: step_up, purpose: 'approve' },
+        { credentials: step_up, purpose: 'approve', confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'approve') },
       ),
     'app:approvals:reject': ({ request_id, comment, step_up }) =>
       change(
         { path: path('/admin/approvals/%/reject', request_id), body: { comment }, response: ApprovalResponse },
-        { credentials: step_up, purpose: 'reject' },
+        {
+          credentials: step_up,
+          purpose: 'reject',
+          // No typed password in local mode: the native confirmation is then the only say-so of the user.
+          ...('local_account' in step_up ? { confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'reject') } : {}),
+        },
       ),
     'app:approvals:cancel': ({ request_id, comment }) =>
       change({
@@ -170,6 +211,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
 
     'app:settings:get': async () => deps.settings.view(),
     'app:settings:set': async (patch) => deps.settings.set(patch),
+    'app:settings:change-bff': ({ bff_url }) => deps.settings.changeBff(bff_url, deps.confirm),
 
     'app:connection:state': async () => deps.connection(),
     'app:app:info': async () => deps.appInfo(),
@@ -198,6 +240,37 @@ const issueList = (error: z.ZodError) =>
   // Paths and messages only: zod's `input` would echo what was sent, passwords included.
   error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 
+/** Details must be plain data of a bounded size: they are cloned across IPC and shown to people. */
+const DETAILS_MAX_CHARS = 64 * 1024;
+
+/**
+ * An error answer checked against the contract's error schema like any other
+ * answer: a message past the limit is cut, details that are not plain JSON
+ * data (or too large) are dropped, and an unknown code becomes `internal`.
+ */
+function checkedError(error: ClientError, channel: string, logger: Logger): IpcError {
+  const answer = error.toIpcError();
+  if (answer.details !== undefined) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(answer.details);
+    } catch {
+      json = undefined;
+    }
+    if (json === undefined || json.length > DETAILS_MAX_CHARS) {
+      logger.warn('ipc: error details dropped (not plain data, or too large)', { channel, code: answer.code });
+      delete answer.details;
+    } else {
+      answer.details = JSON.parse(json) as unknown;
+    }
+  }
+  if (answer.message.length > 2000) answer.message = `${answer.message.slice(0, 1990)}…`;
+  const parsed = IpcError.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  logger.error('ipc: error answer does not match the contract', { channel, issues: issueList(parsed.error) });
+  return { code: 'internal', message: 'The console produced an error it cannot show. The log file has the details.' };
+}
+
 /** Validates in, runs the handler, validates out; every failure is an error value. */
 export function createIpcDispatcher(table: IpcHandlerTable, logger: Logger): IpcDispatch {
   return async (channel, payload) => {
@@ -223,7 +296,7 @@ export function createIpcDispatcher(table: IpcHandlerTable, logger: Logger): Ipc
     try {
       value = await (table[channel] as (request: unknown) => Promise<unknown>)(request.data);
     } catch (error) {
-      if (error instanceof ClientError) return { ok: false, error: error.toIpcError() };
+      if (error instanceof ClientError) return { ok: false, error: checkedError(error, channel, logger) };
       logger.error('ipc: handler failed', { channel, error });
       return { ok: false, error: { code: 'internal', message: 'Something went wrong in the console. The log file has the details.' } };
     }

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KeyId, PinnedKey, SigningKeyInfo } from '../../../shared/report/report.js';
+import { isSecureBffOrigin } from '../../../shared/settings/settings.js';
 
 export const PIN_FILE_NAME = 'pinned-report-keys.json';
 
@@ -46,6 +47,13 @@ export interface KeyPinStoreOptions {
 /** `ed25519-` + 16 hex digits of the SHA-256 of the DER SubjectPublicKeyInfo: the reference BFF's key ids. */
 export function fingerprintKeyId(key: KeyObject): string {
   return `ed25519-${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)}`;
+}
+
+/** The key id this store would give a PEM and its full SHA-256 fingerprint (hex pairs), for a person to compare. */
+export function describePublicKey(pem: string): { keyId: string; fingerprint: string } {
+  const key = ed25519PublicKey(pem);
+  const digest = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
+  return { keyId: fingerprintKeyId(key), fingerprint: digest.toUpperCase().match(/../g)!.join(':') };
 }
 
 function ed25519PublicKey(pem: string): KeyObject {
@@ -102,6 +110,8 @@ export class KeyPinStore {
   pin(origin: string, keys: readonly SigningKeyInfo[]): Promise<PinResult> {
     return this.#change((data) => {
       const bffOrigin = normalizeOrigin(origin);
+      // Keys fetched over plain http from another machine could come from anyone on the path.
+      if (!isSecureBffOrigin(bffOrigin)) throw new KeyPinError('invalid_origin', `keys are pinned only over https or from this computer, not from ${bffOrigin}`);
       const outcome: PinResult = { added: [], updated: [], conflicts: [] };
       const pinnedAt = this.#now().toISOString();
       for (const given of keys) {

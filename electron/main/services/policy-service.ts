@@ -1,6 +1,7 @@
 // Reads the workstation policy file and works out the effective settings:
 // policy locks > user's own values > policy defaults > built-in defaults.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
 import { POLICY_FILE_ENV, POLICY_PATHS, WorkstationPolicy } from '../../../shared/settings/policy.js';
 import { DEFAULT_SETTINGS, SettingKey, type Settings, type SettingsPatch } from '../../../shared/settings/settings.js';
@@ -13,15 +14,51 @@ export interface LoadedPolicy {
   caCertificates: string[];
 }
 
-/** The documented policy path for this OS, or the MODELOPS_POLICY_FILE override. */
-export function policyPath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): string {
+export interface PolicyLocationOptions {
+  /**
+   * A packaged (installed) app never honours MODELOPS_POLICY_FILE: the user
+   * could otherwise switch the policy off by pointing it at an empty file.
+   */
+  packaged: boolean;
+  /**
+   * Windows: the ProgramData known folder as the OS reports it (adapter), not
+   * from the environment, which the user controls. Null: C:\ProgramData.
+   */
+  programDataDir?: string | null;
+}
+
+/** The documented policy path for this OS; MODELOPS_POLICY_FILE only in an unpackaged build (development, tests). */
+export function policyPath(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, options: PolicyLocationOptions = { packaged: true }): string {
   const override = env[POLICY_FILE_ENV];
-  if (override) return override;
+  if (override && !options.packaged) return override;
   if (platform === 'win32') {
-    return POLICY_PATHS.win32.replace('%ProgramData%', env.ProgramData ?? env.PROGRAMDATA ?? 'C:\\ProgramData');
+    return POLICY_PATHS.win32.replace('%ProgramData%', (options.programDataDir ?? 'C:\\ProgramData').replace(/[\\/]+$/, ''));
   }
   return platform === 'darwin' ? POLICY_PATHS.darwin : POLICY_PATHS.linux;
 }
+
+export interface LoadPolicyOptions {
+  /** Ownership and mode are checked on POSIX only (Windows ACLs are IT's to set on ProgramData). */
+  platform?: NodeJS.Platform;
+  /** Who may own the file: root, and for an unpackaged build's override also the user running it. */
+  trustedOwners?: readonly number[];
+}
+
+/**
+ * Why a policy file cannot be trusted, or null: on POSIX it must be owned by
+ * root (or a trusted owner) and writable by nobody else, or any user could
+ * rewrite what IT decided.
+ */
+export function untrustedPolicyReason(stats: { uid: number; mode: number }, trustedOwners: readonly number[]): string | null {
+  if (!trustedOwners.includes(stats.uid)) return `it is owned by user id ${stats.uid}, not by root, so any change to it may not come from IT`;
+  if ((stats.mode & 0o022) !== 0) {
+    return `it is writable by ${(stats.mode & 0o020) !== 0 ? 'its group' : 'other users'} (mode ${(stats.mode & 0o777).toString(8).padStart(3, '0')}); IT must make it writable by root only (chmod 644)`;
+  }
+  return null;
+}
+
+/** A policy is a few lines of JSON; anything far larger is not one. */
+const POLICY_MAX_BYTES = 1024 * 1024;
 
 const describeIssues = (error: z.ZodError) =>
   error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
@@ -31,19 +68,37 @@ const describeIssues = (error: z.ZodError) =>
  * machine); anything else wrong is `invalid`, with a message that names the
  * file and the problem — never silently ignored.
  */
-export async function loadPolicy(path: string): Promise<LoadedPolicy> {
+export async function loadPolicy(path: string, options: LoadPolicyOptions = {}): Promise<LoadedPolicy> {
   const invalid = (problem: string): LoadedPolicy => ({
     status: { path, state: 'invalid', error: `Workstation policy ${path} is invalid: ${problem}` },
     policy: null,
     caCertificates: [],
   });
+  const platform = options.platform ?? process.platform;
   let text: string;
+  let handle: FileHandle;
   try {
-    text = await readFile(path, 'utf8');
+    // Non-blocking, so a FIFO put in its place cannot hang the start; checked on the open handle, so
+    // what is checked is what is read.
+    handle = await open(path, constants.O_RDONLY | (platform === 'win32' ? 0 : constants.O_NONBLOCK));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { status: { path, state: 'absent' }, policy: null, caCertificates: [] };
     return invalid(`cannot be read (${code ?? String(error)})`);
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return invalid('it is not a regular file');
+    if (platform !== 'win32') {
+      const reason = untrustedPolicyReason(stats, options.trustedOwners ?? [0]);
+      if (reason) return invalid(`refused: ${reason}.`);
+    }
+    if (stats.size > POLICY_MAX_BYTES) return invalid(`it is larger than ${POLICY_MAX_BYTES / 1024} KB`);
+    text = await handle.readFile('utf8');
+  } catch (error) {
+    return invalid(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
   let json: unknown;
   try {

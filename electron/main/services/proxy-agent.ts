@@ -4,6 +4,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { isLoopbackHost } from '../../../shared/settings/settings.js';
 
 export interface ProxySettings {
   url: string;
@@ -11,8 +12,14 @@ export interface ProxySettings {
   bypass?: string[];
 }
 
+/**
+ * Whether `host` is reached directly. Loopback (localhost, 127.0.0.0/8, ::1)
+ * always is, whatever the policy lists: a proxy would carry this machine's
+ * local traffic — passwords included — to another machine.
+ */
 export function bypassesProxy(host: string, bypass: readonly string[] = []): boolean {
   const name = host.toLowerCase();
+  if (isLoopbackHost(name) || name.endsWith('.localhost')) return true;
   return bypass.some((entry) => {
     const rule = entry.toLowerCase();
     return rule.startsWith('.') ? name.endsWith(rule) || name === rule.slice(1) : name === rule;

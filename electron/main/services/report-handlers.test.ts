@@ -2,8 +2,8 @@
 // the real BFF: export writes the BFF's own bytes, open verifies with no network
 // and no sign-in, one changed byte is "altered", unknown keys can be imported,
 // every bad file gets its message, keys are pinned at sign-in and survive rotation.
-import { spawn } from 'node:child_process';
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { truncate, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -15,10 +15,11 @@ import { canonicalJson } from '../../../shared/logic/canonical-json.js';
 import { REPORT_FILE_MAX_BYTES, type PinnedKey, type SignedReport } from '../../../shared/report/report.js';
 import { memoryVault, startDemoBff, tempDir, waitFor, type DemoBff } from '../test-support/harness.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
-import { fingerprintKeyId, PIN_FILE_NAME } from './key-pin-store.js';
+import { fingerprintKeyId, KeyPinStore, PIN_FILE_NAME } from './key-pin-store.js';
 import { createFileLogger } from './logger.js';
 import { reportPathsFromArgv } from './report-files.js';
 import { defaultReportFileName, withReportSuffix, type FileDialogs } from './report-service.js';
+import type { ConfirmDialog } from './confirmations.js';
 
 /** An HTTP forwarder in front of the BFF that keeps every eval-report answer body exactly as it went out. */
 interface RecordingProxy {
@@ -27,10 +28,10 @@ interface RecordingProxy {
   close(): Promise<void>;
 }
 
-async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+async function startRecordingProxy(target: () => string): Promise<RecordingProxy> {
   const reportBodies: Buffer[] = [];
   const server = http.createServer((request, response) => {
-    const upstream = http.request(new URL(request.url ?? '/', target), { method: request.method, headers: request.headers }, (answer) => {
+    const upstream = http.request(new URL(request.url ?? '/', target()), { method: request.method, headers: request.headers }, (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       if ((request.url ?? '').includes('/eval-report')) {
         const chunks: Buffer[] = [];
@@ -54,8 +55,14 @@ async function startRecordingProxy(target: string): Promise<RecordingProxy> {
   };
 }
 
-/** The native dialogs, answered with queued paths; none queued is Cancel. */
+/** The native dialogs, answered with queued paths; none queued is Cancel. Confirmations: queued answers, none queued is confirm. */
 function scriptedDialogs() {
+  const confirmations: ConfirmDialog[] = [];
+  const confirmAnswers: boolean[] = [];
+  const confirm = async (dialog: ConfirmDialog) => {
+    confirmations.push(dialog);
+    return confirmAnswers.shift() ?? true;
+  };
   const answers = { save: [] as (string | null)[], open: [] as (string | null)[] };
   const requests: { kind: 'save' | 'open'; defaultName?: string; format?: string }[] = [];
   const dialogs: FileDialogs = {
@@ -68,7 +75,7 @@ function scriptedDialogs() {
       return answers.open.shift() ?? null;
     },
   };
-  return { dialogs, answers, requests };
+  return { dialogs, answers, requests, confirm, confirmations, confirmAnswers };
 }
 
 interface Console {
@@ -105,6 +112,8 @@ async function startConsole(dataDir: string): Promise<Console> {
     badgeSupported: false,
     focusWindow: () => undefined,
     fileDialogs: dialogs.dialogs,
+    confirm: dialogs.confirm,
+    packaged: false,
     push: (channel, payload) => pushes.push({ channel, payload }),
     retryDelayMs: () => 1,
     eventStream: { backoffMs: () => 50 },
@@ -175,8 +184,9 @@ let olivia: Console;
 let exported: { result: Extract<ReportExportResult, { status: 'saved' }>; path: string; text: string };
 
 beforeAll(async () => {
-  bff = await startDemoBff();
-  proxy = await startRecordingProxy(bff.url);
+  // The forwarder first, so the BFF can name it as its own origin: the reports then name the BFF the console pinned.
+  proxy = await startRecordingProxy(() => bff.url);
+  bff = await startDemoBff({ publicOrigin: proxy.url });
   folder = tempDir('moc-report-handlers-');
   mkdirSync(join(folder.path, 'files'));
   olivia = await startConsole(join(folder.path, 'olivia'));
@@ -279,6 +289,29 @@ describe('app:reports:open', () => {
     expect(value(await olivia.call('app:reports:open'))).toEqual({ status: 'cancelled' });
   });
 
+  it('trust is per origin: the same key pinned only for another BFF gives the amber other_origin verdict, not verified', async () => {
+    // A console that pinned this BFF's key while signed in to https://staging.example (say, the same key
+    // deployed twice) must not take it as proof for a report that names another BFF.
+    const pins = JSON.parse(readFileSync(join(olivia.dataDir, PIN_FILE_NAME), 'utf8')) as { version: 1; keys: PinnedKey[] };
+    const elsewhere = join(folder.path, 'console-staging');
+    mkdirSync(elsewhere, { recursive: true });
+    const staging = { version: 1, keys: pins.keys.map((key) => ({ ...key, source: { kind: 'bff', origin: 'https://staging.example' } })) };
+    writeFileSync(join(elsewhere, PIN_FILE_NAME), JSON.stringify(staging));
+    const other = await startConsole(elsewhere);
+    const keyId = (JSON.parse(exported.text) as SignedReport).signature.key_id;
+    const opened = await openWithDialog(other, exported.path);
+    expect(opened.verification).toEqual({ status: 'other_origin', key_id: keyId, key_origin: 'https://staging.example', report_origin: proxy.url });
+    // An altered copy is still altered, whoever's key it names.
+    expect((await openText(other, exported.text.replace('"ltr-ranker"', '"ltr-rankeR"'))).verification.status).toBe('altered');
+  });
+
+  it('keys are never pinned from a plain-http BFF on another machine', async () => {
+    const store = new KeyPinStore(join(folder.path, 'pins-http'));
+    await expect(store.pin('http://bff.corp.example', [])).rejects.toMatchObject({ code: 'invalid_origin' });
+    await expect(store.pin('https://bff.corp.example', [])).resolves.toMatchObject({ added: [] });
+    await expect(store.pin('http://127.0.0.1:8787', [])).resolves.toMatchObject({ added: [] });
+  });
+
   it('one changed byte -> altered, by the dialog and by a drop', async () => {
     const digitAt = exported.text.indexOf('"ndcg@10":0.') + '"ndcg@10":0.'.length;
     const digit = exported.text[digitAt]!;
@@ -311,6 +344,16 @@ describe('app:reports:open', () => {
       ok: false,
       error: { code: 'invalid_key', message: expect.stringContaining('private key') },
     });
+    // The key is trusted only once the user confirmed its fingerprint in the main process's own dialog.
+    const fingerprint = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').toUpperCase().match(/../g)!.join(':');
+    olivia.dialogs.confirmAnswers.push(false);
+    expect(await olivia.call('app:reports:import-key', { public_key_pem: pem, label: 'from the audit team' })).toMatchObject({
+      ok: false,
+      error: { code: 'cancelled_by_user' },
+    });
+    expect(olivia.dialogs.confirmations.at(-1)).toMatchObject({ kind: 'key_import', detail: expect.stringContaining(fingerprint) });
+    expect(value(await olivia.call<{ keys: PinnedKey[] }>('app:reports:keys')).keys.some((k) => k.key_id === keyId)).toBe(false);
+    expect(value(await olivia.call<OpenedReport>('app:reports:reverify', { opened_id: opened.opened_id })).verification.status).toBe('unknown_key');
     const { key } = value(await olivia.call<{ key: PinnedKey }>('app:reports:import-key', { public_key_pem: pem, label: 'from the audit team' }));
     expect(key).toMatchObject({ key_id: keyId, source: { kind: 'imported', label: 'from the audit team' } });
     const again = value(await olivia.call<OpenedReport>('app:reports:reverify', { opened_id: opened.opened_id }));
@@ -406,14 +449,43 @@ describe('file names', () => {
 });
 
 describe('report files on the command line', () => {
-  it('takes *.json arguments (absolute, or relative to the launch folder), never switches, links or the executable', () => {
+  it('takes absolute *.json paths only, never switches, links or the executable', () => {
     expect(
       reportPathsFromArgv(
         ['/opt/Model Ops Console/model-ops-console', '--no-sandbox', 'modelops://requests/req_12345678', 'a.modelreport.json', '/home/r/b.JSON', 'notes.txt', '.'],
-        '/home/r/Downloads',
+        'linux',
       ),
-    ).toEqual(['/home/r/Downloads/a.modelreport.json', '/home/r/b.JSON']);
-    expect(reportPathsFromArgv(['x.json', 'y.json'], '/')).toEqual(['/y.json']);
-    expect(reportPathsFromArgv(['app', ...Array.from({ length: 9 }, (_, i) => `${i}.json`)], '/')).toHaveLength(4);
+    ).toEqual(['/home/r/b.JSON']);
+    expect(reportPathsFromArgv(['x.json', '/y.json'], 'linux')).toEqual(['/y.json']);
+    expect(reportPathsFromArgv(['app', ...Array.from({ length: 9 }, (_, i) => `/${i}.json`)], 'linux')).toHaveLength(4);
+  });
+
+  it('drops URL-like arguments without // (a deep link is never a report path), and reads file:// URLs as paths', () => {
+    expect(
+      reportPathsFromArgv(
+        ['app', 'modelops:/../Downloads/evil.modelreport.json', 'modelops:evil.json', 'https:/x/y.json', 'javascript:a.json', 'file:///home/r/My%20Report.modelreport.json', 'file://server/share/x.json'],
+        'linux',
+      ),
+    ).toEqual(['/home/r/My Report.modelreport.json']);
+    // Windows: drive paths are paths, not a URL scheme "c:"; UNC paths too; a relative one is not.
+    expect(
+      reportPathsFromArgv(['app.exe', 'C:\\Users\\r\\Downloads\\a.modelreport.json', 'modelops:/../b.json', '..\\c.json', 'file:///C:/Users/r/d.json', '\\\\srv\\share\\e.json'], 'win32'),
+    ).toEqual(['C:\\Users\\r\\Downloads\\a.modelreport.json', 'C:\\Users\\r\\d.json', '\\\\srv\\share\\e.json']);
+  });
+});
+
+describe('report files that are not regular files', () => {
+  it('a FIFO named like a report is refused at once, without opening it for reading', async () => {
+    const fifo = join(folder.path, 'files', 'pipe.modelreport.json');
+    const made = spawnSync('mkfifo', [fifo]);
+    expect(made.status, String(made.stderr)).toBe(0);
+    // Before the fix, open() blocked a libuv worker until a writer came: this call never returned.
+    const opened = await Promise.race([
+      openWithDialog(olivia, fifo),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('opening the FIFO hung')), 5000)),
+    ]);
+    expect(opened.verification).toMatchObject({ status: 'invalid', problem: 'not_a_file', message: expect.stringContaining('pipe') });
+    // And the console still opens real files afterwards (no worker is stuck).
+    expect((await openWithDialog(olivia, exported.path)).verification.status).toBe('verified');
   });
 });

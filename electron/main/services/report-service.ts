@@ -7,7 +7,8 @@ import { basename, dirname, join } from 'node:path';
 import type { OpenedReport, ReportExportResult, ReportOpenResult } from '../../../shared/ipc/contract.js';
 import type { KeysResponse, PinnedKey, ReportVerification, SignedReport } from '../../../shared/report/report.js';
 import { ClientError } from './client-error.js';
-import { KeyPinError, type KeyPinStore } from './key-pin-store.js';
+import { keyImportConfirmation, requireConfirmation, type Confirm } from './confirmations.js';
+import { describePublicKey, KeyPinError, type KeyPinStore } from './key-pin-store.js';
 import type { Logger } from './logger.js';
 import { parseReportBytes, readReportFile, verifySafely, type ReportFileRead } from './report-verifier.js';
 
@@ -27,6 +28,8 @@ export interface FileDialogs {
 export interface ReportServiceOptions {
   pins: KeyPinStore;
   dialogs: FileDialogs;
+  /** Native confirmation: a hand-imported key is trusted only after the user saw its fingerprint there. */
+  confirm: Confirm;
   logger: Logger;
   now?: () => Date;
 }
@@ -100,6 +103,7 @@ export async function writeFileAtomically(path: string, data: Uint8Array): Promi
 export class ReportService {
   readonly #pins: KeyPinStore;
   readonly #dialogs: FileDialogs;
+  readonly #confirm: Confirm;
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #held = new Map<string, HeldReport>();
@@ -109,6 +113,7 @@ export class ReportService {
   constructor(options: ReportServiceOptions) {
     this.#pins = options.pins;
     this.#dialogs = options.dialogs;
+    this.#confirm = options.confirm;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
   }
@@ -212,8 +217,19 @@ export class ReportService {
     return this.#pins.all();
   }
 
+  /**
+   * Trusts a key handed over by hand, once the user confirmed its fingerprint
+   * in a native dialog (the page that sent the PEM cannot answer that dialog).
+   */
   async importKey(pem: string, options: { label?: string; keyId?: string }): Promise<PinnedKey> {
     try {
+      const described = describePublicKey(pem);
+      const already = (await this.#pins.all()).find(
+        (pin) => pin.source.kind === 'imported' && pin.key_id === (options.keyId ?? described.keyId) && describePublicKey(pin.public_key_pem).fingerprint === described.fingerprint,
+      );
+      if (!already) {
+        await requireConfirmation(this.#confirm, keyImportConfirmation(options.keyId ?? described.keyId, described.fingerprint, (options.label ?? '').trim()));
+      }
       const key = await this.#pins.importKey(pem, {
         ...(options.label === undefined ? {} : { label: options.label }),
         ...(options.keyId === undefined ? {} : { keyId: options.keyId }),

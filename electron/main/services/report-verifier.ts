@@ -2,8 +2,10 @@
 // verified (which BFF, which key), signed by an unknown key, altered, or not
 // a report this console can read. Never throws on a file's contents.
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
+import { isSecureBffOrigin } from '../../../shared/settings/settings.js';
 import {
   REPORT_FILE_MAX_BYTES,
   REPORT_SCHEMA_VERSION,
@@ -27,6 +29,7 @@ export interface OpenedReport {
 }
 
 const MEGABYTE = 1024 * 1024;
+const NOT_A_FILE = 'This is not a regular file (a folder, a pipe or a device?), so not a report.';
 const LIMIT_TEXT = `${REPORT_FILE_MAX_BYTES / MEGABYTE} MB`;
 
 const invalid = (problem: ReportProblem, message: string): { ok: false; problem: ReportProblem; message: string } => ({
@@ -58,14 +61,18 @@ function describeReadError(error: unknown): string {
 export async function readReportFile(path: string): Promise<ReportFileRead> {
   let handle: FileHandle;
   try {
-    handle = await open(path, 'r');
+    // Regular files only, decided before opening: opening a FIFO blocks until a writer comes (a libuv
+    // worker stuck for good), and a device may never end.
+    if (!(await stat(path)).isFile()) return invalid('not_a_file', NOT_A_FILE);
+    // Non-blocking all the same: the path may be swapped for a FIFO between the stat and the open.
+    handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
     return invalid('unreadable', describeReadError(error));
   }
   let buffer: Buffer;
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return invalid('not_a_file', 'This is not a regular file (a folder or a device?), so not a report.');
+    if (!stats.isFile()) return invalid('not_a_file', NOT_A_FILE);
     if (stats.size > REPORT_FILE_MAX_BYTES) {
       // Rounded up, so a file just over the limit never reads as "50.0 MB".
       const size = (Math.ceil((stats.size / MEGABYTE) * 10) / 10).toFixed(1);
@@ -328,10 +335,7 @@ function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): Op
   const parsed = SignedReport.safeParse(document);
   const signed = parsed.success ? parsed.data : null;
 
-  const candidates = pinnedKeys
-    .filter((pin) => pin.key_id === keyId)
-    // A key pinned from a BFF names that BFF; prefer it to a hand-imported copy.
-    .sort((a, b) => Number(a.source.kind !== 'bff') - Number(b.source.kind !== 'bff'));
+  const candidates = pinnedKeys.filter((pin) => pin.key_id === keyId);
   if (candidates.length === 0) {
     if (!signed) return notReport(describeIssues(parsed.error!));
     return result({ status: 'unknown_key', key_id: keyId }, signed);
@@ -345,18 +349,18 @@ function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): Op
     return result({ status: 'altered', key_id: keyId }, signed);
   }
   const signatureValue = signatureBytes(signature.value);
-  const match =
-    signatureValue &&
-    candidates.find((pin) => {
-      const key = ed25519Key(pin.public_key_pem);
-      if (key === null) return false;
-      try {
-        return verify(null, message, key, signatureValue);
-      } catch {
-        return false;
-      }
-    });
-  if (!match) return result({ status: 'altered', key_id: keyId }, signed);
+  const matches = signatureValue
+    ? candidates.filter((pin) => {
+        const key = ed25519Key(pin.public_key_pem);
+        if (key === null) return false;
+        try {
+          return verify(null, message, key, signatureValue);
+        } catch {
+          return false;
+        }
+      })
+    : [];
+  if (matches.length === 0) return result({ status: 'altered', key_id: keyId }, signed);
 
   if (!signed) {
     return result({
@@ -364,6 +368,21 @@ function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): Op
       problem: 'unreadable_contents',
       message: `The signature holds (key ${keyId}), but the report's contents do not follow schema version ${REPORT_SCHEMA_VERSION}, so this console cannot show them: ${describeIssues(parsed.error!)}.`,
     });
+  }
+  // Trust is per origin: a key pinned from one BFF proves only reports that name that BFF.
+  // The report's own origin is part of what was signed, so it is only read once the signature holds.
+  const reportOrigin = originOf(signed.report.bff_origin);
+  const sameOrigin = matches.find(
+    (pin) => pin.source.kind === 'bff' && reportOrigin !== null && originOf(pin.source.origin) === reportOrigin && isSecureBffOrigin(reportOrigin),
+  );
+  // A key the user imported (after confirming its fingerprint in a native dialog) vouches for any origin, and says so.
+  const match = sameOrigin ?? matches.find((pin) => pin.source.kind === 'imported');
+  if (!match) {
+    const other = matches[0]!;
+    return result(
+      { status: 'other_origin', key_id: keyId, key_origin: other.source.kind === 'bff' ? other.source.origin : '', report_origin: signed.report.bff_origin },
+      signed,
+    );
   }
   return result(
     {
@@ -376,6 +395,16 @@ function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): Op
     },
     signed,
   );
+}
+
+/** The normalised origin of a URL-ish string, or null when it is none. */
+function originOf(value: string): string | null {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads, parses and verifies a report file against the pinned keys; every failure is a verdict, never an exception. */

@@ -27,7 +27,22 @@ export interface SessionServiceOptions {
   sessionOrigin: string;
   logger: Logger;
   now?: () => number;
+  /**
+   * Local mode: this run's generated password of a demo user (null for anyone
+   * else). The console signs in and steps up for such users itself; the
+   * password never leaves the main process.
+   */
+  localAccounts?: LocalAccounts;
 }
+
+/** Local mode's demo users, whose passwords only the main process knows. */
+export interface LocalAccounts {
+  has(username: string): boolean;
+  /** This run's password (generated at the first ask); null for anyone else. */
+  passwordOf(username: string): Promise<string | null>;
+}
+
+const NO_LOCAL_ACCOUNTS: LocalAccounts = { has: () => false, passwordOf: async () => null };
 
 interface LiveSession {
   user: User;
@@ -38,6 +53,8 @@ interface LiveSession {
   refreshToken: string;
   remembered: boolean;
   keychainWarning?: string;
+  /** Signed in by the console with a local-mode demo user's generated password. */
+  localAccount: boolean;
 }
 
 export type SessionListener = (state: SessionState) => void;
@@ -53,6 +70,7 @@ export class SessionService {
   readonly #origin: string;
   readonly #logger: Logger;
   readonly #now: () => number;
+  readonly #local: LocalAccounts;
   #session: LiveSession | null = null;
   #refreshing: Promise<LiveSession> | null = null;
   readonly #listeners = new Set<SessionListener>();
@@ -65,6 +83,7 @@ export class SessionService {
     this.#origin = options.sessionOrigin;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
+    this.#local = options.localAccounts ?? NO_LOCAL_ACCOUNTS;
   }
 
   get user(): User | null {
@@ -78,6 +97,7 @@ export class SessionService {
       status: 'signed_in',
       user: session.user,
       remembered: session.remembered,
+      ...(session.localAccount ? { local_account: true } : {}),
       ...(session.keychainWarning ? { keychain_warning: session.keychainWarning } : {}),
     };
   }
@@ -92,6 +112,13 @@ export class SessionService {
   onExpired(listener: (message: string) => void): () => void {
     this.#expiredListeners.add(listener);
     return () => this.#expiredListeners.delete(listener);
+  }
+
+  /** Local mode: signs in as a demo user with the password generated for this run. */
+  async signInLocal(username: string, staySignedIn: boolean): Promise<SessionState> {
+    const password = await this.#local.passwordOf(username);
+    if (password === null) throw new ClientError('not_found', `${username} is not a user the console can sign in as by itself here.`);
+    return this.signIn(username, password, staySignedIn);
   }
 
   async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
@@ -199,13 +226,35 @@ export class SessionService {
   /**
    * Trades the user's password (handed over once) for a step-up token that the
    * caller spends on exactly one action and then drops. Nothing keeps it.
+   * `confirm` runs first (the native confirmation of what the token will
+   * allow); when it throws, no step-up is asked for at all.
    */
-  async withStepUp<T>(credentials: StepUpCredentials, purpose: StepUpPurpose, action: (stepUpToken: string) => Promise<T>): Promise<T> {
+  async withStepUp<T>(
+    credentials: StepUpCredentials,
+    purpose: StepUpPurpose,
+    action: (stepUpToken: string) => Promise<T>,
+    confirm: () => Promise<void> = async () => undefined,
+  ): Promise<T> {
+    const user = this.#session?.user;
+    if (!user) throw new ClientError('not_signed_in', 'Sign in first.');
+    let password: string;
+    let totp: string | undefined;
+    if ('local_account' in credentials) {
+      // Only for the demo users the console signed in itself; anyone else types their password.
+      const local = this.#session?.localAccount ? await this.#local.passwordOf(user.username) : null;
+      if (local === null) throw new ClientError('step_up_required', 'Enter your password to confirm this action.');
+      password = local;
+    } else {
+      password = credentials.password;
+      totp = credentials.totp;
+    }
+    // Before any token exists: a declined confirmation leaves nothing to spend.
+    await confirm();
     const { step_up_token: stepUpToken } = await this.authorized((accessToken) =>
       this.#client.request({
         method: 'POST',
         path: '/auth/step-up',
-        body: { password: credentials.password, ...(credentials.totp ? { totp: credentials.totp } : {}), purpose },
+        body: { password, ...(totp ? { totp } : {}), purpose },
         accessToken,
         response: StepUpResponse,
       }),
@@ -264,6 +313,7 @@ export class SessionService {
       accessExpiresAt: this.#now() + tokens.expires_in * 1000,
       refreshToken: tokens.refresh_token,
       remembered,
+      localAccount: this.#local.has(tokens.user.username),
     };
   }
 

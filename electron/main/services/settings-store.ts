@@ -57,7 +57,24 @@ export class SettingsStore {
       return structuredClone(EMPTY);
     }
     try {
-      return StoredSettings.parse(JSON.parse(text));
+      const json = JSON.parse(text) as unknown;
+      const parsed = StoredSettings.safeParse(json);
+      if (parsed.success) return parsed.data;
+      // A BFF URL this console no longer accepts (plain http to another machine) costs only that
+      // setting, not the whole file: the console starts in local mode and the user picks an https URL.
+      const settings = (json as { settings?: Record<string, unknown> } | null)?.settings;
+      if (settings && typeof settings === 'object' && 'bff_url' in settings) {
+        const { bff_url: refused, ...rest } = settings;
+        const retry = StoredSettings.safeParse({ ...(json as object), settings: rest });
+        if (retry.success) {
+          this.logger.warn('stored BFF URL refused (https is required off this computer); using local mode until it is changed', {
+            file: this.file,
+            bff_url: String(refused).slice(0, 200),
+          });
+          return retry.data;
+        }
+      }
+      throw parsed.error;
     } catch (error) {
       // The user's own file (not the policy): start from defaults, but say so.
       this.logger.warn('settings file unreadable, using defaults', { file: this.file, error });

@@ -31,11 +31,17 @@ export interface DemoBff extends LocalBff {
 }
 
 /** The reference BFF with the demo data (olivia operator, arjun approver, ada admin; password demo-<name>). */
-export async function startDemoBff(): Promise<DemoBff> {
+export async function startDemoBff(options: { publicOrigin?: string } = {}): Promise<DemoBff> {
   const dir = tempDir('moc-bff-');
   const clock = testClock();
   const dbFile = join(dir.path, 'bff.sqlite');
-  const bff = await startLocalBff({ dbFile, seedDemo: true, now: clock.now, settings: { authRateLimitPerMinute: 10_000 } });
+  const bff = await startLocalBff({
+    dbFile,
+    seedDemo: true,
+    now: clock.now,
+    // The origin reports name: the one consoles reach it at (a forwarder in front of it, in some tests).
+    settings: { authRateLimitPerMinute: 10_000, ...(options.publicOrigin ? { publicOrigin: options.publicOrigin } : {}) },
+  });
   return {
     ...bff,
     clock,

@@ -17,6 +17,9 @@ const SENTENCES: Record<IpcError['code'], string> = {
   file_write_failed: 'The file could not be saved there.',
   invalid_key: 'This is not a report-signing public key.',
   key_conflict: 'Another key is already imported under this key id.',
+  cancelled_by_user: 'Cancelled in the confirmation dialog: nothing was sent.',
+  bff_not_allowed: 'The console may not use this BFF.',
+  response_too_large: 'The BFF sent an answer too large to accept.',
   // From the BFF
   invalid_request: 'The request was not valid.',
   unauthenticated: 'You need to sign in.',

@@ -176,7 +176,7 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
       const request = detail.request;
       if (!decision || !request) return false;
       patchDecision({ stage: 'submitting', error: null });
-      const step_up = credentials.totp ? credentials : { password: credentials.password };
+      const step_up = 'password' in credentials && !credentials.totp ? { password: credentials.password } : credentials;
       const comment = decision.comment.trim();
 
       let outcome: IpcResult<{ request: ChangeRequest; deployment?: Deployment }>;

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { All } from '../../app/store.js';
 import type { AppInfo, ConnectionState, SettingsView } from '../../../../shared/ipc/contract.js';
-import type { SettingsPatch } from '../../../../shared/settings/settings.js';
+import type { RendererSettingsPatch } from '../../../../shared/settings/settings.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 
 export type ConnectionSlice = {
@@ -18,7 +18,9 @@ export type ConnectionSlice = {
   };
   pendingApprovalCount: number;
   loadAppInfo: () => Promise<void>;
-  updateSettings: (patch: SettingsPatch) => Promise<boolean>;
+  updateSettings: (patch: RendererSettingsPatch) => Promise<boolean>;
+  /** Another BFF (null: local mode) from the next start; the main process confirms the origin natively first. */
+  changeBff: (url: string | null) => Promise<boolean>;
   connectionChanged: (state: ConnectionState) => void;
   pendingApprovalsChanged: (count: number) => void;
 };
@@ -53,7 +55,18 @@ export const createConnectionSlice: StateCreator<All, [], [], ConnectionSlice> =
         ? { ...state.settings, view: result.value, saving: false, status: 'ready' }
         : { ...state.settings, saving: false, saveError: result.error },
     }));
-    if (result.ok && result.value.restart_required && patch.bff_url !== undefined) {
+    return result.ok;
+  },
+
+  changeBff: async (url) => {
+    set((state) => ({ settings: { ...state.settings, saving: true, saveError: null } }));
+    const result = await call((api) => api.settings.changeBff({ bff_url: url }));
+    set((state) => ({
+      settings: result.ok
+        ? { ...state.settings, view: result.value, saving: false, status: 'ready' }
+        : { ...state.settings, saving: false, saveError: result.error },
+    }));
+    if (result.ok && result.value.restart_required) {
       get().pushToast({ tone: 'info', title: 'Restart to use the new BFF', detail: 'The console connects to a changed BFF address after a restart.' });
     }
     return result.ok;

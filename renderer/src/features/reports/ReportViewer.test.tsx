@@ -53,7 +53,9 @@ describe('ReportViewer', () => {
       />,
     );
     const banner = document.querySelector('.report-verdict-good')!;
-    expect(banner.textContent).toContain(`Signed with key ${KEY_ID}, imported by hand (“from the audit team”)`);
+    // It is the user's own import that vouches, not the BFF the report names.
+    expect(banner.textContent).toContain(`Signed by a key you imported: ${KEY_ID} (“from the audit team”)`);
+    expect(banner.textContent).not.toContain('Signed by the BFF');
     expect(banner.textContent).toContain(`The report says it comes from ${BFF_ORIGIN}`);
     expect(banner.textContent).toMatch(/This key was retired on .+, after it signed this report/);
   });
@@ -71,6 +73,16 @@ describe('ReportViewer', () => {
     expect(banner.textContent).toContain('Key ed25519-ffffffffffffffff is not one this console trusts, so nothing below is confirmed');
     fireEvent.click(screen.getByRole('button', { name: 'Import the key…' }));
     expect(onImportKey).toHaveBeenCalledOnce();
+    expect(screen.getByRole('table', { name: '2.2.0 compared with 2.0.0' })).toBeTruthy();
+  });
+
+  it("signed by another BFF's key: amber, names both origins and the key, contents shown as unconfirmed", () => {
+    render(<ReportViewer opened={openedReport({ status: 'other_origin', key_id: KEY_ID, key_origin: 'https://staging.example', report_origin: BFF_ORIGIN })} />);
+    const banner = document.querySelector('.report-verdict-warn')!;
+    expect(banner.textContent).toContain("Signed by another BFF's key");
+    expect(banner.textContent).toContain(`The report says it comes from ${BFF_ORIGIN}, but it is signed with key ${KEY_ID}, which this console pinned from https://staging.example`);
+    expect(banner.textContent).toContain('nothing below is confirmed');
+    expect(document.querySelector('.report-verdict-good')).toBeNull();
     expect(screen.getByRole('table', { name: '2.2.0 compared with 2.0.0' })).toBeTruthy();
   });
 

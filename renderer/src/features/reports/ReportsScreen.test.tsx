@@ -146,7 +146,7 @@ describe('offline reports', () => {
     fireEvent.change(within(dialog).getByLabelText('Where it comes from (optional)'), { target: { value: 'audit team' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Import key' }));
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(screen.getByText('Verified', { selector: '.report-verdict-title' }).parentElement!.textContent).toContain(`Signed with key ${KEY_ID}, imported by hand (“audit team”)`);
+    expect(screen.getByText('Verified', { selector: '.report-verdict-title' }).parentElement!.textContent).toContain(`Signed by a key you imported: ${KEY_ID} (“audit team”)`);
     expect(double.callsTo('app:reports:reverify')).toEqual([{ opened_id: unknown.opened_id }]);
     expect(double.callsTo('app:reports:import-key')[1]).toMatchObject({ label: 'audit team' });
   });

@@ -26,14 +26,15 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
                 </>
               ) : (
                 <>
-                  Signed with key <span className="mono">{verification.key_id}</span>, imported by hand
+                  Signed by a key you imported: <span className="mono">{verification.key_id}</span>
                   {verification.key_label ? (
                     <>
                       {' '}
                       (“{verification.key_label}”)
                     </>
                   ) : null}
-                  . Nothing in the file was changed since. The report says it comes from <span className="mono">{verification.report_origin}</span>.
+                  . Nothing in the file was changed since. The report says it comes from <span className="mono">{verification.report_origin}</span>; that
+                  is only as true as the key you imported.
                 </>
               )}
             </p>
@@ -70,6 +71,21 @@ export function VerdictBanner({ opened, onImportKey }: { opened: OpenedReport; o
                 Import the key…
               </Button>
             )}
+          </div>
+        </div>
+      );
+    case 'other_origin':
+      return (
+        <div className="report-verdict report-verdict-warn" role="status">
+          <Icon name="key" size={20} />
+          <div>
+            <strong className="report-verdict-title">Signed by another BFF&apos;s key</strong>
+            <p>
+              The report says it comes from <span className="mono">{verification.report_origin}</span>, but it is signed with key{' '}
+              <span className="mono">{verification.key_id}</span>, which this console pinned from{' '}
+              <span className="mono">{verification.key_origin}</span>. That BFF&apos;s key is no proof for another one, so nothing below is confirmed. Sign
+              in to <span className="mono">{verification.report_origin}</span> to pin its own keys.
+            </p>
           </div>
         </div>
       );

@@ -54,6 +54,8 @@ export function verdictWord(verification: ReportVerification): { word: string; t
       return { word: 'Verified', tone: 'good' };
     case 'unknown_key':
       return { word: 'Unknown key', tone: 'warn' };
+    case 'other_origin':
+      return { word: "Another BFF's key", tone: 'warn' };
     case 'altered':
       return { word: 'Altered', tone: 'bad' };
     case 'invalid':
@@ -63,5 +65,6 @@ export function verdictWord(verification: ReportVerification): { word: string; t
 
 /** Whether the file's contents may be shown as the report (altered ones only on request). */
 export function showsContentsByDefault(opened: OpenedReport): boolean {
-  return opened.signed !== null && (opened.verification.status === 'verified' || opened.verification.status === 'unknown_key');
+  const status = opened.verification.status;
+  return opened.signed !== null && (status === 'verified' || status === 'unknown_key' || status === 'other_origin');
 }

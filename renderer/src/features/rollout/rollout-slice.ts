@@ -117,7 +117,7 @@ export const createRolloutSlice: StateCreator<All, [], [], RolloutSlice> = (set,
       const planned = currentPlan();
       if (!flow || !modelId || !deployment || !planned?.ok) return false;
       patchFlow({ stage: 'submitting', error: null });
-      const step_up = credentials.totp ? credentials : { password: credentials.password };
+      const step_up = 'password' in credentials && !credentials.totp ? { password: credentials.password } : credentials;
 
       if (flow.action === 'rollback') {
         const result = await call((api) => api.rollout.rollback({ model_id: modelId, justification: flow.justification.trim(), step_up }));

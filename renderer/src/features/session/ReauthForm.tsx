@@ -1,7 +1,10 @@
 // Re-authentication for one risky action: the password (and a TOTP code where
 // enrolled) goes straight to the main process, which trades it for a single-use
 // step-up token. It is kept only in this form's state, and cleared after each try.
+// Local mode's demo users have no password to type: the main process holds it,
+// and its native confirmation of the action is the user's say-so.
 import { useState, type FormEvent, type ReactElement } from 'react';
+import { useStore } from '../../app/store.js';
 import type { IpcError } from '../../../../shared/ipc/contract.js';
 import type { StepUpCredentials } from '../../../../shared/ipc/contract.js';
 import { Button } from '../../ui/Button.js';
@@ -26,6 +29,35 @@ export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubm
   const [totp, setTotp] = useState('');
   const [useTotp, setUseTotp] = useState(false);
   const totpValid = !useTotp || /^\d{6}$/.test(totp);
+  const localAccount = useStore((s) => s.session.localAccount);
+
+  if (localAccount) {
+    const confirmLocal = async (event: FormEvent) => {
+      event.preventDefault();
+      if (!busy) await onSubmit({ local_account: true });
+    };
+    return (
+      <form className="reauth stack" onSubmit={confirmLocal} aria-label="Re-authenticate">
+        <div className="reauth-intro">
+          <Icon name="shield" size={18} />
+          <p>
+            Local mode: <strong>{username}</strong> is a demo user the console signed in for you. Confirm the action in the system dialog that opens
+            next; it shows what the BFF will do.
+          </p>
+        </div>
+        {error && <InlineError error={error} />}
+        {busy && <ProgressBar label="Sending" />}
+        <div className="dialog-actions">
+          <Button onClick={onBack} disabled={busy}>
+            Back
+          </Button>
+          <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy}>
+            {confirmLabel}
+          </Button>
+        </div>
+      </form>
+    );
+  }
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();

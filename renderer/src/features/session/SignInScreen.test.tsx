@@ -1,4 +1,4 @@
-import { cleanup, configure, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, configure, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../../shared/ipc/contract.js';
 import { useStore } from '../../app/store.js';
@@ -27,13 +27,23 @@ const view = (overrides: Partial<SettingsView>): SettingsView => ({
 });
 
 describe('sign in', () => {
-  it('says "Local mode" when no BFF is set, with the demo users', () => {
-    double = installModelOpsDouble();
-    useStore.setState((s) => ({ settings: { ...s.settings, view: view({}), status: 'ready' } }));
+  it('says "Local mode" when no BFF is set; the demo users sign in with one click, no password shown or typed', async () => {
+    double = installModelOpsDouble({
+      'app:session:sign-in-local': ({ username }) =>
+        ok({ status: 'signed_in', user: { id: 'u_1', username, display_name: 'Olivia Operator', roles: ['operator'] }, remembered: false, local_account: true }),
+    });
+    useStore.setState((s) => ({
+      settings: { ...s.settings, view: view({}), status: 'ready' },
+      session: { ...s.session, localUsers: [{ username: 'olivia', display_name: 'Olivia Operator', roles: ['operator'] }, { username: 'arjun', display_name: 'Arjun Approver', roles: ['approver'] }] },
+    }));
     render(<SignInScreen />);
     expect(screen.getByText('Local mode')).toBeTruthy();
-    expect(screen.getByText(/Demo users/)).toBeTruthy();
+    expect(screen.getByRole('group', { name: 'Demo users' })).toBeTruthy();
+    expect(document.body.textContent).not.toContain('demo-');
     expect(screen.getByRole('button', { name: 'Change…' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Olivia Operator (operator)' }));
+    expect(double.callsTo('app:session:sign-in-local')[0]).toEqual({ username: 'olivia', stay_signed_in: false });
+    await waitFor(() => expect(useStore.getState().session.localAccount).toBe(true));
   });
 
   it('shows a BFF the workstation policy fixes as locked, without a way to change it', () => {
@@ -45,7 +55,7 @@ describe('sign in', () => {
     expect(screen.getByText('https://modelops.example.com/')).toBeTruthy();
     expect(screen.getByText(/Set by your workstation policy/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Change…' })).toBeNull();
-    expect(screen.queryByText(/Demo users/)).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Demo users' })).toBeNull();
   });
 
   it('shows the BFF refusal as a sentence plus the server message, and clears the password', async () => {
@@ -61,17 +71,22 @@ describe('sign in', () => {
     expect(double.callsTo('app:session:sign-in')[0]).toEqual({ username: 'olivia', password: 'secret', stay_signed_in: true });
   });
 
-  it('validates a new BFF address before saving it', async () => {
-    double = installModelOpsDouble({ 'app:settings:set': (patch) => ok(view({ settings: { bff_url: patch.bff_url ?? null, notifications_enabled: true, theme: 'system' }, restart_required: true })) });
+  it('validates a new BFF address, then asks the main process to change it (it confirms the origin natively)', async () => {
+    double = installModelOpsDouble({ 'app:settings:change-bff': ({ bff_url }) => ok(view({ settings: { bff_url, notifications_enabled: true, theme: 'system' }, restart_required: true })) });
     useStore.setState((s) => ({ settings: { ...s.settings, view: view({}), status: 'ready' } }));
     render(<SignInScreen />);
     fireEvent.click(screen.getByRole('button', { name: 'Change…' }));
     fireEvent.change(screen.getByLabelText('BFF URL'), { target: { value: 'ftp://nope' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    expect(double.callsTo('app:settings:set')).toHaveLength(0);
+    // Plain http to another computer is refused before anything is sent.
+    fireEvent.change(screen.getByLabelText('BFF URL'), { target: { value: 'http://modelops.example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/must use https/)).toBeTruthy();
+    expect(double.callsTo('app:settings:change-bff')).toHaveLength(0);
     fireEvent.change(screen.getByLabelText('BFF URL'), { target: { value: 'https://modelops.example.com' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText(/Restart the app to use the changed address/)).toBeTruthy();
-    expect(double.callsTo('app:settings:set')[0]).toEqual({ bff_url: 'https://modelops.example.com' });
+    expect(double.callsTo('app:settings:change-bff')[0]).toEqual({ bff_url: 'https://modelops.example.com' });
+    expect(double.callsTo('app:settings:set')).toHaveLength(0);
   });
 });

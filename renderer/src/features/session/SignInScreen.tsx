@@ -14,7 +14,7 @@ import { Spinner } from '../../ui/Spinner.js';
 
 export function BffSetting(): ReactElement {
   const { view, status, saving, saveError } = useStore(useShallow((s) => s.settings));
-  const updateSettings = useStore((s) => s.updateSettings);
+  const changeBff = useStore((s) => s.changeBff);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
@@ -35,7 +35,8 @@ export function BffSetting(): ReactElement {
       value = parsed.data;
     }
     setProblem(null);
-    if (await updateSettings({ bff_url: value })) setEditing(false);
+    // The main process asks the user to confirm the origin in a system dialog before it is stored.
+    if (await changeBff(value)) setEditing(false);
   };
 
   return (
@@ -53,7 +54,7 @@ export function BffSetting(): ReactElement {
             void save(draft);
           }}
         >
-          <Field label="BFF URL" error={problem} hint="For example https://modelops.example.com. Takes effect after a restart.">
+          <Field label="BFF URL" error={problem} hint="For example https://modelops.example.com (https, or http to this computer only). You confirm it in a system dialog; it takes effect after a restart.">
             {(props) => <input {...props} type="text" inputMode="url" value={draft} onChange={(e) => setDraft(e.target.value)} autoFocus />}
           </Field>
           {saveError && <InlineError error={saveError} />}
@@ -123,6 +124,8 @@ export function SignInScreen(): ReactElement {
   const route = useStore((s) => s.route);
   const mode = useStore((s) => s.settings.view?.mode ?? s.appInfo?.mode ?? null);
   const signIn = useStore((s) => s.signIn);
+  const signInLocal = useStore((s) => s.signInLocal);
+  const localUsers = useStore((s) => s.session.localUsers);
   const [username, setUsername] = useState(session.lastUsername ?? session.rememberedUser ?? '');
   const [password, setPassword] = useState('');
   const [stay, setStay] = useState(session.rememberedUser !== null);
@@ -180,10 +183,19 @@ export function SignInScreen(): ReactElement {
         <p className="signin-offline muted">
           Reviewing an exported report? <a href="#/reports">Open it without signing in</a>.
         </p>
-        {mode === 'local' && (
-          <p className="signin-demo muted">
-            Demo users: <code>olivia</code> (operator), <code>arjun</code> (approver), <code>ada</code> (admin); password <code>demo-&lt;name&gt;</code>.
-          </p>
+        {mode === 'local' && localUsers.length > 0 && (
+          <div className="signin-demo stack" role="group" aria-label="Demo users">
+            <p className="muted">
+              Local mode: sign in as a demo user. Their passwords are generated for each run and stay inside the console.
+            </p>
+            <div className="row">
+              {localUsers.map((user) => (
+                <Button key={user.username} size="sm" disabled={busy} onClick={() => void signInLocal(user.username, stay)}>
+                  {user.display_name} ({user.roles.join(', ')})
+                </Button>
+              ))}
+            </div>
+          </div>
         )}
       </div>
     </div>

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { All } from '../../app/store.js';
 import type { User } from '../../../../shared/domain/user.js';
-import type { SessionState } from '../../../../shared/ipc/contract.js';
+import type { LocalUser, SessionState } from '../../../../shared/ipc/contract.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 
 export type SessionStatus = 'starting' | 'restoring' | 'signed_out' | 'signing_in' | 'signed_in';
@@ -23,7 +23,14 @@ export type SessionSlice = {
     keychainWarning: string | null;
     /** Username of the last signed-in user: a different user gets fresh screens. */
     lastUsername: string | null;
+    /** Local mode: a demo user the console signed in itself (re-authentication is a native confirmation, no password). */
+    localAccount: boolean;
+    /** Local mode's demo users, offered on the sign-in screen (empty in remote mode). */
+    localUsers: LocalUser[];
   };
+  /** Local mode: signs in as a demo user; the main process holds the generated password. */
+  signInLocal: (username: string, staySignedIn: boolean) => Promise<boolean>;
+  loadLocalUsers: () => Promise<void>;
   startSession: () => Promise<void>;
   signIn: (input: SignInInput) => Promise<boolean>;
   signOut: () => Promise<void>;
@@ -43,6 +50,7 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
         user: state.user,
         remembered: state.remembered,
         keychainWarning: state.keychain_warning ?? null,
+        localAccount: state.local_account === true,
         notice: null,
         error: null,
         lastUsername: state.user.username,
@@ -50,7 +58,7 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       });
       void get().loadAppInfo();
     } else {
-      patch({ status: 'signed_out', user: null, rememberedUser: state.remembered_user });
+      patch({ status: 'signed_out', user: null, localAccount: false, rememberedUser: state.remembered_user });
     }
   };
 
@@ -64,11 +72,14 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       error: null,
       keychainWarning: null,
       lastUsername: null,
+      localAccount: false,
+      localUsers: [],
     },
 
     startSession: async () => {
       patch({ status: 'starting', error: null });
       void get().loadAppInfo();
+      void get().loadLocalUsers();
       const current = await call((api) => api.session.state());
       if (!current.ok) {
         patch({ status: 'signed_out', error: current.error });
@@ -94,6 +105,22 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       }
       adopt(result.value);
       return result.value.status === 'signed_in';
+    },
+
+    signInLocal: async (username, staySignedIn) => {
+      patch({ status: 'signing_in', error: null });
+      const result = await call((api) => api.session.signInLocal({ username, stay_signed_in: staySignedIn }));
+      if (!result.ok) {
+        patch({ status: 'signed_out', error: result.error });
+        return false;
+      }
+      adopt(result.value);
+      return result.value.status === 'signed_in';
+    },
+
+    loadLocalUsers: async () => {
+      const result = await call((api) => api.session.localUsers());
+      if (result.ok) patch({ localUsers: result.value.users });
     },
 
     signOut: async () => {
