@@ -66,6 +66,9 @@ async function openSeat(username: string): Promise<Seat> {
     push: (channel, payload) => pushes.push({ channel, payload }),
     retryDelayMs: () => 1,
     eventStream: { backoffMs: () => 5 },
+    // The native confirmation before a step-up is spent: this suite is about dispatch, so yes.
+    confirm: async () => true,
+    packaged: false,
   });
   cleanups.push(() => runtime.shutdown());
   const seat: Seat = {
