@@ -12,6 +12,7 @@ import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
+import { authenticateServiceToken, isServiceToken } from './services/service-accounts.js';
 import authRoutes from './routes/auth.js';
 import auditRoutes from './routes/audit.js';
 import eventRoutes from './routes/events.js';
@@ -66,20 +67,26 @@ function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['
   return logger === true ? base : { ...base, ...logger };
 }
 
-/** Authenticates the Bearer access token and loads its user; disabled or deleted users are nobody. */
+/**
+ * Authenticates the Bearer token: a service account's opaque token, or a
+ * person's access token, whose user is loaded; disabled or deleted users are nobody.
+ */
 export function bearerAuthenticate(ctx: BffContext): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return null;
+    if (isServiceToken(token)) return authenticateServiceToken(ctx.db, token, ctx.now());
     const userId = await verifyAccessToken(ctx.settings, token, ctx.now());
     if (!userId) return null;
     const stored = await findUserById(ctx.db, userId);
     if (!stored || stored.disabled) return null;
     return {
+      kind: 'user',
       userId: stored.user.id,
       username: stored.user.username,
       displayName: stored.user.display_name,
       roles: stored.user.roles,
+      serviceRoles: [],
     };
   };
 }

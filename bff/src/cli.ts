@@ -3,7 +3,7 @@
 // stdin, never from argv (argv is visible to every user of the machine).
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Role } from '../../shared/domain/user.js';
+import { Role, ServiceRole } from '../../shared/domain/user.js';
 import { openDatabase, type Db } from './store/database.js';
 import { appendAudit, verifyAudit } from './store/audit-log.js';
 import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
@@ -12,6 +12,8 @@ import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
+import { createServiceAccount, parseDuration, revokeServiceAccount } from './services/service-accounts.js';
+import { listServiceAccounts } from './store/service-accounts.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
 
 export interface CliIo {
@@ -34,6 +36,10 @@ const USAGE = `usage:
   bff user reset-password --db FILE --username U
   bff user enroll-totp --db FILE --username U              prints the otpauth:// URI once
   bff rotate-signing-key --db FILE [--key-dir DIR]         new report-signing key; old reports stay verifiable
+  bff service-account create --db FILE --name N --roles eval_runner,router,metrics_reporter [--expires-in 90d]
+                                                           prints the token once
+  bff service-account list --db FILE
+  bff service-account revoke --db FILE --name N
 passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
 
 class UsageError extends Error {}
@@ -174,6 +180,66 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+function parseServiceRoles(text: string | undefined): ServiceRole[] {
+  if (!text) throw new UsageError(`--roles is required (comma-separated: ${ServiceRole.options.join(', ')})`);
+  return text.split(',').map((part) => {
+    const role = ServiceRole.safeParse(part.trim());
+    if (!role.success) throw new UsageError(`unknown service role "${part.trim()}" (${ServiceRole.options.join(', ')})`);
+    return role.data;
+  });
+}
+
+/** service-account create | list | revoke: machines' credentials; the token is printed once, on stdout alone. */
+async function serviceAccountCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { db: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, 'expires-in': { type: 'string' } },
+    strict: true,
+  });
+  const now = io.now();
+  switch (sub) {
+    case 'create': {
+      if (!values.name) throw new UsageError('--name is required');
+      const roles = parseServiceRoles(values.roles);
+      let ttlSeconds: number | undefined;
+      if (values['expires-in'] !== undefined) {
+        ttlSeconds = parseDuration(values['expires-in']);
+        if (ttlSeconds === undefined) throw new UsageError('--expires-in takes a number and d, h or m, e.g. 90d');
+      }
+      return withDb(values.db, async (db) => {
+        const { account, token } = await createServiceAccount(db, { name: values.name!, roles, ttlSeconds, actor: CLI_ACTOR, now });
+        io.out(token);
+        io.err(
+          `created service account ${account.name} (${account.roles.join(', ')}), expires ${account.expires_at}; ` +
+            'the token above is shown once: store it in the machine\'s secret store now',
+        );
+        return 0;
+      });
+    }
+    case 'list':
+      return withDb(values.db, async (db) => {
+        const accounts = await listServiceAccounts(db);
+        if (accounts.length === 0) io.out('no service accounts');
+        for (const account of accounts) {
+          const state = account.revoked_at !== null ? `revoked ${account.revoked_at}` : account.expires_at <= now.toISOString() ? `expired ${account.expires_at}` : `expires ${account.expires_at}`;
+          io.out(`${account.name}\t${account.roles.join(',')}\t${state}\tcreated ${account.created_at} by ${account.created_by}`);
+        }
+        return 0;
+      });
+    case 'revoke': {
+      if (!values.name) throw new UsageError('--name is required');
+      return withDb(values.db, async (db) => {
+        await revokeServiceAccount(db, { name: values.name!, actor: CLI_ACTOR, now });
+        io.out(`${values.name}: revoked; its token is refused from now on`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`unknown service-account command "${sub ?? ''}"`);
+  }
+}
+
 /**
  * Runs one command and resolves to its exit code. `serve` resolves once the
  * server listens; `onServe` receives the running server (main wires signals).
@@ -190,6 +256,7 @@ export async function runCli(
       return await verifyAuditCommand(values.db, io);
     }
     if (command === 'user') return await userCommand(rest, io);
+    if (command === 'service-account') return await serviceAccountCommand(rest, io);
     if (command === 'rotate-signing-key') return await rotateSigningKeyCommand(rest, io);
     if (command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
@@ -263,7 +330,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key'].includes(process.argv[2] ?? '')) process.exitCode = code;
+  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key', 'service-account'].includes(process.argv[2] ?? '')) process.exitCode = code;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -121,6 +121,8 @@ export interface ChangeRequestsTable {
   /** JSON GateResult or null. */
   gate_snapshot: string | null;
   gate_override: number;
+  /** JSON GateRun (who reported the run behind the gate) or null. */
+  gate_run: string | null;
   required_approvals: number;
   intent_digest: string;
   status: 'pending' | 'dispatched' | 'rejected' | 'expired' | 'cancelled' | 'stale';
@@ -179,6 +181,19 @@ export interface SigningKeysTable {
   retired_at: string | null;
 }
 
+export interface ServiceAccountsTable {
+  id: string;
+  name: string;
+  /** JSON array of service roles. */
+  roles: string;
+  /** sha256 (hex) of the bearer token, never the token. */
+  token_hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -193,6 +208,7 @@ export interface DB {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
+  service_accounts: ServiceAccountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -203,4 +219,5 @@ export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
 export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;

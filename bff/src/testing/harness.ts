@@ -4,12 +4,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '../../../shared/domain/user.js';
+import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 import type { TokenResponse } from '../../../shared/api/auth.js';
 import type { BffSettings } from '../context.js';
 import type { BuildAppOptions } from '../app.js';
 import { startBff, type RunningBff } from '../server.js';
 import { createUser } from '../store/users.js';
+import { createServiceAccount } from '../services/service-accounts.js';
 
 export interface TestClock {
   now: () => Date;
@@ -33,6 +34,8 @@ export interface TestBff extends RunningBff {
   /** fetch against the server with JSON in and out. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   login(username: string, password?: string): Promise<TokenResponse>;
+  /** Creates a service account as an admin's CLI would and answers its token. */
+  serviceToken(name: string, roles: ServiceRole[], ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +125,8 @@ export async function startTestBff(
     dbFile,
     call,
     login,
+    serviceToken: async (name, roles, ttlSeconds) =>
+      (await createServiceAccount(running.ctx.db, { name, roles, ttlSeconds, actor: 'test', now: clock.now() })).token,
     stop: async () => {
       await running.close();
       await rm(dir, { recursive: true, force: true });

@@ -18,8 +18,8 @@ afterEach(() => {
   double.uninstall();
 });
 
-async function showAs(me: typeof ARJUN, registrant = 'ravi') {
-  const pending = await request({ requested_by: 'olivia' });
+async function showAs(me: typeof ARJUN, registrant = 'ravi', overrides: Parameters<typeof request>[0] = {}) {
+  const pending = await request({ requested_by: 'olivia', ...overrides });
   double = installModelOpsDouble({
     'app:approvals:list': () => ok({ items: [pending], next_cursor: null }),
     'app:approvals:get': () => ok({ request: pending }),
@@ -62,5 +62,21 @@ describe('approvals inbox', () => {
     expect(within(dialog).getByText(/Approve the start canary of ltr-ranker 2\.1\.0/)).toBeTruthy();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' }));
     expect(within(dialog).getByLabelText('Password')).toBeTruthy();
+  });
+
+  it('says who reported the run behind the gate, and flags a run the registrant reported', async () => {
+    await showAs(ARJUN, 'ravi', {
+      gate_run: { run_id: 'run_0123456789', reported_by: 'ravi', finished_at: '2026-11-20T09:00:00.000Z', reporter_conflict: 'registrant' },
+    });
+    const line = screen.getByText(/^Run reported by/);
+    expect(line.textContent).toBe('Run reported by ravi the registrant reported it');
+  });
+
+  it('shows a service reporter without a flag', async () => {
+    await showAs(ARJUN, 'ravi', {
+      gate_run: { run_id: 'run_0123456789', reported_by: 'svc:eval-runner', finished_at: '2026-11-20T09:00:00.000Z', reporter_conflict: null },
+    });
+    expect(screen.getByText(/^Run reported by/).textContent).toBe('Run reported by svc:eval-runner ');
+    expect(screen.queryByText(/reported it$/)).toBeNull();
   });
 });
