@@ -12,6 +12,7 @@ import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
+import { liveSessionEnd } from './store/sessions.js';
 import { authenticateServiceToken, isServiceToken } from './services/service-accounts.js';
 import authRoutes from './routes/auth.js';
 import auditRoutes from './routes/audit.js';
@@ -76,9 +77,12 @@ export function bearerAuthenticate(ctx: BffContext): Authenticate {
     const token = bearerToken(request.headers.authorization);
     if (!token) return null;
     if (isServiceToken(token)) return authenticateServiceToken(ctx.db, token, ctx.now());
-    const userId = await verifyAccessToken(ctx.settings, token, ctx.now());
-    if (!userId) return null;
-    const stored = await findUserById(ctx.db, userId);
+    const now = ctx.now();
+    const claims = await verifyAccessToken(ctx.settings, token, now);
+    if (!claims) return null;
+    // A signed-out, revoked or ended session takes its access tokens with it.
+    if (!(await liveSessionEnd(ctx.db, claims.sessionId, claims.userId, now.toISOString()))) return null;
+    const stored = await findUserById(ctx.db, claims.userId);
     if (!stored || stored.disabled) return null;
     return {
       kind: 'user',
@@ -87,6 +91,7 @@ export function bearerAuthenticate(ctx: BffContext): Authenticate {
       displayName: stored.user.display_name,
       roles: stored.user.roles,
       serviceRoles: [],
+      sessionId: claims.sessionId,
     };
   };
 }
@@ -100,6 +105,9 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     bodyLimit: BODY_LIMIT_BYTES,
     // Streams (SSE) are ended in their own preClose hooks; anything else idle is closed at once.
     forceCloseConnections: 'idle',
+    // request.ip (and so the per-address limits) comes from X-Forwarded-For only when the
+    // peer is a trusted proxy; otherwise any client could name its own address per request.
+    trustProxy: ctx.settings.trustedProxies.length > 0 ? ctx.settings.trustedProxies : false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

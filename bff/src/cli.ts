@@ -1,13 +1,15 @@
 // Command line of the reference BFF (`npm run bff -- …`): serve, verify the
 // audit chain, and manage users. Passwords come from MODELOPS_PASSWORD or
 // stdin, never from argv (argv is visible to every user of the machine).
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Role, ServiceRole } from '../../shared/domain/user.js';
 import { openDatabase, type Db } from './store/database.js';
 import { appendAudit, verifyAudit } from './store/audit-log.js';
 import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
-import { createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
+import { revokeUserSessions } from './store/sessions.js';
+import { MIN_PASSWORD_LENGTH, createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
 import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
@@ -29,7 +31,10 @@ const DEMO_USERS_LINE = `demo users: ${DEMO_USERS.map((user) => `${user.username
 const CLI_ACTOR = 'cli';
 
 const USAGE = `usage:
-  bff [--port N] [--host H] [--db FILE] [--seed-demo]     serve (default db ./modelops.db, host 127.0.0.1)
+  bff [--port N] [--host H] [--db FILE] [--seed-demo] [--trusted-proxies IP,CIDR…]
+                                                           serve (default db ./modelops.db, host 127.0.0.1);
+                                                           X-Forwarded-For is believed only from the trusted proxies
+                                                           (or BFF_TRUSTED_PROXIES)
   bff verify-audit --db FILE                               verify the audit chain
   bff user create --db FILE --username U --display-name D --roles operator,approver
   bff user set-roles --db FILE --username U --roles viewer
@@ -56,7 +61,9 @@ function parseRoles(text: string | undefined): Role[] {
 async function readPassword(io: CliIo): Promise<string> {
   const fromEnv = io.env.MODELOPS_PASSWORD;
   const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (await io.readStdin()).replace(/\r?\n$/, '');
-  if (password.length < 8) throw new UsageError('the password (MODELOPS_PASSWORD or stdin) must be at least 8 characters');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new UsageError(`the password (MODELOPS_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
   return password;
 }
 
@@ -156,6 +163,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
           await setPassword(trx, stored.user.id, password);
           // A reset usually follows a suspected leak: end every session of the user.
           await revokeUserRefreshTokens(trx, stored.user.id, now.toISOString());
+          await revokeUserSessions(trx, stored.user.id, now.toISOString());
           await audit(trx, 'user.password_reset', stored.user.username, {});
         });
         io.out(`${stored.user.username}: password reset, sessions ended, lockout cleared`);
@@ -240,6 +248,19 @@ async function serviceAccountCommand(args: string[], io: CliIo): Promise<number>
   }
 }
 
+/** `10.0.0.5,10.1.0.0/16,::1`: addresses or CIDR ranges of reverse proxies. */
+export function parseTrustedProxies(text: string): string[] {
+  const entries = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || rest.length > 0 || !bitsOk) throw new UsageError(`--trusted-proxies: "${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
 /**
  * Runs one command and resolves to its exit code. `serve` resolves once the
  * server listens; `onServe` receives the running server (main wires signals).
@@ -270,12 +291,21 @@ export async function runCli(
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './modelops.db' },
         'seed-demo': { type: 'boolean', default: false },
+        'trusted-proxies': { type: 'string' },
       },
       strict: true,
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
-    const running = await startBff({ dbFile: values.db, port, host: values.host, seedDemo: values['seed-demo'], logger: true });
+    const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? io.env.BFF_TRUSTED_PROXIES ?? '');
+    const running = await startBff({
+      dbFile: values.db,
+      port,
+      host: values.host,
+      seedDemo: values['seed-demo'],
+      logger: true,
+      settings: { trustedProxies },
+    });
     io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
     onServe(running);

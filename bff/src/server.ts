@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
 import { EventBus } from './services/event-bus.js';
+import { SessionWatch } from './services/session-watch.js';
 import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { openDatabase, type Db } from './store/database.js';
 
@@ -70,6 +71,7 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
     now: options.now ?? (() => new Date()),
     settings,
     events: new EventBus(db, { onError: options.onEventBusError }),
+    sessions: new SessionWatch(),
   };
 }
 
@@ -89,7 +91,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     if (opts.seedDemo) {
       // Loaded on demand so that a server without demo data does not load the seed module.
       const { seedDemo } = await import('./seed/demo.js');
-      await seedDemo(db, ctx.now());
+      await seedDemo(db, ctx.now(), { passwordCost: ctx.settings.passwordCost });
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     await app.listen({ port: opts.port ?? 0, host });

@@ -16,6 +16,7 @@ import type { DB } from '../store/schema.js';
 import { createUser, findUserByUsername } from '../store/users.js';
 import { insertVersion } from '../store/versions.js';
 import { insertServiceAccount } from '../store/service-accounts.js';
+import type { PasswordCost } from '../services/passwords.js';
 import { newId } from '../store/ids.js';
 
 /** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
@@ -533,7 +534,12 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
  * Seeds the demo registry when it is empty. Returns whether it seeded. Users
  * that already exist are left as they are.
  */
-export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
+/**
+ * Seeds an empty registry. The demo users keep their published `demo-<name>`
+ * passwords (shorter than the 12 characters asked of new passwords): demo
+ * databases are for trying the console locally, never for real use.
+ */
+export async function seedDemo(db: Kysely<DB>, now: Date, options: { passwordCost?: PasswordCost } = {}): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
 
@@ -542,7 +548,10 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
     if ((await countModels(trx)) > 0) return false;
     for (const user of DEMO_USERS) {
       if (await findUserByUsername(trx, user.username)) continue;
-      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000));
+      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
+        cost: options.passwordCost,
+        minLength: 1,
+      });
     }
 
     const seededAt = new Date(now.getTime() - 120 * 24 * 3600_000);

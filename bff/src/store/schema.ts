@@ -12,6 +12,8 @@ export interface UsersTable {
   roles: string;
   /** base32 TOTP secret when enrolled. */
   totp_secret: string | null;
+  /** Time step of the last accepted TOTP code (replay guard); null: none yet. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   disabled: ColumnType<number, number | undefined, number>;
@@ -29,6 +31,15 @@ export interface RefreshTokensTable {
   expires_at: string;
   revoked_at: string | null;
   replaced_by: string | null;
+}
+
+/** One sign-in: the refresh family's id, with an absolute end; access tokens name it (`sid`). */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
 }
 
 export interface StepUpTokensTable {
@@ -209,6 +220,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
   service_accounts: ServiceAccountsTable;
+  sessions: SessionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -68,14 +68,14 @@ const STEP_UP_PURPOSES: readonly string[] = ['rollout', 'rollback', 'approve', '
 
 /**
  * Starts a demo-seeded BFF; `extraUsers` are created beside the demo users.
- * Access tokens live a day so that tests may move the clock hours ahead
- * without signing in again.
+ * Access tokens live a day (and sessions a month) so that tests may move the
+ * clock hours ahead without signing in again.
  */
 export async function startHarness(options: { extraUsers?: ExtraUser[] } = {}): Promise<Harness> {
   const bff = await startTestBff({
     seedDemo: true,
     users: options.extraUsers ?? [],
-    settings: { accessTokenTtlSeconds: 24 * 3600 },
+    settings: { accessTokenTtlSeconds: 24 * 3600, sessionMaxSeconds: 30 * 24 * 3600 },
   });
   const passwordFor = (username: string) =>
     DEMO_USERS.some((user) => user.username === username) ? demoPassword(username) : passwordOf(username);

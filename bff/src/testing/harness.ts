@@ -64,7 +64,13 @@ export const TEST_USERS: { username: string; roles: Role[] }[] = [
   { username: 'ada', roles: ['admin'] },
 ];
 
-export const passwordOf = (username: string): string => `pw-${username}-long`;
+export const passwordOf = (username: string): string => `pw-${username}-long-enough`;
+
+/**
+ * scrypt cost of test users: 2^12 instead of the default 2^17, so that suites
+ * creating and signing in many users stay quick. Tests of the cost itself pass their own.
+ */
+export const TEST_PASSWORD_COST = { N: 2 ** 12, r: 8, p: 1 };
 
 export async function startTestBff(
   options: {
@@ -84,12 +90,17 @@ export async function startTestBff(
     routes: options.routes,
     now: clock.now,
     // Tests sign in far more often than a person would.
-    settings: { authRateLimitPerMinute: 10_000, ...options.settings },
+    settings: { authRateLimitPerMinute: 10_000, passwordCost: TEST_PASSWORD_COST, ...options.settings },
   });
   const users = options.users ?? TEST_USERS;
   await Promise.all(
     users.map((user) =>
-      createUser(running.ctx.db, { username: user.username, displayName: user.username, password: passwordOf(user.username), roles: user.roles }, clock.now()),
+      createUser(
+        running.ctx.db,
+        { username: user.username, displayName: user.username, password: passwordOf(user.username), roles: user.roles },
+        clock.now(),
+        { cost: running.ctx.settings.passwordCost },
+      ),
     ),
   );
 
