@@ -24,6 +24,7 @@ import evalRunRoutes from './routes/eval-runs.js';
 import rolloutRoutes from './routes/rollout.js';
 import approvalRoutes from './routes/approvals.js';
 import reportRoutes from './routes/reports.js';
+import policyChangeRoutes from './routes/policy-changes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -167,6 +168,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(rolloutRoutes, { ctx });
   await app.register(approvalRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
+  await app.register(policyChangeRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();

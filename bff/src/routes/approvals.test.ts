@@ -290,7 +290,7 @@ describe('retries and races', () => {
 
 describe('N approvals', () => {
   it('stays pending until the policy’s number of distinct approvers have approved', async () => {
-    const policy = await ada.call('PUT', '/admin/models/ltr-ranker/policy', { body: { policy: { required_approvals: 2 } } });
+    const policy = await ada.call('PUT', '/admin/models/ltr-ranker/policy', { body: { policy: { required_approvals: 2 } }, stepUp: 'policy' });
     expect(policy.status).toBe(200);
     const request = await requestStep('ltr-ranker', { target_version: '2.1.0', strategy: 'canary' });
     expect(request.required_approvals).toBe(2);

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { runCli } from '../cli.js';
+import { MAX_STREAMS_PER_USER } from './events.js';
 import { listAudit } from '../store/audit-log.js';
 import { createUser, findUserByUsername, setTotpSecret } from '../store/users.js';
 import { totpCode } from '../services/totp.js';
@@ -32,9 +33,14 @@ async function openStream(token: string): Promise<{ ended: Promise<'ended'>; abo
   expect(response.status).toBe(200);
   const reader = response.body!.getReader();
   const ended = (async () => {
-    for (;;) {
-      const { done } = await reader.read();
-      if (done) return 'ended' as const;
+    try {
+      for (;;) {
+        const { done } = await reader.read();
+        if (done) return 'ended' as const;
+      }
+    } catch {
+      // Aborted by the test itself.
+      return 'ended' as const;
     }
   })();
   return { ended, abort: () => controller.abort() };
@@ -216,6 +222,38 @@ describe('the per-address /auth limit behind a reverse proxy', () => {
       expect(await attempts(direct, '203.0.113.9', 1)).toEqual([429]);
     } finally {
       await direct.stop();
+    }
+  });
+});
+
+describe('event streams per user', () => {
+  it(`holds at most ${MAX_STREAMS_PER_USER} open streams per user (429 beyond), and frees a slot when one closes`, async () => {
+    const session = await bff.login('olivia');
+    const streams = [];
+    try {
+      for (let i = 0; i < MAX_STREAMS_PER_USER; i += 1) streams.push(await openStream(session.access_token));
+      const refused = await bff.call('GET', '/admin/events', { token: session.access_token });
+      expect(refused.status).toBe(429);
+      expect(refused.body.error.code).toBe('rate_limited');
+      // Another user is not affected.
+      const other = await openStream((await bff.login('tomas')).access_token);
+      streams.push(other);
+      streams.shift()!.abort();
+      // The server notices the closed socket; then a new stream fits.
+      let reopened: Awaited<ReturnType<typeof openStream>> | undefined;
+      for (let attempt = 0; attempt < 50 && !reopened; attempt += 1) {
+        const probe = await fetch(`${bff.url}/admin/events`, { headers: { authorization: `Bearer ${session.access_token}` } });
+        if (probe.status === 200) {
+          await probe.body?.cancel();
+          reopened = { ended: Promise.resolve('ended'), abort: () => undefined };
+        } else {
+          await probe.arrayBuffer();
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      expect(reopened).toBeDefined();
+    } finally {
+      for (const stream of streams) stream.abort();
     }
   });
 });

@@ -7,10 +7,13 @@ import type { BffContext } from '../context.js';
 import { EventBus } from '../services/event-bus.js';
 import { lastEventId } from '../store/event-log.js';
 import { requirePrincipal, type Principal } from '../plugins/access.js';
+import { ApiError } from '../errors.js';
 import { liveSessionEnd } from '../store/sessions.js';
 import { findUserById } from '../store/users.js';
 
 export const HEARTBEAT_MS = 15_000;
+/** Open streams one user may hold in this process (a console needs one; each costs a socket and a subscriber). */
+export const MAX_STREAMS_PER_USER = 5;
 /** A client this far behind is dropped; it resumes with Last-Event-ID instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -36,6 +39,7 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
   if (!(ctx.events instanceof EventBus)) throw new Error('the event stream needs ctx.events to be an EventBus');
   const bus = ctx.events;
   const openStreams = new Set<() => void>();
+  const streamsPerUser = new Map<string, number>();
 
   // Ends open streams before the server waits for its connections to drain.
   app.addHook('preClose', async () => {
@@ -60,7 +64,15 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       // With neither, a new subscriber starts at now: history is not news (ask for
       // last_event_id=0 to replay it all).
       const after = request.headers['last-event-id'] ?? request.query.last_event_id ?? (await lastEventId(ctx.db));
+      // Checked and counted with no await in between, so concurrent opens cannot both slip under the cap.
+      const held = streamsPerUser.get(principal.userId) ?? 0;
+      if (held >= MAX_STREAMS_PER_USER) {
+        throw new ApiError('rate_limited', `at most ${MAX_STREAMS_PER_USER} open event streams per user; close one first`, {
+          max_streams: MAX_STREAMS_PER_USER,
+        });
+      }
       const raw = reply.raw;
+      streamsPerUser.set(principal.userId, held + 1);
       reply.hijack();
       raw.writeHead(200, {
         'content-type': 'text/event-stream; charset=utf-8',
@@ -82,6 +94,9 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
         unsubscribe();
         unwatch();
         openStreams.delete(end);
+        const left = (streamsPerUser.get(principal.userId) ?? 1) - 1;
+        if (left > 0) streamsPerUser.set(principal.userId, left);
+        else streamsPerUser.delete(principal.userId);
         raw.end();
       };
       // A stream outlives the request that opened it: a sign-out, a revoked session or a

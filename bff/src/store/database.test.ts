@@ -21,7 +21,7 @@ describe('openDatabase', () => {
   it('runs in WAL mode with every migration applied', async () => {
     expect(await journalMode(db)).toBe('wal');
     const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-    expect(applied.map((row) => (row as { name: string }).name)).toEqual(['001-initial', '002-signing-keys', '003-one-pending-request', '020-service-accounts', '021-sessions-and-totp-steps']);
+    expect(applied.map((row) => (row as { name: string }).name)).toEqual(['001-initial', '002-signing-keys', '003-one-pending-request', '020-service-accounts', '021-sessions-and-totp-steps', '022-policy-changes']);
   });
 
   it('keeps the database and its WAL files owner-only: they hold password and token hashes', async () => {

@@ -205,6 +205,22 @@ export interface ServiceAccountsTable {
   revoked_at: string | null;
 }
 
+export interface PolicyChangesTable {
+  id: string;
+  model_id: string;
+  proposed_by: string;
+  proposed_at: string;
+  /** JSON ModelPolicy. */
+  before: string;
+  after: string;
+  /** JSON array of strings. */
+  loosens: string;
+  status: 'pending' | 'applied' | 'rejected' | 'expired' | 'stale';
+  decided_by: string | null;
+  decided_at: string | null;
+  expires_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -221,6 +237,7 @@ export interface DB {
   signing_keys: SigningKeysTable;
   service_accounts: ServiceAccountsTable;
   sessions: SessionsTable;
+  policy_changes: PolicyChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -231,5 +248,6 @@ export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
 export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type PolicyChangeRow = Selectable<PolicyChangesTable>;
 export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;

@@ -64,7 +64,7 @@ export interface ExtraUser {
   roles: Role[];
 }
 
-const STEP_UP_PURPOSES: readonly string[] = ['rollout', 'rollback', 'approve', 'reject'];
+const STEP_UP_PURPOSES: readonly string[] = ['rollout', 'rollback', 'approve', 'reject', 'policy'];
 
 /**
  * Starts a demo-seeded BFF; `extraUsers` are created beside the demo users.
