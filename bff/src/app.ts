@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
 import errorHandler from './plugins/error-handler.js';
+import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-errors.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
@@ -63,9 +64,24 @@ export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute
   return ROUTE_TABLES.get(app) ?? [];
 }
 
+/**
+ * What a request log line says about the request: the path without its query
+ * string (queries can carry what a caller should not have put in a URL), never
+ * the headers.
+ */
+export function requestLogFields(request: { method?: unknown; url?: unknown; ip?: unknown } | undefined): Record<string, string | undefined> {
+  // Any `req` a log line carries passes through here, not only Fastify's own.
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { method: text(request?.method), path: text(request?.url)?.split('?')[0], remoteAddress: text(request?.ip) };
+}
+
 function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
-  const base = { level: 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  const base = {
+    level: 'info',
+    redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: requestLogFields },
+  };
   return logger === true ? base : { ...base, ...logger };
 }
 
@@ -109,6 +125,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     // request.ip (and so the per-address limits) comes from X-Forwarded-For only when the
     // peer is a trusted proxy; otherwise any client could name its own address per request.
     trustProxy: ctx.settings.trustedProxies.length > 0 ? ctx.settings.trustedProxies : false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -118,11 +136,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(errorHandler);
 
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (name !== 'cache-control') reply.header(name, value);
     const path = request.url.split('?')[0] ?? '';
     if (NO_STORE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
       reply.header('cache-control', 'no-store');
