@@ -91,7 +91,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     if (opts.seedDemo) {
       // Loaded on demand so that a server without demo data does not load the seed module.
       const { seedDemo } = await import('./seed/demo.js');
-      await seedDemo(db, ctx.now(), { passwordCost: ctx.settings.passwordCost });
+      await seedDemo(db, ctx.now());
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     await app.listen({ port: opts.port ?? 0, host });

@@ -26,7 +26,7 @@ export interface TestBff {
 
 // The settings the harness changes: the per-IP budget of /auth/* (30 a minute), which the
 // many sign-ins and step-ups of a test run from one address would exhaust, and the scrypt
-// cost of the seeded demo users (2^12, not 2^17: every journey seeds a fresh database).
+// cost (2^12, as the demo seed's, not 2^17: no rehash at every journey's first sign-in).
 const TEST_SETTINGS = { authRateLimitPerMinute: 10_000, passwordCost: { N: 2 ** 12, r: 8, p: 1 } };
 
 export async function startTestBff(): Promise<TestBff> {

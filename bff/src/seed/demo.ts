@@ -535,11 +535,19 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
  * that already exist are left as they are.
  */
 /**
+ * scrypt cost of the demo users' hashes. Their passwords are published (or, where
+ * a caller makes them random, carry far more entropy than any guessing budget), so
+ * a costly hash would protect nothing and only slow every demo database's
+ * creation by seconds; a sign-in rehashes at the server's cost (2^17) anyway.
+ */
+export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
+
+/**
  * Seeds an empty registry. The demo users keep their published `demo-<name>`
  * passwords (shorter than the 12 characters asked of new passwords): demo
  * databases are for trying the console locally, never for real use.
  */
-export async function seedDemo(db: Kysely<DB>, now: Date, options: { passwordCost?: PasswordCost } = {}): Promise<boolean> {
+export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
 
@@ -549,7 +557,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date, options: { passwordCos
     for (const user of DEMO_USERS) {
       if (await findUserByUsername(trx, user.username)) continue;
       await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
-        cost: options.passwordCost,
+        cost: DEMO_PASSWORD_COST,
         minLength: 1,
       });
     }
