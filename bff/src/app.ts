@@ -8,11 +8,14 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
 import errorHandler from './plugins/error-handler.js';
+import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-errors.js';
 import housekeeping from './plugins/housekeeping.js';
 import dispatch from './plugins/dispatch.js';
 import idempotency from './plugins/idempotency.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
+import { liveSessionEnd } from './store/sessions.js';
+import { authenticateServiceToken, isServiceToken } from './services/service-accounts.js';
 import authRoutes from './routes/auth.js';
 import auditRoutes from './routes/audit.js';
 import eventRoutes from './routes/events.js';
@@ -24,6 +27,7 @@ import rolloutRoutes from './routes/rollout.js';
 import approvalRoutes from './routes/approvals.js';
 import reportRoutes from './routes/reports.js';
 import servingRoutes from './routes/serving.js';
+import policyChangeRoutes from './routes/policy-changes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -62,26 +66,51 @@ export function registeredRoutes(app: FastifyInstance): readonly RegisteredRoute
   return ROUTE_TABLES.get(app) ?? [];
 }
 
+/**
+ * What a request log line says about the request: the path without its query
+ * string (queries can carry what a caller should not have put in a URL), never
+ * the headers.
+ */
+export function requestLogFields(request: { method?: unknown; url?: unknown; ip?: unknown } | undefined): Record<string, string | undefined> {
+  // Any `req` a log line carries passes through here, not only Fastify's own.
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { method: text(request?.method), path: text(request?.url)?.split('?')[0], remoteAddress: text(request?.ip) };
+}
+
 function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['logger'] {
   if (!logger) return false;
-  const base = { level: 'info', redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } };
+  const base = {
+    level: 'info',
+    redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+    serializers: { req: requestLogFields },
+  };
   return logger === true ? base : { ...base, ...logger };
 }
 
-/** Authenticates the Bearer access token and loads its user; disabled or deleted users are nobody. */
+/**
+ * Authenticates the Bearer token: a service account's opaque token, or a
+ * person's access token, whose user is loaded; disabled or deleted users are nobody.
+ */
 export function bearerAuthenticate(ctx: BffContext): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return null;
-    const userId = await verifyAccessToken(ctx.settings, token, ctx.now());
-    if (!userId) return null;
-    const stored = await findUserById(ctx.db, userId);
+    if (isServiceToken(token)) return authenticateServiceToken(ctx.db, token, ctx.now());
+    const now = ctx.now();
+    const claims = await verifyAccessToken(ctx.settings, token, now);
+    if (!claims) return null;
+    // A signed-out, revoked or ended session takes its access tokens with it.
+    if (!(await liveSessionEnd(ctx.db, claims.sessionId, claims.userId, now.toISOString()))) return null;
+    const stored = await findUserById(ctx.db, claims.userId);
     if (!stored || stored.disabled) return null;
     return {
+      kind: 'user',
       userId: stored.user.id,
       username: stored.user.username,
       displayName: stored.user.display_name,
       roles: stored.user.roles,
+      serviceRoles: [],
+      sessionId: claims.sessionId,
     };
   };
 }
@@ -95,6 +124,11 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     bodyLimit: BODY_LIMIT_BYTES,
     // Streams (SSE) are ended in their own preClose hooks; anything else idle is closed at once.
     forceCloseConnections: 'idle',
+    // request.ip (and so the per-address limits) comes from X-Forwarded-For only when the
+    // peer is a trusted proxy; otherwise any client could name its own address per request.
+    trustProxy: ctx.settings.trustedProxies.length > 0 ? ctx.settings.trustedProxies : false,
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -104,11 +138,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(errorHandler);
 
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
-    reply.header('cross-origin-resource-policy', 'same-origin');
-    reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (name !== 'cache-control') reply.header(name, value);
     const path = request.url.split('?')[0] ?? '';
     if (NO_STORE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
       reply.header('cache-control', 'no-store');
@@ -157,6 +187,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(approvalRoutes, { ctx });
   await app.register(reportRoutes, { ctx });
   await app.register(servingRoutes, { ctx });
+  await app.register(policyChangeRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();

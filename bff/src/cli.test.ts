@@ -8,6 +8,7 @@ import { openDatabase } from './store/database.js';
 import { findUserByUsername } from './store/users.js';
 import { verifyPassword } from './services/passwords.js';
 import { verifyAudit, listAudit } from './store/audit-log.js';
+import { startBff } from './server.js';
 
 let dir: string;
 let dbFile: string;
@@ -96,6 +97,61 @@ describe('bff user …', () => {
   });
 });
 
+describe('bff service-account …', () => {
+  it('creates an account whose token (printed once, on stdout alone) a server accepts; lists it; revokes it; all audited', async () => {
+    const created = io();
+    const args = ['service-account', 'create', '--db', dbFile, '--name', 'edge-router', '--roles', 'router', '--expires-in', '30d'];
+    expect(await runCli(args, created)).toBe(0);
+    expect(created.out_).toHaveLength(1);
+    const token = created.out_[0]!;
+    expect(token).toMatch(/^mosa_[A-Za-z0-9_-]{43}$/);
+    expect(created.err_.join('\n')).toContain('shown once');
+    expect(created.err_.join('\n')).not.toContain(token);
+
+    const stored = await inspect((db) => db.selectFrom('service_accounts').selectAll().where('name', '=', 'edge-router').executeTakeFirstOrThrow());
+    // Only a hash is kept, and the expiry is the one asked for.
+    expect(JSON.stringify(stored)).not.toContain(token.slice(5));
+    expect(Date.parse(stored.expires_at) - Date.parse(stored.created_at)).toBe(30 * 86_400_000);
+
+    const server = await startBff({ dbFile, port: 0 });
+    try {
+      const routing = await fetch(`${server.url}/routing`, { headers: { authorization: `Bearer ${token}` } });
+      expect(routing.status).toBe(200);
+      const models = await fetch(`${server.url}/admin/models`, { headers: { authorization: `Bearer ${token}` } });
+      expect(models.status).toBe(403);
+
+      const listed = io();
+      expect(await runCli(['service-account', 'list', '--db', dbFile], listed)).toBe(0);
+      expect(listed.out_.join('\n')).toMatch(/^edge-router\trouter\texpires /m);
+      expect(listed.out_.join('\n')).not.toContain(token);
+
+      expect(await runCli(['service-account', 'revoke', '--db', dbFile, '--name', 'edge-router'], io())).toBe(0);
+      expect((await fetch(`${server.url}/routing`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+    const again = io();
+    expect(await runCli(['service-account', 'revoke', '--db', dbFile, '--name', 'edge-router'], again)).toBe(1);
+    expect(await runCli(['service-account', 'create', '--db', dbFile, '--name', 'edge-router', '--roles', 'router'], io())).toBe(1);
+    expect(await runCli(['service-account', 'create', '--db', dbFile, '--name', 'x', '--roles', 'operator'], io())).toBe(2);
+    expect(await runCli(['service-account', 'create', '--db', dbFile, '--name', 'runner', '--roles', 'eval_runner', '--expires-in', 'forever'], io())).toBe(2);
+    expect(await runCli(['service-account', 'create', '--db', dbFile, '--name', 'runner', '--roles', 'eval_runner', '--expires-in', '400d'], io())).toBe(1);
+
+    await inspect(async (db) => {
+      const audit = await listAudit(db, { limit: 100 });
+      const actions = audit.items.filter((entry) => entry.target === 'service_account:edge-router').map((entry) => [entry.actor, entry.action]);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          ['cli', 'service_account.created'],
+          ['cli', 'service_account.revoked'],
+        ]),
+      );
+      expect(JSON.stringify(audit.items)).not.toContain(token.slice(5));
+      expect(await verifyAudit(db)).toMatchObject({ ok: true });
+    });
+  });
+});
+
 describe('bff serve', () => {
   it('serves with --seed-demo, prints the URL and demo users, and exits 0 on SIGINT', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--port', '0', '--db', join(dir, 'serve.db'), '--seed-demo'], {
@@ -105,7 +161,8 @@ describe('bff serve', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 15_000;
+    // Seeding hashes four demo passwords at the default cost (scrypt N=2^17): seconds on a busy machine.
+    const deadline = Date.now() + 60_000;
     while (!/demo users:/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
     expect(url, stdout).toBeDefined();
@@ -120,5 +177,5 @@ describe('bff serve', () => {
     expect(login.status).toBe(200);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-  });
+  }, 90_000);
 });

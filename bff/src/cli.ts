@@ -1,18 +1,22 @@
 // Command line of the reference BFF (`npm run bff -- …`): serve, verify the
 // audit chain, and manage users. Passwords come from MODELOPS_PASSWORD or
 // stdin, never from argv (argv is visible to every user of the machine).
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { Role } from '../../shared/domain/user.js';
+import { Role, ServiceRole } from '../../shared/domain/user.js';
 import { openDatabase, type Db } from './store/database.js';
 import { appendAudit, verifyAudit } from './store/audit-log.js';
 import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
-import { createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
+import { revokeUserSessions } from './store/sessions.js';
+import { MIN_PASSWORD_LENGTH, createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
 import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
 import { dispatchSettingsFromEnv } from './services/serving/dispatch-settings.js';
+import { createServiceAccount, parseDuration, revokeServiceAccount } from './services/service-accounts.js';
+import { listServiceAccounts } from './store/service-accounts.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
 
 export interface CliIo {
@@ -28,13 +32,20 @@ const DEMO_USERS_LINE = `demo users: ${DEMO_USERS.map((user) => `${user.username
 const CLI_ACTOR = 'cli';
 
 const USAGE = `usage:
-  bff [--port N] [--host H] [--db FILE] [--seed-demo]     serve (default db ./modelops.db, host 127.0.0.1)
+  bff [--port N] [--host H] [--db FILE] [--seed-demo] [--trusted-proxies IP,CIDR…]
+                                                           serve (default db ./modelops.db, host 127.0.0.1);
+                                                           X-Forwarded-For is believed only from the trusted proxies
+                                                           (or BFF_TRUSTED_PROXIES)
   bff verify-audit --db FILE                               verify the audit chain
   bff user create --db FILE --username U --display-name D --roles operator,approver
   bff user set-roles --db FILE --username U --roles viewer
   bff user reset-password --db FILE --username U
   bff user enroll-totp --db FILE --username U              prints the otpauth:// URI once
   bff rotate-signing-key --db FILE [--key-dir DIR]         new report-signing key; old reports stay verifiable
+  bff service-account create --db FILE --name N --roles eval_runner,router,metrics_reporter [--expires-in 90d]
+                                                           prints the token once
+  bff service-account list --db FILE
+  bff service-account revoke --db FILE --name N
 passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
 
 class UsageError extends Error {}
@@ -51,7 +62,9 @@ function parseRoles(text: string | undefined): Role[] {
 async function readPassword(io: CliIo): Promise<string> {
   const fromEnv = io.env.MODELOPS_PASSWORD;
   const password = fromEnv !== undefined && fromEnv !== '' ? fromEnv : (await io.readStdin()).replace(/\r?\n$/, '');
-  if (password.length < 8) throw new UsageError('the password (MODELOPS_PASSWORD or stdin) must be at least 8 characters');
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new UsageError(`the password (MODELOPS_PASSWORD or stdin) must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
   return password;
 }
 
@@ -151,6 +164,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
           await setPassword(trx, stored.user.id, password);
           // A reset usually follows a suspected leak: end every session of the user.
           await revokeUserRefreshTokens(trx, stored.user.id, now.toISOString());
+          await revokeUserSessions(trx, stored.user.id, now.toISOString());
           await audit(trx, 'user.password_reset', stored.user.username, {});
         });
         io.out(`${stored.user.username}: password reset, sessions ended, lockout cleared`);
@@ -175,6 +189,79 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+function parseServiceRoles(text: string | undefined): ServiceRole[] {
+  if (!text) throw new UsageError(`--roles is required (comma-separated: ${ServiceRole.options.join(', ')})`);
+  return text.split(',').map((part) => {
+    const role = ServiceRole.safeParse(part.trim());
+    if (!role.success) throw new UsageError(`unknown service role "${part.trim()}" (${ServiceRole.options.join(', ')})`);
+    return role.data;
+  });
+}
+
+/** service-account create | list | revoke: machines' credentials; the token is printed once, on stdout alone. */
+async function serviceAccountCommand(args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { db: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, 'expires-in': { type: 'string' } },
+    strict: true,
+  });
+  const now = io.now();
+  switch (sub) {
+    case 'create': {
+      if (!values.name) throw new UsageError('--name is required');
+      const roles = parseServiceRoles(values.roles);
+      let ttlSeconds: number | undefined;
+      if (values['expires-in'] !== undefined) {
+        ttlSeconds = parseDuration(values['expires-in']);
+        if (ttlSeconds === undefined) throw new UsageError('--expires-in takes a number and d, h or m, e.g. 90d');
+      }
+      return withDb(values.db, async (db) => {
+        const { account, token } = await createServiceAccount(db, { name: values.name!, roles, ttlSeconds, actor: CLI_ACTOR, now });
+        io.out(token);
+        io.err(
+          `created service account ${account.name} (${account.roles.join(', ')}), expires ${account.expires_at}; ` +
+            'the token above is shown once: store it in the machine\'s secret store now',
+        );
+        return 0;
+      });
+    }
+    case 'list':
+      return withDb(values.db, async (db) => {
+        const accounts = await listServiceAccounts(db);
+        if (accounts.length === 0) io.out('no service accounts');
+        for (const account of accounts) {
+          const state = account.revoked_at !== null ? `revoked ${account.revoked_at}` : account.expires_at <= now.toISOString() ? `expired ${account.expires_at}` : `expires ${account.expires_at}`;
+          io.out(`${account.name}\t${account.roles.join(',')}\t${state}\tcreated ${account.created_at} by ${account.created_by}`);
+        }
+        return 0;
+      });
+    case 'revoke': {
+      if (!values.name) throw new UsageError('--name is required');
+      return withDb(values.db, async (db) => {
+        await revokeServiceAccount(db, { name: values.name!, actor: CLI_ACTOR, now });
+        io.out(`${values.name}: revoked; its token is refused from now on`);
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(`unknown service-account command "${sub ?? ''}"`);
+  }
+}
+
+/** `10.0.0.5,10.1.0.0/16,::1`: addresses or CIDR ranges of reverse proxies. */
+export function parseTrustedProxies(text: string): string[] {
+  const entries = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  for (const entry of entries) {
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || rest.length > 0 || !bitsOk) throw new UsageError(`--trusted-proxies: "${entry}" is not an IP address or CIDR range`);
+  }
+  return entries;
+}
+
 /**
  * Runs one command and resolves to its exit code. `serve` resolves once the
  * server listens; `onServe` receives the running server (main wires signals).
@@ -191,6 +278,7 @@ export async function runCli(
       return await verifyAuditCommand(values.db, io);
     }
     if (command === 'user') return await userCommand(rest, io);
+    if (command === 'service-account') return await serviceAccountCommand(rest, io);
     if (command === 'rotate-signing-key') return await rotateSigningKeyCommand(rest, io);
     if (command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
@@ -204,18 +292,20 @@ export async function runCli(
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './modelops.db' },
         'seed-demo': { type: 'boolean', default: false },
+        'trusted-proxies': { type: 'string' },
       },
       strict: true,
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
+    const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? io.env.BFF_TRUSTED_PROXIES ?? '');
     const running = await startBff({
       dbFile: values.db,
       port,
       host: values.host,
       seedDemo: values['seed-demo'],
       logger: true,
-      settings: { dispatch: dispatchSettingsFromEnv(io.env) },
+      settings: { dispatch: dispatchSettingsFromEnv(io.env), trustedProxies },
     });
     io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
@@ -271,7 +361,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key'].includes(process.argv[2] ?? '')) process.exitCode = code;
+  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key', 'service-account'].includes(process.argv[2] ?? '')) process.exitCode = code;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,6 +7,7 @@ import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
 import { EventBus } from './services/event-bus.js';
 import { Dispatcher } from './services/serving/dispatcher.js';
+import { SessionWatch } from './services/session-watch.js';
 import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { openDatabase, type Db } from './store/database.js';
 
@@ -76,7 +77,7 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
   const now = options.now ?? (() => new Date());
   // Started and stopped with the app (plugins/dispatch.ts); until then wake() does nothing.
   const dispatch = new Dispatcher({ db, now, events, settings }, options.onDispatchLog);
-  return { db, now, settings, events, dispatch };
+  return { db, now, settings, events, dispatch, sessions: new SessionWatch() };
 }
 
 export async function startBff(opts: StartBffOptions): Promise<RunningBff> {

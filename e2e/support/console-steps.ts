@@ -4,7 +4,13 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import type { ModelOpsApi } from '../../shared/ipc/api.js';
 import type { ConsoleSeat } from './console-seat.js';
 
-export const passwordOf = (username: string) => `demo-${username}`;
+const DEMO_USER_NAMES: readonly string[] = ['olivia', 'arjun', 'ada', 'ravi'];
+
+/**
+ * The demo users' published `demo-<name>`; users a journey adds (`bff user create`)
+ * need the 12 characters asked of any new password.
+ */
+export const passwordOf = (username: string) => (DEMO_USER_NAMES.includes(username) ? `demo-${username}` : `demo-${username}-e2e-pw`);
 
 /**
  * The page's window.modelOps, for calls "through the API" as the renderer (or a script in it)

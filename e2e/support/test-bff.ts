@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBff, type RunningBff } from '../../bff/src/server.js';
 import { runCli } from '../../bff/src/cli.js';
+import { passwordOf } from './console-steps.js';
 import type { Role } from '../../shared/domain/user.js';
 
 export interface TestBff {
@@ -18,14 +19,15 @@ export interface TestBff {
   stop(): Promise<void>;
   /** Starts it again on the same port and database (the access-token secret is new, as after a real restart). */
   restart(): Promise<void>;
-  /** A user who is not in the demo data, made by `bff user create` (audited); the password is demo-<username>. */
+  /** A user who is not in the demo data, made by `bff user create` (audited); the password is demo-<username>-e2e-pw (passwordOf). */
   addUser(username: string, displayName: string, roles: Role[]): Promise<string>;
   dispose(): Promise<void>;
 }
 
-// The one setting the harness changes: the per-IP budget of /auth/* (30 a minute), which the
-// many sign-ins and step-ups of a test run from one address would exhaust.
-const TEST_SETTINGS = { authRateLimitPerMinute: 10_000 };
+// The settings the harness changes: the per-IP budget of /auth/* (30 a minute), which the
+// many sign-ins and step-ups of a test run from one address would exhaust, and the scrypt
+// cost (2^12, as the demo seed's, not 2^17: no rehash at every journey's first sign-in).
+const TEST_SETTINGS = { authRateLimitPerMinute: 10_000, passwordCost: { N: 2 ** 12, r: 8, p: 1 } };
 
 export interface TestBffOptions {
   /** Further settings for a journey that needs them (e.g. a short reconcile interval), over TEST_SETTINGS. */
@@ -60,7 +62,7 @@ export async function startTestBff(options: TestBffOptions = {}): Promise<TestBf
       server = await startBff({ dbFile, port, seedDemo: false, settings });
     },
     addUser: async (username, displayName, roles) => {
-      const password = `demo-${username}`;
+      const password = passwordOf(username);
       const output: string[] = [];
       const io = {
         out: (line: string) => void output.push(line),

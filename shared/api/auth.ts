@@ -23,7 +23,7 @@ export const LogoutRequest = RefreshRequest;
 export const MeResponse = z.strictObject({ user: User });
 
 /** What a step-up token may be spent on; omitted = any one risky action. */
-export const StepUpPurpose = z.enum(['rollout', 'rollback', 'approve', 'reject', 'serving.set']);
+export const StepUpPurpose = z.enum(['rollout', 'rollback', 'approve', 'reject', 'serving.set', 'policy']);
 export type StepUpPurpose = z.infer<typeof StepUpPurpose>;
 
 export const StepUpRequest = z.strictObject({

@@ -10,7 +10,9 @@ export const ERROR_STATUS = {
   self_approval: 403,
   registrant_approval: 403,
   not_found: 404,
+  request_timeout: 408,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   conflict: 409,
   already_exists: 409,
@@ -28,6 +30,7 @@ export const ERROR_STATUS = {
   step_up_invalid: 428,
   rate_limited: 429,
   locked_out: 429,
+  headers_too_large: 431,
   internal: 500,
   unavailable: 503,
 } as const;

@@ -5,6 +5,7 @@ import { Model, ModelPolicy, ModelType, Tag, VersionRegistration, VersionStatus,
 import { Deployment, Phase } from '../domain/deployment.js';
 import { DeploymentDispatch } from '../domain/serving.js';
 import { EvalRunReport, EvalRunResult } from '../domain/eval-run.js';
+import { PolicyChange, PolicyChangeId, PolicyChangeStatus } from '../domain/policy-change.js';
 import { MetricName } from '../domain/gate.js';
 
 export const ModelParams = z.strictObject({ model_id: ModelId });
@@ -72,6 +73,12 @@ export type CreateModelRequest = z.infer<typeof CreateModelRequest>;
 export const ModelResponse = z.strictObject({ model: Model });
 
 export const UpdatePolicyRequest = z.strictObject({ policy: ModelPolicy });
+/** 202: the edit loosens the policy and waits for a second admin (POST /admin/policy-changes/{id}/approve). */
+export const PolicyChangeResponse = z.strictObject({ policy_change: PolicyChange });
+export const PolicyChangeParams = z.strictObject({ change_id: PolicyChangeId });
+export const PolicyChangeListQuery = z.strictObject({ status: PolicyChangeStatus.optional() });
+export const PolicyChangeListResponse = z.strictObject({ items: z.array(PolicyChange) });
+export const PolicyChangeDecisionResponse = z.strictObject({ policy_change: PolicyChange, model: Model });
 
 export const RegisterVersionRequest = VersionRegistration;
 export type RegisterVersionRequest = z.input<typeof RegisterVersionRequest>;

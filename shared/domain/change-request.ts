@@ -18,6 +18,19 @@ export const Decision = z.strictObject({
 });
 export type Decision = z.infer<typeof Decision>;
 
+/**
+ * The eval run behind a request's gate snapshot and who reported it. A run
+ * reported by the requester or by the target's registrant is flagged: they
+ * could have passed their own gate, so the approver should look twice.
+ */
+export const GateRun = z.strictObject({
+  run_id: z.string(),
+  reported_by: z.string(),
+  finished_at: Timestamp,
+  reporter_conflict: z.enum(['requester', 'registrant']).nullable(),
+});
+export type GateRun = z.infer<typeof GateRun>;
+
 export const RequestId = z.string().regex(/^req_[0-9a-z]{8,40}$/, 'not a request id');
 
 export const ChangeRequest = z.strictObject({
@@ -37,6 +50,8 @@ export const ChangeRequest = z.strictObject({
   gate_snapshot: GateResult.nullable(),
   /** The requester asked to go ahead despite a failed gate; approvers see it. */
   gate_override: z.boolean(),
+  /** Absent on requests made without a run or before the BFF recorded it. */
+  gate_run: GateRun.optional(),
   required_approvals: z.number().int().min(1),
   intent_digest: z.string().regex(/^[0-9a-f]{64}$/),
   status: RequestStatus,

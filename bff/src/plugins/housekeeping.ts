@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { BffContext } from '../context.js';
 import { deleteExpiredIdempotencyKeys } from '../store/idempotency-keys.js';
 import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
+import { deleteEndedSessions } from '../store/sessions.js';
 import { deleteExpiredStepUpTokens } from '../store/step-up-tokens.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 
@@ -17,6 +18,7 @@ export async function runHousekeeping(ctx: BffContext): Promise<void> {
   await deleteExpiredIdempotencyKeys(ctx.db, new Date(now - IDEMPOTENCY_TTL_MS).toISOString());
   await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
+  await deleteEndedSessions(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
 }
 
 const housekeepingPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, { ctx }) => {

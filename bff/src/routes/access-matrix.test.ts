@@ -1,10 +1,10 @@
 // Deny by default, proven over every registered route: each route is called
-// with no token and with each role's token, and must answer 401 / 403 / other
-// exactly as its declared config.access says.
+// with no token, with each role's token and with each service role's token,
+// and must answer 401 / 403 / other exactly as its declared config.access says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Role } from '../../../shared/domain/user.js';
+import { ServiceRole, type Role } from '../../../shared/domain/user.js';
 import { registeredRoutes, type RegisteredRoute } from '../app.js';
-import { hasRole } from '../plugins/access.js';
+import { hasRole, mayCall } from '../plugins/access.js';
 import { startTestBff, type TestBff } from '../testing/harness.js';
 
 const ROLES: (Role | 'none')[] = ['none', 'viewer', 'operator', 'approver', 'admin'];
@@ -18,14 +18,18 @@ const PARAM_VALUES: Record<string, string> = {
   run_id: 'run_nosuchrun0',
 };
 
+type Caller = Role | 'none' | `service:${ServiceRole}`;
+const SERVICE_CALLERS = ServiceRole.options.map((role) => `service:${role}` as const);
+
 let bff: TestBff;
-const tokens = new Map<Role, string>();
+const tokens = new Map<Caller, string>();
 
 beforeAll(async () => {
   bff = await startTestBff({
     users: (Object.entries(USER_OF) as [Role, string][]).map(([role, username]) => ({ username, roles: [role] })),
   });
   for (const [role, username] of Object.entries(USER_OF) as [Role, string][]) tokens.set(role, (await bff.login(username)).access_token);
+  for (const role of ServiceRole.options) tokens.set(`service:${role}`, await bff.serviceToken(role.replaceAll('_', '-'), [role]));
 });
 afterAll(async () => bff?.stop());
 
@@ -33,7 +37,7 @@ function concretePath(url: string): string {
   return url.replace(/:([A-Za-z_]+)/g, (_, name: string) => PARAM_VALUES[name] ?? 'x');
 }
 
-async function statusOf(route: RegisteredRoute, role: Role | 'none'): Promise<number> {
+async function statusOf(route: RegisteredRoute, role: Caller): Promise<number> {
   const headers: Record<string, string> = {};
   if (role !== 'none') headers.authorization = `Bearer ${tokens.get(role)!}`;
   let body: string | undefined;
@@ -71,6 +75,36 @@ describe('access matrix', () => {
       }
     }
     expect(failures).toEqual([]);
+  });
+
+  it('admits a service account only where a route names its role; no route that needs step-up names one', async () => {
+    const routes = registeredRoutes(bff.app);
+    const failures: string[] = [];
+    const reachable = new Map<ServiceRole, string[]>(ServiceRole.options.map((role) => [role, []]));
+    for (const route of routes) {
+      if (route.access.stepUp && route.access.services?.length) failures.push(`${route.method} ${route.url} needs step-up and admits services`);
+      for (const caller of SERVICE_CALLERS) {
+        const role = caller.slice('service:'.length) as ServiceRole;
+        const status = await statusOf(route, caller);
+        const allowed = mayCall({ kind: 'service', roles: [], serviceRoles: [role] }, route.access);
+        const where = `${route.method} ${route.url} as ${caller} -> ${status}`;
+        if (allowed && route.access.role !== 'public') reachable.get(role)!.push(`${route.method} ${route.url}`);
+        if (allowed ? status === 401 || status === 403 : status !== 403) failures.push(where);
+      }
+    }
+    expect(failures).toEqual([]);
+    // The whole reach of each machine role, spelled out.
+    expect(Object.fromEntries(reachable)).toEqual({
+      eval_runner: ['POST /admin/models/:model_id/eval-runs'],
+      router: ['GET /routing'],
+      metrics_reporter: [],
+    });
+  });
+
+  it('admits no person to a service-only route, whatever their roles', async () => {
+    const route = registeredRoutes(bff.app).find((r) => r.method === 'POST' && r.url === '/admin/models/:model_id/eval-runs');
+    expect(route?.access).toEqual({ role: 'service', services: ['eval_runner'] });
+    for (const role of ['viewer', 'operator', 'approver', 'admin'] as const) expect(await statusOf(route!, role)).toBe(403);
   });
 
   it('lists the routes it checked (so a silently dropped module shows in review)', () => {

@@ -3,6 +3,8 @@
 // races, the whole rollout plan and the audit chain after it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
+import type { EvalRun } from '../../../shared/domain/eval-run.js';
+import { insertEvalRun } from '../store/eval-runs.js';
 import { eventsAfter } from '../store/event-log.js';
 import { idempotencyKey, startHarness, type Answer, type Client, type Harness } from '../testing/demo-harness.js';
 
@@ -150,7 +152,8 @@ describe('who may decide', () => {
     });
     expect(registered.status).toBe(201);
     const metrics = { 'ndcg@10': 0.446, 'mrr@10': 0.404, 'recall@100': 0.895, zero_result_rate: 0.016, latency_proxy: 28.1 };
-    const run = await ravi.post('/admin/models/e5-large-v2/eval-runs', {
+    const runner = await h.service('eval-runner', ['eval_runner']);
+    const run = await runner.post('/admin/models/e5-large-v2/eval-runs', {
       version: '1.2.0',
       baseline_version: '1.0.0',
       dataset: { name: 'catalogue-queries-2024q4', hash: 'ab'.repeat(32) },
@@ -161,8 +164,39 @@ describe('who may decide', () => {
     });
     expect(run.body.run.gate.passed).toBe(true);
     const request = await requestStep('e5-large-v2', { target_version: '1.2.0', strategy: 'canary' });
+    // The request names the run behind its gate and who reported it: the eval runner, no conflict.
+    expect(request.gate_run).toEqual({
+      run_id: run.body.run.id,
+      reported_by: 'svc:eval-runner',
+      finished_at: '2026-11-01T11:00:00.000Z',
+      reporter_conflict: null,
+    });
     expectError(await approve(rhea, request), 403, 'registrant_approval');
     expect((await olivia.post(`/admin/approvals/${request.id}/cancel`, {})).status).toBe(200);
+
+    // A run a person reported (before service accounts existed) is flagged to the approver
+    // when that person is the requester, or registered the target.
+    const reported = run.body.run as EvalRun;
+    await insertEvalRun(h.bff.ctx.db, {
+      id: 'run_byrheaherself01',
+      model_id: reported.model_id,
+      version: reported.version,
+      baseline_version: reported.baseline_version,
+      dataset: reported.dataset,
+      started_at: '2026-11-02T10:00:00.000Z',
+      finished_at: '2026-11-02T11:00:00.000Z',
+      metrics: reported.metrics,
+      baseline_metrics: reported.baseline_metrics,
+      reported_by: 'rhea',
+      reported_at: '2026-11-02T11:00:00.000Z',
+    });
+    const byRegistrant = await requestStep('e5-large-v2', { target_version: '1.2.0', strategy: 'canary' });
+    expect(byRegistrant.gate_run).toMatchObject({ run_id: 'run_byrheaherself01', reported_by: 'rhea', reporter_conflict: 'registrant' });
+    expect((await olivia.post(`/admin/approvals/${byRegistrant.id}/cancel`, {})).status).toBe(200);
+    const byRequester = await requestStep('e5-large-v2', { target_version: '1.2.0', strategy: 'canary' }, rhea);
+    expect(byRequester.gate_run?.reporter_conflict).toBe('requester');
+    expect((await arjun.get(`/admin/approvals/${byRequester.id}`)).body.request.gate_run).toEqual(byRequester.gate_run);
+    expect((await rhea.post(`/admin/approvals/${byRequester.id}/cancel`, {})).status).toBe(200);
   });
 });
 
@@ -256,7 +290,7 @@ describe('retries and races', () => {
 
 describe('N approvals', () => {
   it('stays pending until the policy’s number of distinct approvers have approved', async () => {
-    const policy = await ada.call('PUT', '/admin/models/ltr-ranker/policy', { body: { policy: { required_approvals: 2 } } });
+    const policy = await ada.call('PUT', '/admin/models/ltr-ranker/policy', { body: { policy: { required_approvals: 2 } }, stepUp: 'policy' });
     expect(policy.status).toBe(200);
     const request = await requestStep('ltr-ranker', { target_version: '2.1.0', strategy: 'canary' });
     expect(request.required_approvals).toBe(2);

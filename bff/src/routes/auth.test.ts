@@ -49,16 +49,19 @@ describe('POST /auth/login', () => {
     expect(unknown.body.error.code).toBe('invalid_credentials');
   });
 
-  it('locks the account after the threshold of failures, then refuses even the right password', async () => {
-    const attempt = (password: string) => bff.call('POST', '/auth/login', { body: { username: 'lara', password } });
+  it('locks the account after the threshold of failures, then refuses even the right password — answering as for an unknown user', async () => {
+    const attempt = (password: string, username = 'lara') => bff.call('POST', '/auth/login', { body: { username, password } });
     expect((await attempt('wrong-1-long')).status).toBe(401);
     expect((await attempt('wrong-2-long')).status).toBe(401);
     const third = await attempt('wrong-3-long');
-    expect(third.status).toBe(429);
-    expect(third.body.error.code).toBe('locked_out');
+    const unknown = await attempt('wrong-3-long', 'nobody-at-all');
+    // Lockout must not tell a guesser which user names exist: the same status and body.
+    expect(third.status).toBe(401);
+    expect(third.body).toEqual(unknown.body);
+    expect(third.body.error.code).toBe('invalid_credentials');
     const right = await attempt(passwordOf('lara'));
-    expect(right.status).toBe(429);
-    expect(right.body.error.code).toBe('locked_out');
+    expect(right.status).toBe(401);
+    expect(right.body).toEqual(unknown.body);
 
     const audit = await listAudit(bff.ctx.db, { actor: 'lara', limit: 50 });
     expect(audit.items.map((e) => e.action)).toEqual(['auth.locked', 'auth.login_failed', 'auth.login_failed', 'auth.login_failed']);

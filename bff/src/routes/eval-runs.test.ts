@@ -2,15 +2,18 @@
 // gate with the model's policy (directions included), lists come newest first.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventsAfter } from '../store/event-log.js';
-import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
+import { revokeServiceAccount } from '../services/service-accounts.js';
+import { startHarness, type Client, type Harness, type ServiceClient } from '../testing/demo-harness.js';
 
 let h: Harness;
 let olivia: Client;
 let arjun: Client;
+let ada: Client;
+let runner: ServiceClient;
 
 beforeAll(async () => {
   h = await startHarness();
-  [olivia, arjun] = await Promise.all([h.as('olivia'), h.as('arjun')]);
+  [olivia, arjun, ada, runner] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada'), h.service('eval-runner', ['eval_runner'])]);
 });
 afterAll(async () => h?.close());
 
@@ -27,14 +30,14 @@ const report = (overrides: Record<string, unknown> = {}) => ({
 
 describe('POST /admin/models/{id}/eval-runs', () => {
   it('stores the run and answers it with delta and gate; a slower p99 fails the lower-is-better gate', async () => {
-    const { status, body } = await olivia.post('/admin/models/bert-sentiment/eval-runs', report());
+    const { status, body } = await runner.post('/admin/models/bert-sentiment/eval-runs', report());
     expect(status).toBe(201);
     const run = body.run;
     expect(run).toMatchObject({
       id: expect.stringMatching(/^run_/),
       model_id: 'bert-sentiment',
       version: '1.1.0',
-      reported_by: 'olivia',
+      reported_by: 'svc:eval-runner',
       // Stored in UTC whatever offset the runner sent.
       started_at: '2026-11-20T06:00:00.000Z',
       finished_at: '2026-11-20T07:30:00.000Z',
@@ -55,11 +58,11 @@ describe('POST /admin/models/{id}/eval-runs', () => {
       passed: false,
     });
     const audit = await olivia.get('/admin/audit?action=eval_run.reported');
-    expect(audit.body.items[0]).toMatchObject({ actor: 'olivia', details: { run_id: run.id, passed: false } });
+    expect(audit.body.items[0]).toMatchObject({ actor: 'svc:eval-runner', details: { run_id: run.id, passed: false } });
   });
 
   it('passes a faster candidate: lower latency is an improvement', async () => {
-    const { status, body } = await olivia.post(
+    const { status, body } = await runner.post(
       '/admin/models/bert-sentiment/eval-runs',
       report({ finished_at: '2026-11-21T09:30:00Z', started_at: '2026-11-21T09:00:00Z', metrics: { accuracy: 0.958, f1: 0.951, auc_roc: 0.987, latency_p99_ms: 40 } }),
     );
@@ -69,26 +72,66 @@ describe('POST /admin/models/{id}/eval-runs', () => {
   });
 
   it('answers 404 for an unknown model, version or baseline version', async () => {
-    expect((await olivia.post('/admin/models/nope/eval-runs', report())).status).toBe(404);
-    const unknownVersion = await olivia.post('/admin/models/bert-sentiment/eval-runs', report({ version: '9.9.9' }));
+    expect((await runner.post('/admin/models/nope/eval-runs', report())).status).toBe(404);
+    const unknownVersion = await runner.post('/admin/models/bert-sentiment/eval-runs', report({ version: '9.9.9' }));
     expect(unknownVersion.status).toBe(404);
     expect(unknownVersion.body.error).toMatchObject({ code: 'not_found', message: expect.stringContaining('9.9.9') });
-    const unknownBaseline = await olivia.post('/admin/models/bert-sentiment/eval-runs', report({ baseline_version: '0.1.0' }));
+    const unknownBaseline = await runner.post('/admin/models/bert-sentiment/eval-runs', report({ baseline_version: '0.1.0' }));
     expect(unknownBaseline.body.error).toMatchObject({ code: 'not_found', message: expect.stringContaining('0.1.0') });
   });
 
   it('answers 400 for a run that ends before it starts, a malformed metric name or an empty metric map', async () => {
-    const backwards = await olivia.post('/admin/models/bert-sentiment/eval-runs', report({ finished_at: '2026-11-20T05:00:00Z' }));
+    const backwards = await runner.post('/admin/models/bert-sentiment/eval-runs', report({ finished_at: '2026-11-20T05:00:00Z' }));
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.code).toBe('invalid_request');
-    expect((await olivia.post('/admin/models/bert-sentiment/eval-runs', report({ metrics: { 'NDCG@10': 0.5 } }))).status).toBe(400);
-    expect((await olivia.post('/admin/models/bert-sentiment/eval-runs', report({ metrics: {} }))).status).toBe(400);
+    expect((await runner.post('/admin/models/bert-sentiment/eval-runs', report({ metrics: { 'NDCG@10': 0.5 } }))).status).toBe(400);
+    expect((await runner.post('/admin/models/bert-sentiment/eval-runs', report({ metrics: {} }))).status).toBe(400);
   });
 
-  it('needs the operator role', async () => {
-    const answer = await arjun.post('/admin/models/bert-sentiment/eval-runs', report());
-    expect(answer.status).toBe(403);
-    expect(answer.body.error.code).toBe('forbidden');
+  it('refuses a run that finishes in the future (an hour ahead: 400), allowing two minutes of clock skew', async () => {
+    const now = h.clock.now().getTime();
+    const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
+    const ahead = await runner.post('/admin/models/bert-sentiment/eval-runs', report({ started_at: at(-3600_000), finished_at: at(3600_000) }));
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.error).toMatchObject({ code: 'invalid_request', details: { field: 'finished_at' } });
+    const listed = await arjun.get('/admin/models/bert-sentiment/eval-runs?version=1.1.0');
+    expect(listed.body.items.some((run: { finished_at: string }) => run.finished_at > new Date(now).toISOString())).toBe(false);
+    const skewed = await runner.post('/admin/models/bert-sentiment/eval-runs', report({ started_at: at(-60_000), finished_at: at(60_000) }));
+    expect(skewed.status).toBe(201);
+  });
+
+  it('refuses every person, even an admin: 403 (an operator who could post metrics could pass their own gate)', async () => {
+    for (const person of [olivia, arjun, ada]) {
+      const answer = await person.post('/admin/models/bert-sentiment/eval-runs', report());
+      expect(answer.status, person.username).toBe(403);
+      expect(answer.body.error.code).toBe('forbidden');
+    }
+  });
+
+  it('refuses service accounts without the eval_runner role: 403', async () => {
+    const router = await h.service('edge-router', ['router']);
+    const reporter = await h.service('live-metrics', ['metrics_reporter']);
+    for (const machine of [router, reporter]) {
+      const answer = await machine.post('/admin/models/bert-sentiment/eval-runs', report());
+      expect(answer.status, machine.name).toBe(403);
+    }
+  });
+
+  it('answers 401 to a revoked token and to an expired one', async () => {
+    const revoked = await h.service('old-runner', ['eval_runner']);
+    expect((await revoked.post('/admin/models/bert-sentiment/eval-runs', report())).status).toBe(201);
+    await revokeServiceAccount(h.bff.ctx.db, { name: 'old-runner', actor: 'test', now: h.clock.now() });
+    const afterRevoke = await revoked.post('/admin/models/bert-sentiment/eval-runs', report());
+    expect(afterRevoke.status).toBe(401);
+    expect(afterRevoke.body.error.code).toBe('unauthenticated');
+
+    const token = await h.bff.serviceToken('short-lived-runner', ['eval_runner'], 60);
+    const post = () => h.bff.call('POST', '/admin/models/bert-sentiment/eval-runs', { token, body: report() });
+    expect((await post()).status).toBe(201);
+    h.clock.advance(61_000);
+    expect((await post()).status).toBe(401);
+    // A made-up token of the service shape is nobody, too.
+    expect((await h.bff.call('POST', '/admin/models/bert-sentiment/eval-runs', { token: `mosa_${'A'.repeat(43)}`, body: report() })).status).toBe(401);
   });
 });
 

@@ -1,4 +1,6 @@
-// Eval-run routes: the eval runner reports runs; consoles list them with delta and gate.
+// Eval-run routes: the eval runner (a service account, never a person: an
+// operator who could post metrics could pass their own gate) reports runs;
+// consoles list them with delta and gate.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { EvalRunListQuery, EvalRunListResponse, EvalRunRequest, EvalRunResponse, ModelParams } from '../../../shared/api/models.js';
 import type { BffContext } from '../context.js';
@@ -9,7 +11,7 @@ const evalRunRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { 
   app.post(
     '/admin/models/:model_id/eval-runs',
     {
-      config: { access: { role: 'operator' } },
+      config: { access: { role: 'service', services: ['eval_runner'] } },
       schema: {
         tags: ['eval-runs'],
         security: [{ bearer: [] }],

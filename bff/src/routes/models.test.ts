@@ -7,10 +7,12 @@ let h: Harness;
 let olivia: Client;
 let arjun: Client;
 let ada: Client;
+/** A second admin: approves what ada proposes. */
+let adele: Client;
 
 beforeAll(async () => {
-  h = await startHarness();
-  [olivia, arjun, ada] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada')]);
+  h = await startHarness({ extraUsers: [{ username: 'adele', roles: ['admin'] }] });
+  [olivia, arjun, ada, adele] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada'), h.as('adele')]);
 });
 afterAll(async () => h?.close());
 
@@ -150,14 +152,75 @@ describe('POST /admin/models and PUT /admin/models/{id}/policy', () => {
     expectError(await arjun.post('/admin/models', { id: 'nope', name: 'n', type: 'LTR', owner: 'o' }), 403, 'forbidden');
     const policy = { required_approvals: 2, rollout_plan: [10, 100], request_ttl_seconds: 600 };
     expectError(await olivia.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy } }), 403, 'forbidden');
-    expectError(await ada.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy: { rollout_plan: [50, 25] } } }), 400, 'invalid_request');
-    const updated = await ada.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy } });
+    expectError(await ada.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy } }), 428, 'step_up_required');
+    expectError(
+      await ada.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy: { rollout_plan: [50, 25] } }, stepUp: 'policy' }),
+      400,
+      'invalid_request',
+    );
+    const updated = await ada.call('PUT', '/admin/models/rag-retriever/policy', { body: { policy }, stepUp: 'policy' });
     expect(updated.status).toBe(200);
     expect(updated.body.model.policy).toEqual(policy);
     expect((await olivia.get('/admin/models/rag-retriever')).body.deployment.plan).toEqual([10, 100]);
     const audit = await ada.get('/admin/audit?action=model.policy_updated');
     expect(audit.body.items[0]).toMatchObject({ actor: 'ada', target: 'model:rag-retriever', details: { after: policy } });
-    expectError(await ada.call('PUT', '/admin/models/nope/policy', { body: { policy } }), 404, 'not_found');
+    expectError(await ada.call('PUT', '/admin/models/nope/policy', { body: { policy }, stepUp: 'policy' }), 404, 'not_found');
+  });
+});
+
+describe('loosening a policy needs a second admin', () => {
+  const put = (admin: Client, modelId: string, policy: unknown) =>
+    admin.call('PUT', `/admin/models/${modelId}/policy`, { body: { policy }, stepUp: 'policy' });
+  // The CLASSIFIER default gate, spelled out: the starting point of these edits.
+  const metrics = {
+    accuracy: { direction: 'higher_is_better', max_regression_abs: 0.005 },
+    f1: { direction: 'higher_is_better', max_regression_abs: 0.01 },
+    auc_roc: { direction: 'higher_is_better', max_regression_abs: 0.005 },
+    latency_p99_ms: { direction: 'lower_is_better', max_regression_rel: 0.1 },
+  };
+  const strictGate = { metrics };
+  const looserGate = { metrics: { ...metrics, accuracy: { direction: 'higher_is_better', max_regression_abs: 0.05 } } };
+
+  it('a lowered threshold waits (202), the proposer cannot approve it, another admin applies it with step-up; all audited', async () => {
+    expect((await put(ada, 'bert-sentiment', { required_approvals: 2, gate: strictGate })).status).toBe(200);
+    const looser = { required_approvals: 2, gate: looserGate };
+    const proposed = await put(ada, 'bert-sentiment', looser);
+    expect(proposed.status).toBe(202);
+    const change = proposed.body.policy_change;
+    expect(change).toMatchObject({ status: 'pending', proposed_by: 'ada', after: looser, loosens: ['accuracy: max_regression_abs 0.005 → 0.05'] });
+    // Nothing changed yet.
+    expect((await olivia.get('/admin/models/bert-sentiment')).body.model.policy.gate).toEqual(strictGate);
+    expect((await ada.get('/admin/policy-changes?status=pending')).body.items.map((c: { id: string }) => c.id)).toContain(change.id);
+
+    expectError(await ada.post(`/admin/policy-changes/${change.id}/approve`, {}, { stepUp: 'policy' }), 403, 'self_approval');
+    expectError(await adele.post(`/admin/policy-changes/${change.id}/approve`, {}), 428, 'step_up_required');
+    expectError(await arjun.post(`/admin/policy-changes/${change.id}/approve`, {}), 403, 'forbidden');
+    const approved = await adele.post(`/admin/policy-changes/${change.id}/approve`, {}, { stepUp: 'policy' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.policy_change).toMatchObject({ status: 'applied', decided_by: 'adele' });
+    expect((await olivia.get('/admin/models/bert-sentiment')).body.model.policy).toEqual(looser);
+    expectError(await adele.post(`/admin/policy-changes/${change.id}/approve`, {}, { stepUp: 'policy' }), 409, 'request_not_pending');
+
+    const actions = (await ada.get('/admin/audit?limit=20')).body.items
+      .filter((e: { action: string }) => e.action.startsWith('model.'))
+      .map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`);
+    expect(actions.slice(0, 3)).toEqual(['adele model.policy_updated', 'adele model.policy_change_approved', 'ada model.policy_change_proposed']);
+  });
+
+  it('fewer required approvals waits too; a change overtaken by another edit is stale; a rejected one never applies', async () => {
+    const lower = await put(ada, 'bert-sentiment', { gate: looserGate });
+    expect(lower.status).toBe(202);
+    expect(lower.body.policy_change.loosens).toEqual(['required approvals 2 → 1']);
+    // A tightening edit applies at once and overtakes the pending change.
+    expect((await put(adele, 'bert-sentiment', { required_approvals: 3, gate: strictGate })).status).toBe(200);
+    expectError(await adele.post(`/admin/policy-changes/${lower.body.policy_change.id}/approve`, {}, { stepUp: 'policy' }), 409, 'stale_state');
+    expect((await ada.get('/admin/policy-changes?status=stale')).body.items.map((c: { id: string }) => c.id)).toContain(lower.body.policy_change.id);
+
+    const again = await put(ada, 'bert-sentiment', { required_approvals: 1, gate: strictGate });
+    expect(again.status).toBe(202);
+    const rejected = await adele.post(`/admin/policy-changes/${again.body.policy_change.id}/reject`, {});
+    expect(rejected.body.policy_change).toMatchObject({ status: 'rejected', decided_by: 'adele' });
+    expect((await olivia.get('/admin/models/bert-sentiment')).body.model.policy.required_approvals).toBe(3);
   });
 });
 

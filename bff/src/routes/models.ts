@@ -9,13 +9,16 @@ import {
   ModelParams,
   ModelResponse,
   RegisterVersionRequest,
+  PolicyChangeResponse,
   UpdatePolicyRequest,
   VersionParams,
   VersionResponse,
 } from '../../../shared/api/models.js';
 import type { BffContext } from '../context.js';
 import { requirePrincipal } from '../plugins/access.js';
-import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion, updatePolicy } from '../services/registry.js';
+import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion } from '../services/registry.js';
+import { updatePolicy } from '../services/policy-changes.js';
+import { stepUpOf } from '../services/rollout.js';
 
 const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
   app.get(
@@ -66,16 +69,20 @@ const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
   app.put(
     '/admin/models/:model_id/policy',
     {
-      config: { access: { role: 'admin' } },
+      // Step-up for every edit; one that loosens the bar for rollouts answers 202 and waits for a second admin.
+      config: { access: { role: 'admin', stepUp: 'policy' } },
       schema: {
         tags: ['models'],
         security: [{ bearer: [] }],
         params: ModelParams,
         body: UpdatePolicyRequest,
-        response: { 200: ModelResponse },
+        response: { 200: ModelResponse, 202: PolicyChangeResponse },
       },
     },
-    async (request) => ({ model: await updatePolicy(ctx, requirePrincipal(request), request.params.model_id, request.body.policy) }),
+    async (request, reply) => {
+      const outcome = await updatePolicy(ctx, requirePrincipal(request), request.params.model_id, request.body.policy, stepUpOf(request, 'policy'));
+      return outcome.kind === 'applied' ? reply.status(200).send({ model: outcome.model }) : reply.status(202).send({ policy_change: outcome.change });
+    },
   );
 
   app.post(

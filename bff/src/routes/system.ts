@@ -20,7 +20,8 @@ const systemRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { c
   app.get(
     '/routing',
     {
-      config: { access: { role: 'viewer' } },
+      // People with any role read it in the console; routers poll it with a service token.
+      config: { access: { role: 'viewer', services: ['router'] } },
       schema: { tags: ['system'], security: [{ bearer: [] }], response: { 200: RoutingResponse } },
     },
     async () => ({ items: await listRouting(ctx.db) }),

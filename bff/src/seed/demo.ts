@@ -1,13 +1,13 @@
 // Demo data for local mode and `--seed-demo`: users, realistic models,
 // versions, eval runs and deployments, written once into an empty registry.
 // Deterministic: every id, checksum and salt derives from names, every time from `now`.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DeploymentState } from '../../../shared/domain/deployment.js';
 import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
-import type { Role } from '../../../shared/domain/user.js';
+import { serviceActor, type Role } from '../../../shared/domain/user.js';
 import { appendAudit } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
@@ -15,6 +15,9 @@ import { countModels, insertModel } from '../store/models.js';
 import type { DB } from '../store/schema.js';
 import { createUser, findUserByUsername } from '../store/users.js';
 import { insertVersion } from '../store/versions.js';
+import { insertServiceAccount } from '../store/service-accounts.js';
+import type { PasswordCost } from '../services/passwords.js';
+import { newId } from '../store/ids.js';
 
 /** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
@@ -23,6 +26,13 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
   { username: 'ada', displayName: 'Ada Admin', roles: ['admin'] },
   { username: 'ravi', displayName: 'Ravi Registrar', roles: ['operator'] },
 ];
+
+/**
+ * The demo's eval runner: every seeded run names it as its reporter. Its token
+ * was never shown to anyone (only a hash of random bytes is stored); to post
+ * runs, create your own account with `service-account create`.
+ */
+export const DEMO_EVAL_RUNNER = 'demo-eval-runner';
 
 export function demoPassword(username: string): string {
   return `demo-${username}`;
@@ -524,6 +534,19 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
  * Seeds the demo registry when it is empty. Returns whether it seeded. Users
  * that already exist are left as they are.
  */
+/**
+ * scrypt cost of the demo users' hashes. Their passwords are published (or, where
+ * a caller makes them random, carry far more entropy than any guessing budget), so
+ * a costly hash would protect nothing and only slow every demo database's
+ * creation by seconds; a sign-in rehashes at the server's cost (2^17) anyway.
+ */
+export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
+
+/**
+ * Seeds an empty registry. The demo users keep their published `demo-<name>`
+ * passwords (shorter than the 12 characters asked of new passwords): demo
+ * databases are for trying the console locally, never for real use.
+ */
 export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
@@ -533,8 +556,22 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
     if ((await countModels(trx)) > 0) return false;
     for (const user of DEMO_USERS) {
       if (await findUserByUsername(trx, user.username)) continue;
-      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000));
+      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
+        cost: DEMO_PASSWORD_COST,
+        minLength: 1,
+      });
     }
+
+    const seededAt = new Date(now.getTime() - 120 * 24 * 3600_000);
+    await insertServiceAccount(trx, {
+      id: newId('svc'),
+      name: DEMO_EVAL_RUNNER,
+      roles: ['eval_runner'],
+      tokenHash: sha256(randomBytes(32).toString('base64url')),
+      createdAt: seededAt.toISOString(),
+      createdBy: 'system',
+      expiresAt: new Date(now.getTime() + 90 * 24 * 3600_000).toISOString(),
+    });
 
     let versionCount = 0;
     for (const seed of MODELS) {
@@ -580,7 +617,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
           finished_at: finished,
           metrics: run.metrics,
           baseline_metrics: run.baselineMetrics,
-          reported_by: 'ravi',
+          reported_by: serviceActor(DEMO_EVAL_RUNNER),
           reported_at: finished,
         };
         await insertEvalRun(trx, evalRun);
@@ -612,6 +649,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
       target: 'registry',
       details: {
         users: DEMO_USERS.map((user) => user.username),
+        service_accounts: [DEMO_EVAL_RUNNER],
         models: MODELS.map((model) => model.id),
         versions: versionCount,
         eval_runs: MODELS.reduce((sum, model) => sum + model.runs.length, 0),

@@ -20,14 +20,19 @@ import {
   findUserByUsername,
   isLockedOut,
   recordFailedLogin,
+  replacePasswordHash,
+  spendTotpStep,
   type StoredUser,
 } from '../store/users.js';
+import { insertSession, liveSessionEnd, revokeSession } from '../store/sessions.js';
 import { signAccessToken } from './access-tokens.js';
-import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './passwords.js';
 import { issueStepUp } from './step-up.js';
 import { verifyTotp } from './totp.js';
 
-const INVALID_CREDENTIALS = 'the user name or password is wrong';
+// One answer for an unknown user, a wrong password and a locked account, so
+// that sign-in never tells a guesser which user names exist.
+const INVALID_CREDENTIALS = 'the user name or password is wrong, or the account is locked for a while after repeated failures';
 const INVALID_REFRESH = 'the session has ended; sign in again';
 
 function sha256(text: string): string {
@@ -50,7 +55,7 @@ export interface AuthService {
 export function createAuthService(ctx: BffContext): AuthService {
   // Unknown users are checked against this hash so that they cost as much as a wrong password.
   let dummyHash: Promise<string> | undefined;
-  const dummy = () => (dummyHash ??= dummyPasswordHash());
+  const dummy = () => (dummyHash ??= dummyPasswordHash(ctx.settings.passwordCost));
 
   /** Counts a failed password (or code) and says whether the account is now locked. */
   async function failed(stored: StoredUser, action: 'auth.login_failed' | 'auth.step_up_failed', reason: string): Promise<never> {
@@ -74,32 +79,42 @@ export function createAuthService(ctx: BffContext): AuthService {
       }
       return result;
     });
+    if (action === 'auth.login_failed') throw new ApiError('invalid_credentials', INVALID_CREDENTIALS);
+    // Step-up callers are signed in: telling them their own account locked reveals nothing.
     if (locked) throw lockedOut(lockedUntil);
-    throw new ApiError('invalid_credentials', action === 'auth.login_failed' ? INVALID_CREDENTIALS : 'the password or code is wrong');
+    throw new ApiError('invalid_credentials', 'the password or code is wrong');
   }
 
   return {
     async login(username, password) {
       const stored = await findUserByUsername(ctx.db, username);
-      if (!stored || stored.disabled) {
+      // Unknown, disabled and locked accounts all cost one hash and get the same answer.
+      // While locked the password is not checked: guessing gains nothing.
+      if (!stored || stored.disabled || isLockedOut(stored, ctx.now())) {
         await verifyPassword(password, await dummy());
         throw new ApiError('invalid_credentials', INVALID_CREDENTIALS);
       }
-      // While locked the password is not even checked: guessing gains nothing.
-      if (isLockedOut(stored, ctx.now())) throw lockedOut(stored.lockedUntil);
       if (!(await verifyPassword(password, stored.passwordHash))) return failed(stored, 'auth.login_failed', 'bad_password');
+      // The password is known right now: bring an older, cheaper hash up to the current cost.
+      const rehashed = needsRehash(stored.passwordHash, ctx.settings.passwordCost)
+        ? await hashPassword(password, ctx.settings.passwordCost)
+        : undefined;
 
       const now = ctx.now();
       const { response } = await ctx.db.transaction().execute(async (trx) => {
         await clearFailedLogins(trx, stored.user.id);
+        if (rehashed) await replacePasswordHash(trx, stored.user.id, stored.passwordHash, rehashed);
+        const sessionId = newId('fam');
+        const sessionEnd = new Date(now.getTime() + ctx.settings.sessionMaxSeconds * 1000).toISOString();
+        await insertSession(trx, { id: sessionId, userId: stored.user.id, createdAt: now.toISOString(), expiresAt: sessionEnd });
         await appendAudit(trx, {
           at: now.toISOString(),
           actor: stored.user.username,
           action: 'auth.login',
           target: `user:${stored.user.username}`,
-          details: {},
+          details: rehashed ? { password_rehashed: true } : {},
         });
-        return issueTokensIn(trx, stored, newId('fam'), now);
+        return issueTokensIn(trx, stored, sessionId, sessionEnd, now);
       });
       return response;
     },
@@ -115,6 +130,7 @@ export function createAuthService(ctx: BffContext): AuthService {
           // A rotated token came back: whoever holds the family's live token may be a thief. End it all.
           await ctx.db.transaction().execute(async (trx) => {
             const revoked = await revokeRefreshFamily(trx, record.familyId, at);
+            await revokeSession(trx, record.familyId, at);
             await appendAudit(trx, {
               at,
               actor: stored?.user.username ?? record.userId,
@@ -123,28 +139,43 @@ export function createAuthService(ctx: BffContext): AuthService {
               details: { family_revoked: revoked },
             });
           });
+          ctx.sessions.ended();
         }
         throw new ApiError('unauthenticated', INVALID_REFRESH);
       }
       if (record.expiresAt <= at || !stored || stored.disabled) throw new ApiError('unauthenticated', INVALID_REFRESH);
 
-      return ctx.db.transaction().execute(async (trx) => {
+      let raced = false;
+      const response = await ctx.db.transaction().execute(async (trx) => {
+        // The session's absolute end (and a sign-out elsewhere) bounds every refresh.
+        const sessionEnd = await liveSessionEnd(trx, record.familyId, record.userId, at);
+        if (!sessionEnd) return undefined;
         const nextId = newId('rt');
         if (!(await rotateRefreshToken(trx, record.id, nextId, at))) {
           // Lost a race with another use of the same token: the same as a reuse.
           await revokeRefreshFamily(trx, record.familyId, at);
-          throw new ApiError('unauthenticated', INVALID_REFRESH);
+          await revokeSession(trx, record.familyId, at);
+          raced = true;
+          return undefined;
         }
-        const { response } = await issueTokensIn(trx, stored, record.familyId, now, nextId);
-        return response;
+        return (await issueTokensIn(trx, stored, record.familyId, sessionEnd, now, nextId)).response;
       });
+      if (raced) ctx.sessions.ended();
+      if (!response) throw new ApiError('unauthenticated', INVALID_REFRESH);
+      return response;
     },
 
     async logout(refreshToken) {
       const record = await findRefreshTokenByHash(ctx.db, sha256(refreshToken));
       // Unknown tokens are ignored: logout reveals nothing and is safe to retry.
       if (!record) return;
-      await revokeRefreshFamily(ctx.db, record.familyId, ctx.now().toISOString());
+      const at = ctx.now().toISOString();
+      // Ending the session ends its access tokens too (checked on every request) and its event streams.
+      await ctx.db.transaction().execute(async (trx) => {
+        await revokeRefreshFamily(trx, record.familyId, at);
+        await revokeSession(trx, record.familyId, at);
+      });
+      ctx.sessions.ended();
     },
 
     async stepUp(principal, request) {
@@ -156,7 +187,10 @@ export function createAuthService(ctx: BffContext): AuthService {
         if (request.totp === undefined) {
           throw new ApiError('invalid_credentials', 'enter the 6-digit code from your authenticator app', { totp_required: true });
         }
-        if (!verifyTotp(stored.totpSecret, request.totp, ctx.now())) return failed(stored, 'auth.step_up_failed', 'bad_totp');
+        const step = verifyTotp(stored.totpSecret, request.totp, ctx.now());
+        if (step === undefined) return failed(stored, 'auth.step_up_failed', 'bad_totp');
+        // A code is good once: one seen over the shoulder or in a log cannot be spent again in its window.
+        if (!(await spendTotpStep(ctx.db, stored.user.id, step))) return failed(stored, 'auth.step_up_failed', 'totp_reused');
       }
       const now = ctx.now();
       return ctx.db.transaction().execute(async (trx) => {
@@ -174,23 +208,26 @@ export function createAuthService(ctx: BffContext): AuthService {
     },
   };
 
+  /** Tokens of session `familyId`; the refresh token never outlives the session's absolute end. */
   async function issueTokensIn(
     db: BffContext['db'],
     stored: StoredUser,
     familyId: string,
+    sessionEnd: string,
     now: Date,
     refreshId: string = newId('rt'),
   ): Promise<{ refreshId: string; response: TokenResponse }> {
     const refreshToken = randomBytes(32).toString('base64url');
+    const idleEnd = new Date(now.getTime() + ctx.settings.refreshTokenTtlSeconds * 1000).toISOString();
     await insertRefreshToken(db, {
       id: refreshId,
       userId: stored.user.id,
       tokenHash: sha256(refreshToken),
       familyId,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + ctx.settings.refreshTokenTtlSeconds * 1000).toISOString(),
+      expiresAt: idleEnd < sessionEnd ? idleEnd : sessionEnd,
     });
-    const accessToken = await signAccessToken(ctx.settings, stored.user.id, now);
+    const accessToken = await signAccessToken(ctx.settings, stored.user.id, familyId, now);
     return {
       refreshId,
       response: {

@@ -6,6 +6,7 @@ import type { GateResult } from '../../../shared/domain/gate.js';
 import type { Model } from '../../../shared/domain/model.js';
 import { computeDelta, effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { BffContext } from '../context.js';
+import { ApiError } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { insertEvalRun, listEvalRuns as listEvalRunRows, newestEvalRun } from '../store/eval-runs.js';
 import { appendEvent } from '../store/event-log.js';
@@ -32,8 +33,22 @@ export async function latestGate(db: Db, model: Model, version: string): Promise
   return run ? { run, gate: gateOf(model, run) } : null;
 }
 
+/**
+ * How far ahead of the BFF's clock a run may claim to have finished (the
+ * runner's clock may be a little fast). Beyond it the run is refused: a run
+ * dated in the future would stay a version's "latest" run, and so its gate, forever.
+ */
+export const EVAL_RUN_CLOCK_SKEW_MS = 2 * 60_000;
+
 export async function reportEvalRun(ctx: BffContext, actor: Actor, modelId: string, report: EvalRunRequest): Promise<EvalRunResult> {
-  const at = ctx.now().toISOString();
+  const now = ctx.now();
+  const at = now.toISOString();
+  if (Date.parse(report.finished_at) > now.getTime() + EVAL_RUN_CLOCK_SKEW_MS) {
+    throw new ApiError('invalid_request', `finished_at ${report.finished_at} lies in the future (the BFF's clock says ${at})`, {
+      field: 'finished_at',
+      max_clock_skew_seconds: EVAL_RUN_CLOCK_SKEW_MS / 1000,
+    });
+  }
   const result = await ctx.db.transaction().execute(async (trx) => {
     const model = await requireModel(trx, modelId);
     await requireVersion(trx, modelId, report.version);

@@ -5,7 +5,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ApprovalListQuery, ApprovalListResponse, ApproveRequest, ApproveResponse, RolloutRequest } from '../../../shared/api/rollout.js';
-import type { ChangeRequest, Decision } from '../../../shared/domain/change-request.js';
+import type { ChangeRequest, Decision, GateRun } from '../../../shared/domain/change-request.js';
+import type { EvalRun } from '../../../shared/domain/eval-run.js';
 import type { Deployment } from '../../../shared/domain/deployment.js';
 import { DEFAULT_REQUEST_TTL_SECONDS, DEFAULT_REQUIRED_APPROVALS, type Model } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
@@ -137,6 +138,16 @@ export async function expireDueRequests(ctx: BffContext, now: Date): Promise<num
   return expired;
 }
 
+/** Who reported the run behind a request's gate, flagged when it was the requester or the target's registrant. */
+export function gateRunOf(run: EvalRun, requester: string, registrant: string): GateRun {
+  return {
+    run_id: run.id,
+    reported_by: run.reported_by,
+    finished_at: run.finished_at,
+    reporter_conflict: run.reported_by === requester ? 'requester' : run.reported_by === registrant ? 'registrant' : null,
+  };
+}
+
 /** Creates a pending request (DESIGN 3.1-3.2): validated against the machine and the gate, dispatching nothing. */
 export async function requestRollout(
   ctx: BffContext,
@@ -199,6 +210,7 @@ export async function requestRollout(
       gate_snapshot: latest?.gate ?? null,
       // Recorded only when it overrides something, so approvers are not warned about a gate that passed.
       gate_override: !passed,
+      ...(latest ? { gate_run: gateRunOf(latest.run, actor.username, target.created_by) } : {}),
       required_approvals: model.policy.required_approvals ?? DEFAULT_REQUIRED_APPROVALS,
       status: 'pending',
       decisions: [],
@@ -218,6 +230,8 @@ export async function requestRollout(
         justification: request.justification,
         gate_passed: passed,
         gate_override: request.gate_override,
+        gate_reported_by: request.gate_run?.reported_by ?? null,
+        gate_reporter_conflict: request.gate_run?.reporter_conflict ?? null,
         intent_digest: request.intent_digest,
         auth_time: authTime,
       }),

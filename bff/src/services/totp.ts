@@ -22,12 +22,19 @@ export function totpCode(secret: string, now: Date): string {
   return totpFor(secret).generate({ timestamp: now.getTime() });
 }
 
-/** Whether `code` is valid at `now`, allowing one 30 s step either side for clock drift. */
-export function verifyTotp(secret: string, code: string, now: Date): boolean {
+const PERIOD_SECONDS = 30;
+
+/**
+ * The time step (unix seconds / 30) of `code` if it is valid at `now`, allowing
+ * one step either side for clock drift; undefined otherwise. The caller records
+ * the step so the same code is not accepted twice (RFC 6238 section 5.2).
+ */
+export function verifyTotp(secret: string, code: string, now: Date): number | undefined {
   try {
-    return totpFor(secret).validate({ token: code, timestamp: now.getTime(), window: 1 }) !== null;
+    const delta = totpFor(secret).validate({ token: code, timestamp: now.getTime(), window: 1 });
+    return delta === null ? undefined : Math.floor(now.getTime() / 1000 / PERIOD_SECONDS) + delta;
   } catch {
     // A secret that is not valid base32 verifies nothing.
-    return false;
+    return undefined;
   }
 }

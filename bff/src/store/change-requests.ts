@@ -1,7 +1,7 @@
 // Repository of change requests and their decisions. Status changes are
 // conditional on the status read (compare-and-set) so a request is resolved once.
 import type { Kysely } from 'kysely';
-import { ChangeRequest, Decision, type RequestStatus } from '../../../shared/domain/change-request.js';
+import { ChangeRequest, Decision, GateRun, type RequestStatus } from '../../../shared/domain/change-request.js';
 import { GateResult } from '../../../shared/domain/gate.js';
 import type { ChangeRequestRow, DB } from './schema.js';
 
@@ -27,6 +27,7 @@ function requestFromRow(row: ChangeRequestRow, decisions: Decision[]): ChangeReq
     justification: row.justification,
     gate_snapshot: row.gate_snapshot === null ? null : GateResult.parse(JSON.parse(row.gate_snapshot)),
     gate_override: row.gate_override === 1,
+    ...(row.gate_run === null ? {} : { gate_run: GateRun.parse(JSON.parse(row.gate_run)) }),
     required_approvals: row.required_approvals,
     intent_digest: row.intent_digest,
     status: row.status,
@@ -72,6 +73,7 @@ export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest
       justification: request.justification,
       gate_snapshot: request.gate_snapshot === null ? null : JSON.stringify(request.gate_snapshot),
       gate_override: request.gate_override ? 1 : 0,
+      gate_run: request.gate_run === undefined ? null : JSON.stringify(request.gate_run),
       required_approvals: request.required_approvals,
       intent_digest: request.intent_digest,
       status: request.status,

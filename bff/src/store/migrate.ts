@@ -4,6 +4,9 @@ import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
 import * as servingDispatch from './migrations/010-serving-dispatch.js';
+import * as serviceAccounts from './migrations/020-service-accounts.js';
+import * as sessionsAndTotpSteps from './migrations/021-sessions-and-totp-steps.js';
+import * as policyChanges from './migrations/022-policy-changes.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
@@ -12,6 +15,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
   '010-serving-dispatch': servingDispatch,
+  '020-service-accounts': serviceAccounts,
+  '021-sessions-and-totp-steps': sessionsAndTotpSteps,
+  '022-policy-changes': policyChanges,
 };
 
 /** Every migration's name, in the order they run. */

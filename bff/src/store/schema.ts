@@ -12,6 +12,8 @@ export interface UsersTable {
   roles: string;
   /** base32 TOTP secret when enrolled. */
   totp_secret: string | null;
+  /** Time step of the last accepted TOTP code (replay guard); null: none yet. */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   disabled: ColumnType<number, number | undefined, number>;
@@ -29,6 +31,15 @@ export interface RefreshTokensTable {
   expires_at: string;
   revoked_at: string | null;
   replaced_by: string | null;
+}
+
+/** One sign-in: the refresh family's id, with an absolute end; access tokens name it (`sid`). */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
 }
 
 export interface StepUpTokensTable {
@@ -121,6 +132,8 @@ export interface ChangeRequestsTable {
   /** JSON GateResult or null. */
   gate_snapshot: string | null;
   gate_override: number;
+  /** JSON GateRun (who reported the run behind the gate) or null. */
+  gate_run: string | null;
   required_approvals: number;
   intent_digest: string;
   status: 'pending' | 'dispatched' | 'rejected' | 'expired' | 'cancelled' | 'stale';
@@ -209,6 +222,35 @@ export interface DispatchesTable {
   updated_at: string;
 }
 
+export interface ServiceAccountsTable {
+  id: string;
+  name: string;
+  /** JSON array of service roles. */
+  roles: string;
+  /** sha256 (hex) of the bearer token, never the token. */
+  token_hash: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface PolicyChangesTable {
+  id: string;
+  model_id: string;
+  proposed_by: string;
+  proposed_at: string;
+  /** JSON ModelPolicy. */
+  before: string;
+  after: string;
+  /** JSON array of strings. */
+  loosens: string;
+  status: 'pending' | 'applied' | 'rejected' | 'expired' | 'stale';
+  decided_by: string | null;
+  decided_at: string | null;
+  expires_at: string;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -225,6 +267,9 @@ export interface DB {
   signing_keys: SigningKeysTable;
   serving_targets: ServingTargetsTable;
   dispatches: DispatchesTable;
+  service_accounts: ServiceAccountsTable;
+  sessions: SessionsTable;
+  policy_changes: PolicyChangesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -235,6 +280,8 @@ export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
 export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
+export type PolicyChangeRow = Selectable<PolicyChangesTable>;
+export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type ServingTargetRow = Selectable<ServingTargetsTable>;
 export type DispatchRow = Selectable<DispatchesTable>;

@@ -4,15 +4,31 @@ import type { Kysely } from 'kysely';
 import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
 import { Username } from '../../../shared/domain/primitives.js';
 import { ApiError } from '../errors.js';
-import { hashPassword } from '../services/passwords.js';
+import { hashPassword, type PasswordCost } from '../services/passwords.js';
 import type { DB, UserRow } from './schema.js';
 import { newId } from './ids.js';
+
+/** Minimum length of a new password (NIST SP 800-63B asks at least 8; we ask 12). Stored ones keep working. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+export interface PasswordPolicy {
+  cost?: PasswordCost;
+  /** Only the demo seed lowers it, for its published demo passwords (local trial only). */
+  minLength?: number;
+}
+
+function checkNewPassword(password: string, policy: PasswordPolicy): void {
+  const minLength = policy.minLength ?? MIN_PASSWORD_LENGTH;
+  if (password.length < minLength) throw new ApiError('invalid_request', `the password must be at least ${minLength} characters`);
+}
 
 /** A user with what sign-in needs; never leaves the BFF. */
 export interface StoredUser {
   user: UserType;
   passwordHash: string;
   totpSecret: string | null;
+  /** Time step of the last TOTP code accepted (replay guard). */
+  totpLastStep: number | null;
   failedLogins: number;
   lockedUntil: string | null;
   disabled: boolean;
@@ -36,6 +52,7 @@ function toStoredUser(row: UserRow): StoredUser {
     user: { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) },
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
+    totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until,
     disabled: row.disabled !== 0,
@@ -47,15 +64,15 @@ function uniqueRoles(roles: readonly Role[]): Role[] {
   return Role.options.filter((role) => roles.includes(role));
 }
 
-export async function createUser(db: Kysely<DB>, input: NewUser, now: Date): Promise<UserType> {
+export async function createUser(db: Kysely<DB>, input: NewUser, now: Date, policy: PasswordPolicy = {}): Promise<UserType> {
   const username = Username.safeParse(input.username);
   if (!username.success) throw new ApiError('invalid_request', `invalid username: ${username.error.issues[0]?.message ?? ''}`);
   const displayName = input.displayName.trim();
   if (displayName.length === 0 || displayName.length > 120) throw new ApiError('invalid_request', 'display name must be 1-120 characters');
-  if (input.password.length < 8) throw new ApiError('invalid_request', 'the password must be at least 8 characters');
+  checkNewPassword(input.password, policy);
   const roles = uniqueRoles(Role.array().parse(input.roles));
   const user: UserType = User.parse({ id: newId('usr'), username: username.data, display_name: displayName, roles });
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, policy.cost);
   const existing = await db.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
   if (existing) throw new ApiError('already_exists', `user ${user.username} already exists`);
   await db
@@ -102,9 +119,9 @@ export async function setRoles(db: Kysely<DB>, userId: string, roles: Role[]): P
 }
 
 /** Sets a new password and clears any lockout (an admin reset is the way out of one). */
-export async function setPassword(db: Kysely<DB>, userId: string, password: string): Promise<void> {
-  if (password.length < 8) throw new ApiError('invalid_request', 'the password must be at least 8 characters');
-  const passwordHash = await hashPassword(password);
+export async function setPassword(db: Kysely<DB>, userId: string, password: string, policy: PasswordPolicy = {}): Promise<void> {
+  checkNewPassword(password, policy);
+  const passwordHash = await hashPassword(password, policy.cost);
   const result = await db
     .updateTable('users')
     .set({ password_hash: passwordHash, failed_logins: 0, locked_until: null })
@@ -123,9 +140,30 @@ export async function clearPassword(db: Kysely<DB>, userId: string): Promise<voi
   await requireUpdated(result, userId);
 }
 
+/** Replaces a stored hash with one of the current cost (at sign-in, when the password is known to be right). */
+export async function replacePasswordHash(db: Kysely<DB>, userId: string, expectedOld: string, passwordHash: string): Promise<void> {
+  // Conditional: a reset that landed meanwhile wins.
+  await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).where('password_hash', '=', expectedOld).execute();
+}
+
+/**
+ * Records that the TOTP code of time step `step` was spent. False when that
+ * step or a later one was spent already: the code is a replay. One conditional
+ * UPDATE, so of two concurrent uses of one code only one wins.
+ */
+export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', userId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
 /** `secret` is base32 (RFC 4648); null removes the enrolment. */
 export async function setTotpSecret(db: Kysely<DB>, userId: string, secret: string | null): Promise<void> {
-  const result = await db.updateTable('users').set({ totp_secret: secret }).where('id', '=', userId).executeTakeFirst();
+  const result = await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).executeTakeFirst();
   await requireUpdated(result, userId);
 }
 

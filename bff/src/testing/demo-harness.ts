@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { StepUpPurpose as StepUpPurposeSchema, type StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ServerEvent } from '../../../shared/api/events.js';
-import type { Role } from '../../../shared/domain/user.js';
+import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 import type { BffSettings } from '../context.js';
 import { DEMO_USERS, demoPassword } from '../seed/demo.js';
 import { lastEventId } from '../store/event-log.js';
@@ -35,6 +35,14 @@ export interface Client {
   subscribe(): Promise<EventSubscription>;
 }
 
+/** A service account (a machine): a bearer token and nothing else; it never steps up. */
+export interface ServiceClient {
+  name: string;
+  token: string;
+  get(path: string): Promise<Answer>;
+  post(path: string, body: unknown, options?: { idempotencyKey?: string }): Promise<Answer>;
+}
+
 export interface EventSubscription {
   /** Resolves with the first event (received so far or later) that matches. */
   waitFor(predicate: (event: ServerEvent) => boolean, timeoutMs?: number): Promise<ServerEvent>;
@@ -46,6 +54,8 @@ export interface Harness {
   clock: TestClock;
   /** Signs in once per user and reuses the session. */
   as(username: string): Promise<Client>;
+  /** A service account with these roles (created once per name). */
+  service(name: string, roles: ServiceRole[]): Promise<ServiceClient>;
   /** Unauthenticated call. */
   anonymous(method: string, path: string, body?: unknown): Promise<Answer>;
   close(): Promise<void>;
@@ -60,14 +70,14 @@ const STEP_UP_PURPOSES: readonly string[] = StepUpPurposeSchema.options;
 
 /**
  * Starts a demo-seeded BFF; `extraUsers` are created beside the demo users.
- * Access tokens live a day so that tests may move the clock hours ahead
- * without signing in again.
+ * Access tokens live a day (and sessions a month) so that tests may move the
+ * clock hours ahead without signing in again.
  */
 export async function startHarness(options: { extraUsers?: ExtraUser[]; settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>> } = {}): Promise<Harness> {
   const bff = await startTestBff({
     seedDemo: true,
     users: options.extraUsers ?? [],
-    settings: { accessTokenTtlSeconds: 24 * 3600, ...options.settings },
+    settings: { accessTokenTtlSeconds: 24 * 3600, sessionMaxSeconds: 30 * 24 * 3600, ...options.settings },
   });
   const passwordFor = (username: string) =>
     DEMO_USERS.some((user) => user.username === username) ? demoPassword(username) : passwordOf(username);
@@ -155,7 +165,19 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; settings
     return client;
   }
 
+  async function serviceAccount(name: string, roles: ServiceRole[]): Promise<ServiceClient> {
+    const token = await bff.serviceToken(name, roles);
+    return {
+      name,
+      token,
+      get: (path) => bff.call('GET', path, { token }),
+      post: (path, body, callOptions = {}) =>
+        bff.call('POST', path, { token, body, headers: callOptions.idempotencyKey ? { 'idempotency-key': callOptions.idempotencyKey } : {} }),
+    };
+  }
+
   const sessions = new Map<string, Promise<Client>>();
+  const services = new Map<string, Promise<ServiceClient>>();
   return {
     bff,
     clock: bff.clock,
@@ -166,6 +188,14 @@ export async function startHarness(options: { extraUsers?: ExtraUser[]; settings
         sessions.set(username, session);
       }
       return session;
+    },
+    service(name, roles) {
+      let account = services.get(name);
+      if (!account) {
+        account = serviceAccount(name, roles);
+        services.set(name, account);
+      }
+      return account;
     },
     anonymous: (method, path, body) => bff.call(method, path, body === undefined ? {} : { body }),
     close: () => bff.stop(),

@@ -4,12 +4,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '../../../shared/domain/user.js';
+import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 import type { TokenResponse } from '../../../shared/api/auth.js';
 import type { BffSettings } from '../context.js';
 import type { BuildAppOptions } from '../app.js';
 import { startBff, type RunningBff } from '../server.js';
 import { createUser } from '../store/users.js';
+import { createServiceAccount } from '../services/service-accounts.js';
 
 export interface TestClock {
   now: () => Date;
@@ -33,6 +34,8 @@ export interface TestBff extends RunningBff {
   /** fetch against the server with JSON in and out. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   login(username: string, password?: string): Promise<TokenResponse>;
+  /** Creates a service account as an admin's CLI would and answers its token. */
+  serviceToken(name: string, roles: ServiceRole[], ttlSeconds?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -61,7 +64,13 @@ export const TEST_USERS: { username: string; roles: Role[] }[] = [
   { username: 'ada', roles: ['admin'] },
 ];
 
-export const passwordOf = (username: string): string => `pw-${username}-long`;
+export const passwordOf = (username: string): string => `pw-${username}-long-enough`;
+
+/**
+ * scrypt cost of test users: 2^12 instead of the default 2^17, so that suites
+ * creating and signing in many users stay quick. Tests of the cost itself pass their own.
+ */
+export const TEST_PASSWORD_COST = { N: 2 ** 12, r: 8, p: 1 };
 
 export async function startTestBff(
   options: {
@@ -81,12 +90,17 @@ export async function startTestBff(
     routes: options.routes,
     now: clock.now,
     // Tests sign in far more often than a person would.
-    settings: { authRateLimitPerMinute: 10_000, ...options.settings },
+    settings: { authRateLimitPerMinute: 10_000, passwordCost: TEST_PASSWORD_COST, ...options.settings },
   });
   const users = options.users ?? TEST_USERS;
   await Promise.all(
     users.map((user) =>
-      createUser(running.ctx.db, { username: user.username, displayName: user.username, password: passwordOf(user.username), roles: user.roles }, clock.now()),
+      createUser(
+        running.ctx.db,
+        { username: user.username, displayName: user.username, password: passwordOf(user.username), roles: user.roles },
+        clock.now(),
+        { cost: running.ctx.settings.passwordCost },
+      ),
     ),
   );
 
@@ -122,6 +136,8 @@ export async function startTestBff(
     dbFile,
     call,
     login,
+    serviceToken: async (name, roles, ttlSeconds) =>
+      (await createServiceAccount(running.ctx.db, { name, roles, ttlSeconds, actor: 'test', now: clock.now() })).token,
     stop: async () => {
       await running.close();
       await rm(dir, { recursive: true, force: true });

@@ -70,4 +70,20 @@ describe('approvals inbox', () => {
     fireEvent.click(within(dialog).getByRole('button', { name: 'Continue' }));
     expect(within(dialog).getByLabelText('Password')).toBeTruthy();
   });
+
+  it('says who reported the run behind the gate, and flags a run the registrant reported', async () => {
+    await showAs(ARJUN, 'ravi', {
+      gate_run: { run_id: 'run_0123456789', reported_by: 'ravi', finished_at: '2026-11-20T09:00:00.000Z', reporter_conflict: 'registrant' },
+    });
+    const line = screen.getByText(/^Run reported by/);
+    expect(line.textContent).toBe('Run reported by ravi the registrant reported it');
+  });
+
+  it('shows a service reporter without a flag', async () => {
+    await showAs(ARJUN, 'ravi', {
+      gate_run: { run_id: 'run_0123456789', reported_by: 'svc:eval-runner', finished_at: '2026-11-20T09:00:00.000Z', reporter_conflict: null },
+    });
+    expect(screen.getByText(/^Run reported by/).textContent).toBe('Run reported by svc:eval-runner ');
+    expect(screen.queryByText(/reported it$/)).toBeNull();
+  });
 });

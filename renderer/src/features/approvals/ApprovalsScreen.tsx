@@ -147,6 +147,14 @@ function RequestDetail(): ReactElement {
           <GateBadge gate={request.gate_snapshot} />
           {request.gate_override && <Badge tone="warn">Override requested</Badge>}
         </div>
+        {request.gate_run && (
+          <p>
+            Run reported by <span className="mono">{request.gate_run.reported_by}</span>{' '}
+            {request.gate_run.reporter_conflict && (
+              <Badge tone="warn">{request.gate_run.reporter_conflict === 'requester' ? 'the requester reported it' : 'the registrant reported it'}</Badge>
+            )}
+          </p>
+        )}
         {request.gate_override && (
           <Callout tone="warn">The requester asks to go ahead although the gate did not pass. Approving accepts that override.</Callout>
         )}
