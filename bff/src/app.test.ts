@@ -10,7 +10,8 @@ import { buildApp, registeredRoutes } from './app.js';
 import { createContext } from './server.js';
 import { openDatabase } from './store/database.js';
 import { createUser } from './store/users.js';
-import { startTestBff, type TestBff } from './testing/harness.js';
+import { MIGRATION_NAMES } from './store/migrate.js';
+import { startTestBff, testDatabase, TEST_ENGINE, type TestBff } from './testing/harness.js';
 
 let bff: TestBff;
 let token: string;
@@ -75,7 +76,13 @@ describe('headers', () => {
   it('sets security headers everywhere and no-store on /auth and /admin', async () => {
     const health = await bff.call('GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', version: expect.any(String), db: 'sqlite' });
+    expect(health.body).toEqual({
+      status: 'ok',
+      version: expect.any(String),
+      db: TEST_ENGINE,
+      migrations: { current: true, applied: MIGRATION_NAMES.length, expected: MIGRATION_NAMES.length },
+      ready: true,
+    });
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
     expect(health.headers.get('x-frame-options')).toBe('DENY');
     expect(health.headers.get('cache-control')).toBeNull();
@@ -168,7 +175,7 @@ describe('rate limit on /auth', () => {
 describe('logging', () => {
   it('never writes passwords or tokens, even when a handler logs them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'log-test-'));
-    const db = await openDatabase(join(dir, 'log.db'));
+    const db = await openDatabase(await testDatabase(dir, 'log.db'));
     let log = '';
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
+import { databaseRateLimitStore } from './plugins/auth-rate-limit-store.js';
 import errorHandler from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
@@ -45,6 +46,12 @@ export interface BuildAppOptions {
   logger?: boolean | object;
   /** More route modules, registered after the built-in ones (tests, embedders). */
   routes?: FastifyPluginAsyncZod<{ ctx: BffContext }>[];
+  /**
+   * Behind a load balancer: which peers' X-Forwarded-For to believe (Fastify's
+   * trustProxy: true, an address, a CIDR list). Without it every client shares
+   * the balancer's address, and so one /auth rate-limit budget.
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 export interface RegisteredRoute {
@@ -93,6 +100,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     bodyLimit: BODY_LIMIT_BYTES,
     // Streams (SSE) are ended in their own preClose hooks; anything else idle is closed at once.
     forceCloseConnections: 'idle',
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -115,8 +123,9 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     return payload;
   });
 
-  // Opt-in per route (the /auth routes): signing in is what a guesser hammers.
-  await app.register(rateLimit, { global: false });
+  // Opt-in per route (the /auth routes): signing in is what a guesser hammers. The
+  // counters live in the database, so that the budget holds across replicas.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx) });
   await app.register(accessPlugin, { authenticate: bearerAuthenticate(ctx) });
   const routeTable: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {

@@ -4,13 +4,15 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Role } from '../../shared/domain/user.js';
-import { openDatabase, type Db } from './store/database.js';
+import { connectDatabase, openDatabase, type Db } from './store/database.js';
+import { engineOf, redactLocation } from './store/engine.js';
+import { migrateToLatest } from './store/migrate.js';
 import { appendAudit, verifyAudit } from './store/audit-log.js';
 import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
 import { createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
 import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
-import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
+import { rotateSigningKey, signingKeyConfigFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
 
@@ -27,13 +29,18 @@ const DEMO_USERS_LINE = `demo users: ${DEMO_USERS.map((user) => `${user.username
 const CLI_ACTOR = 'cli';
 
 const USAGE = `usage:
-  bff [--port N] [--host H] [--db FILE] [--seed-demo]     serve (default db ./modelops.db, host 127.0.0.1)
-  bff verify-audit --db FILE                               verify the audit chain
+  bff [--port N] [--host H] [--db DB] [--seed-demo] [--trust-proxy ADDR]
+                                                           serve (default db ./modelops.db, host 127.0.0.1)
+  bff migrate --db DB                                      apply pending migrations, then exit
+  bff verify-audit --db DB                                 verify the audit chain
   bff user create --db FILE --username U --display-name D --roles operator,approver
   bff user set-roles --db FILE --username U --roles viewer
   bff user reset-password --db FILE --username U
   bff user enroll-totp --db FILE --username U              prints the otpauth:// URI once
   bff rotate-signing-key --db FILE [--key-dir DIR]         new report-signing key; old reports stay verifiable
+DB is a SQLite file or a postgres://user@host:port/database URL; without --db,
+BFF_DATABASE_URL is used when set. Replicas on PostgreSQL share BFF_ACCESS_TOKEN_SECRET
+and BFF_SIGNING_KEY_SECRET (see README); --trust-proxy names the load balancer's address.
 passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
 
 class UsageError extends Error {}
@@ -54,8 +61,15 @@ async function readPassword(io: CliIo): Promise<string> {
   return password;
 }
 
+/** --db, else BFF_DATABASE_URL. */
+function databaseOf(given: string | undefined, io: CliIo): string | undefined {
+  if (given) return given;
+  const fromEnv = io.env.BFF_DATABASE_URL;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+}
+
 async function withDb<T>(file: string | undefined, action: (db: Db) => Promise<T>): Promise<T> {
-  if (!file) throw new UsageError('--db FILE is required');
+  if (!file) throw new UsageError('--db FILE or postgres:// URL (or BFF_DATABASE_URL) is required');
   const db = await openDatabase(file);
   try {
     return await action(db);
@@ -73,7 +87,7 @@ async function requireUser(db: Db, username: string | undefined) {
 
 /** verify-audit: 0 when the chain holds, 1 naming the first broken entry. */
 export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo): Promise<number> {
-  return withDb(dbFile, async (db) => {
+  return withDb(databaseOf(dbFile, io), async (db) => {
     const result = await verifyAudit(db);
     if (result.ok) {
       io.out(`OK: audit chain verified, ${result.entries} entries`);
@@ -87,12 +101,29 @@ export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo):
 /** rotate-signing-key: a new active key; the old one is retired, stays listed, and its private half is destroyed. */
 export async function rotateSigningKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, 'key-dir': { type: 'string' } }, strict: true });
-  return withDb(values.db, async (db) => {
-    const keyDir = values['key-dir'] ?? signingKeyDirFor(values.db!, io.env);
-    const { retired, active } = await rotateSigningKey({ db, keyDir, now: () => io.now() }, CLI_ACTOR);
+  const location = databaseOf(values.db, io);
+  return withDb(location, async (db) => {
+    const config = signingKeyConfigFor(location!, values['key-dir'] ? { ...io.env, BFF_SIGNING_KEY_DIR: values['key-dir'] } : io.env);
+    const { retired, active } = await rotateSigningKey({ db, keyDir: config.keyDir, sealingKey: config.sealingKey, now: () => io.now() }, CLI_ACTOR);
     io.out(`signing key ${active.key_id} is active${retired ? `; ${retired} retired (still listed for verification)` : ''}`);
     return 0;
   });
+}
+
+/** migrate: applies pending migrations (once, even with replicas starting meanwhile) and exits. */
+export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true });
+  const location = databaseOf(values.db, io);
+  if (!location) throw new UsageError('--db FILE or postgres:// URL (or BFF_DATABASE_URL) is required');
+  const db = connectDatabase(location);
+  try {
+    const applied = await migrateToLatest(db as never);
+    const engine = engineOf(db);
+    io.out(applied.length === 0 ? `${engine}: schema current, nothing to apply` : `${engine}: applied ${applied.length} migrations: ${applied.join(', ')}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function userCommand(args: string[], io: CliIo): Promise<number> {
@@ -116,7 +147,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
       const roles = parseRoles(values.roles);
       if (!values.username) throw new UsageError('--username is required');
       const password = await readPassword(io);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const user = await db.transaction().execute(async (trx) => {
           const created = await createUser(
             trx,
@@ -132,7 +163,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'set-roles': {
       const roles = parseRoles(values.roles);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         await db.transaction().execute(async (trx) => {
           await setRoles(trx, stored.user.id, roles);
@@ -144,7 +175,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'reset-password': {
       const password = await readPassword(io);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         await db.transaction().execute(async (trx) => {
           await setPassword(trx, stored.user.id, password);
@@ -157,7 +188,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
       });
     }
     case 'enroll-totp': {
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         const secret = generateTotpSecret();
         await db.transaction().execute(async (trx) => {
@@ -190,6 +221,7 @@ export async function runCli(
       return await verifyAuditCommand(values.db, io);
     }
     if (command === 'user') return await userCommand(rest, io);
+    if (command === 'migrate') return await migrateCommand(rest, io);
     if (command === 'rotate-signing-key') return await rotateSigningKeyCommand(rest, io);
     if (command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
@@ -201,15 +233,32 @@ export async function runCli(
       options: {
         port: { type: 'string', default: '8787' },
         host: { type: 'string', default: '127.0.0.1' },
-        db: { type: 'string', default: './modelops.db' },
+        db: { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
+        'trust-proxy': { type: 'string' },
       },
       strict: true,
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
-    const running = await startBff({ dbFile: values.db, port, host: values.host, seedDemo: values['seed-demo'], logger: true });
-    io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
+    const location = databaseOf(values.db, io) ?? './modelops.db';
+    const trustProxy = values['trust-proxy'] ?? io.env.BFF_TRUST_PROXY;
+    const drainMs = Number(io.env.BFF_SHUTDOWN_DRAIN_MS ?? 0);
+    const running = await startBff({
+      dbFile: location,
+      port,
+      host: values.host,
+      seedDemo: values['seed-demo'],
+      logger: true,
+      ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
+      ...(Number.isFinite(drainMs) && drainMs > 0 ? { drainMs } : {}),
+    });
+    io.out(`Model Ops BFF listening on ${running.url} (database ${redactLocation(location)})`);
+    io.out(
+      running.migrationsApplied.length === 0
+        ? 'migrations: schema current'
+        : `migrations: applied ${running.migrationsApplied.length} (${running.migrationsApplied.join(', ')})`,
+    );
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
     onServe(running);
     return 0;
@@ -263,7 +312,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key'].includes(process.argv[2] ?? '')) process.exitCode = code;
+  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key', 'migrate'].includes(process.argv[2] ?? '')) process.exitCode = code;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -17,6 +17,11 @@ export interface BffSettings {
   publicOrigin: string;
   /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
   signingKeyDir?: string;
+  /**
+   * Key (32 bytes, BFF_SIGNING_KEY_SECRET) that seals report-signing private keys
+   * into the database instead of the key directory: replicas share them (docs/decisions/0004).
+   */
+  signingKeySecret?: Uint8Array;
 }
 
 /** Wakes the event stream after a transaction that appended events has committed. */
@@ -24,11 +29,18 @@ export interface EventNotifier {
   wake(): void;
 }
 
+/** Where a server is in its life: readiness turns false while it drains for shutdown. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 export interface BffContext {
   db: Db;
   now: () => Date;
   settings: BffSettings;
   events: EventNotifier;
+  /** Absent in a bare buildApp: never draining. */
+  lifecycle?: Lifecycle;
 }
 
 export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOrigin'> = {

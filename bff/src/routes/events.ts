@@ -8,6 +8,8 @@ import { EventBus } from '../services/event-bus.js';
 import { lastEventId } from '../store/event-log.js';
 
 export const HEARTBEAT_MS = 15_000;
+/** Sent as `retry:` when the server shuts down: reconnect soon (with Last-Event-ID), to another replica. */
+export const SHUTDOWN_RETRY_MS = 500;
 /** A client this far behind is dropped; it resumes with Last-Event-ID instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -24,11 +26,12 @@ export function formatServerEvent(event: ServerEvent): string {
 const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
   if (!(ctx.events instanceof EventBus)) throw new Error('the event stream needs ctx.events to be an EventBus');
   const bus = ctx.events;
-  const openStreams = new Set<() => void>();
+  const openStreams = new Set<(retryMs?: number) => void>();
 
-  // Ends open streams before the server waits for its connections to drain.
+  // Ends open streams before the server waits for its connections to drain,
+  // telling each client to come back soon: the next replica replays what it missed.
   app.addHook('preClose', async () => {
-    for (const end of [...openStreams]) end();
+    for (const end of [...openStreams]) end(SHUTDOWN_RETRY_MS);
   });
 
   app.get(
@@ -61,12 +64,13 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
 
       let ended = false;
       let unsubscribe: () => void = () => undefined;
-      const end = (): void => {
+      const end = (retryMs?: number): void => {
         if (ended) return;
         ended = true;
         clearInterval(heartbeat);
         unsubscribe();
         openStreams.delete(end);
+        if (retryMs !== undefined && raw.writable) raw.write(`retry: ${retryMs}\n\n`);
         raw.end();
       };
       const write = (chunk: string): void => {
@@ -77,9 +81,9 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       openStreams.add(end);
-      unsubscribe = bus.subscribe(after, (event) => write(formatServerEvent(event)), end);
-      request.raw.on('close', end);
-      raw.on('error', end);
+      unsubscribe = bus.subscribe(after, (event) => write(formatServerEvent(event)), () => end());
+      request.raw.on('close', () => end());
+      raw.on('error', () => end());
     },
   );
 };

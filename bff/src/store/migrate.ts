@@ -1,8 +1,12 @@
-// Versioned, forward-only migrations, run at every start before the server listens.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// Versioned, forward-only migrations, run at every start before the server
+// listens (and by `bff migrate`). The same list runs on SQLite and PostgreSQL.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
+import * as authRateWindows from './migrations/040-auth-rate-windows.js';
+import * as sealedSigningKeys from './migrations/041-sealed-signing-keys.js';
+import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
@@ -10,6 +14,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
+  '040-auth-rate-windows': authRateWindows,
+  '041-sealed-signing-keys': sealedSigningKeys,
 };
 
 class InlineMigrationProvider implements MigrationProvider {
@@ -18,9 +24,53 @@ class InlineMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+async function runMigrator(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new InlineMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Applies the pending migrations and returns their names (empty when the
+ * schema was current). On PostgreSQL the whole run holds a session advisory
+ * lock on one connection: replicas starting at the same moment queue behind
+ * the first, which migrates; the others then find nothing to do. (Kysely's
+ * migrator takes a lock of its own around the run, but creates its bookkeeping
+ * tables before it; ours covers those too.)
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  if (engineOf(db) !== 'postgres') return runMigrator(db);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${sql.lit(PG_LOCK.MIGRATIONS)})`.execute(connection);
+    try {
+      return await runMigrator(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(PG_LOCK.MIGRATIONS)})`.execute(connection);
+    }
+  });
+}
+
+export interface MigrationStatus {
+  /** Every migration this build knows is applied. */
+  current: boolean;
+  applied: number;
+  expected: number;
+}
+
+/** Compares the applied migrations with this build's list (for /healthz). */
+export async function migrationStatus(db: Kysely<unknown>): Promise<MigrationStatus> {
+  const expected = Object.keys(MIGRATIONS);
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = rows.rows.map((row) => row.name);
+  } catch {
+    // No bookkeeping table yet: nothing applied.
+    applied = [];
+  }
+  const known = new Set(applied);
+  return { current: expected.every((name) => known.has(name)), applied: applied.length, expected: expected.length };
+}
+
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);

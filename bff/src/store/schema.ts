@@ -177,6 +177,16 @@ export interface SigningKeysTable {
   private_key_file: string | null;
   created_at: string;
   retired_at: string | null;
+  /** The private half sealed with BFF_SIGNING_KEY_SECRET (migration 041); null when file-held or retired. */
+  private_key_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AuthRateWindowsTable {
+  /** Route and client address. */
+  bucket: string;
+  /** ISO instant where the fixed window starts. */
+  window_start: string;
+  hits: number;
 }
 
 export interface DB {
@@ -193,6 +203,7 @@ export interface DB {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
+  auth_rate_windows: AuthRateWindowsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
