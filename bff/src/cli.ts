@@ -244,6 +244,7 @@ export async function runCli(
     const location = databaseOf(values.db, io) ?? './modelops.db';
     const trustProxy = values['trust-proxy'] ?? io.env.BFF_TRUST_PROXY;
     const drainMs = Number(io.env.BFF_SHUTDOWN_DRAIN_MS ?? 0);
+    const eventPollMs = io.env.BFF_EVENT_POLL_MS === undefined ? undefined : Number(io.env.BFF_EVENT_POLL_MS);
     const running = await startBff({
       dbFile: location,
       port,
@@ -252,6 +253,7 @@ export async function runCli(
       logger: true,
       ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
       ...(Number.isFinite(drainMs) && drainMs > 0 ? { drainMs } : {}),
+      ...(eventPollMs !== undefined && Number.isFinite(eventPollMs) && eventPollMs >= 0 ? { eventPollMs } : {}),
     });
     io.out(`Model Ops BFF listening on ${running.url} (database ${redactLocation(location)})`);
     io.out(

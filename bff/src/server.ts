@@ -35,6 +35,8 @@ export interface StartBffOptions {
    * so a load balancer's health check takes the server out of rotation first.
    */
   drainMs?: number;
+  /** The event bus's safety-net poll in ms (default 2000; 0 off: on PostgreSQL LISTEN/NOTIFY still wakes it). */
+  eventPollMs?: number;
 }
 
 export interface RunningBff {
@@ -74,6 +76,8 @@ export interface CreateContextOptions {
   settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>>;
   now?: () => Date;
   onEventBusError?: (error: unknown) => void;
+  /** The event bus's safety-net poll (EventBusOptions.pollIntervalMs). */
+  eventPollMs?: number;
 }
 
 /** The context every route receives, with an EventBus as its event notifier. */
@@ -88,7 +92,10 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
     db,
     now: options.now ?? (() => new Date()),
     settings,
-    events: new EventBus(db, { onError: options.onEventBusError }),
+    events: new EventBus(db, {
+      onError: options.onEventBusError,
+      ...(options.eventPollMs === undefined ? {} : { pollIntervalMs: options.eventPollMs }),
+    }),
     lifecycle: { draining: false },
   };
 }
@@ -102,6 +109,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     settings: opts.settings,
     now: opts.now,
     onEventBusError: (error) => app?.log.error({ err: error }, 'event stream failed'),
+    eventPollMs: opts.eventPollMs,
   });
   const bus = ctx.events as EventBus;
   let listener: EventListener | undefined;
