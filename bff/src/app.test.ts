@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, registeredRoutes } from './app.js';
-import { createContext } from './server.js';
+import { createContext, startBff } from './server.js';
 import { openDatabase } from './store/database.js';
 import { createUser } from './store/users.js';
 import { MIGRATION_NAMES } from './store/migrate.js';
@@ -168,6 +168,23 @@ describe('rate limit on /auth', () => {
       expect((await limited.call('GET', '/healthz')).status).toBe(200);
     } finally {
       await limited.stop();
+    }
+  });
+
+  it('shares the budget between two servers on one database (replicas behind a load balancer)', async () => {
+    const first = await startTestBff({ users: [], settings: { authRateLimitPerMinute: 4 } });
+    const second = await startBff({ dbFile: first.dbFile, port: 0, settings: { ...first.ctx.settings, authRateLimitPerMinute: 4 } });
+    try {
+      const attempt = async (url: string) =>
+        (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"nobody","password":"whatever-long"}' }))
+          .status;
+      const statuses = [];
+      for (const url of [first.url, second.url, first.url, second.url, first.url, second.url]) statuses.push(await attempt(url));
+      // Each server saw three attempts, under its own budget of four: only a shared count refuses the fifth.
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    } finally {
+      await second.close();
+      await first.stop();
     }
   });
 });

@@ -245,6 +245,7 @@ export async function runCli(
     const trustProxy = values['trust-proxy'] ?? io.env.BFF_TRUST_PROXY;
     const drainMs = Number(io.env.BFF_SHUTDOWN_DRAIN_MS ?? 0);
     const eventPollMs = io.env.BFF_EVENT_POLL_MS === undefined ? undefined : Number(io.env.BFF_EVENT_POLL_MS);
+    const authRateLimit = Number(io.env.BFF_AUTH_RATE_LIMIT_PER_MINUTE);
     const running = await startBff({
       dbFile: location,
       port,
@@ -254,6 +255,7 @@ export async function runCli(
       ...(trustProxy ? { trustProxy: trustProxy === 'true' ? true : trustProxy } : {}),
       ...(Number.isFinite(drainMs) && drainMs > 0 ? { drainMs } : {}),
       ...(eventPollMs !== undefined && Number.isFinite(eventPollMs) && eventPollMs >= 0 ? { eventPollMs } : {}),
+      ...(Number.isInteger(authRateLimit) && authRateLimit > 0 ? { settings: { authRateLimitPerMinute: authRateLimit } } : {}),
     });
     io.out(`Model Ops BFF listening on ${running.url} (database ${redactLocation(location)})`);
     io.out(

@@ -4,13 +4,17 @@
 // answers (429, the same headers); this only counts.
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { BffContext } from '../context.js';
-import { attemptsIn, countAttempt } from '../store/auth-rate-windows.js';
+import { countAttempt, openWindow } from '../store/auth-rate-windows.js';
+
+/** Milliseconds until the window that opened at `windowStart` closes. */
+function ttlOf(windowStart: string, now: Date, timeWindow: number): number {
+  return Math.max(0, Date.parse(windowStart) + timeWindow - now.getTime());
+}
 
 type Callback = (error: Error | null, result?: { current: number; ttl: number }) => void;
 
-function windowOf(nowMs: number, timeWindow: number): { start: string; ttl: number } {
-  const startMs = Math.floor(nowMs / timeWindow) * timeWindow;
-  return { start: new Date(startMs).toISOString(), ttl: startMs + timeWindow - nowMs };
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** The store class the plugin instantiates; one child per route, so each route counts on its own (as the in-memory store does). */
@@ -22,18 +26,18 @@ export function databaseRateLimitStore(ctx: BffContext): FastifyRateLimitStoreCt
     }
 
     incr(key: string, callback: Callback, timeWindow: number): void {
-      const window = windowOf(ctx.now().getTime(), timeWindow);
-      countAttempt(ctx.db, `${this.#route}|${key}`, window.start).then(
-        (current) => callback(null, { current, ttl: window.ttl }),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      const now = ctx.now();
+      countAttempt(ctx.db, `${this.#route}|${key}`, now, timeWindow).then(
+        (window) => callback(null, { current: window.hits, ttl: ttlOf(window.windowStart, now, timeWindow) }),
+        (error: unknown) => callback(asError(error)),
       );
     }
 
     read(key: string, callback: Callback, timeWindow: number): void {
-      const window = windowOf(ctx.now().getTime(), timeWindow);
-      attemptsIn(ctx.db, `${this.#route}|${key}`, window.start).then(
-        (current) => callback(null, { current, ttl: current === 0 ? 0 : window.ttl }),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      const now = ctx.now();
+      openWindow(ctx.db, `${this.#route}|${key}`, now, timeWindow).then(
+        (window) => callback(null, window ? { current: window.hits, ttl: ttlOf(window.windowStart, now, timeWindow) } : { current: 0, ttl: 0 }),
+        (error: unknown) => callback(asError(error)),
       );
     }
 

@@ -184,7 +184,7 @@ export interface SigningKeysTable {
 export interface AuthRateWindowsTable {
   /** Route and client address. */
   bucket: string;
-  /** ISO instant where the fixed window starts. */
+  /** ISO instant of the first attempt of the current window. */
   window_start: string;
   hits: number;
 }

@@ -1,5 +1,7 @@
-// Fixed-window counters of /auth attempts per client address and route, in
-// the database so that every replica counts against the same budget.
+// Counters of /auth attempts per client address and route, in the database so
+// that every replica counts against the same budget. A window opens at the
+// first attempt and lasts the limit's time window (as @fastify/rate-limit's
+// in-memory store counts).
 import type { Kysely } from 'kysely';
 import { portableTypes } from './portable.js';
 
@@ -9,10 +11,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('auth_rate_windows')
     // Route and client address, e.g. "/auth/login|203.0.113.9".
     .addColumn('bucket', text, (c) => c.notNull())
-    // ISO instant where the window starts (a multiple of its length since the epoch).
+    .addPrimaryKeyConstraint('auth_rate_windows_pk', ['bucket'])
+    // ISO instant of the first attempt of the current window.
     .addColumn('window_start', text, (c) => c.notNull())
     .addColumn('hits', 'integer', (c) => c.notNull())
-    .addPrimaryKeyConstraint('auth_rate_windows_pk', ['bucket', 'window_start'])
     .execute();
   await db.schema.createIndex('auth_rate_windows_start').on('auth_rate_windows').column('window_start').execute();
 }
