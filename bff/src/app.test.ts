@@ -11,7 +11,7 @@ import { createContext, startBff } from './server.js';
 import { openDatabase } from './store/database.js';
 import { createUser } from './store/users.js';
 import { MIGRATION_NAMES } from './store/migrate.js';
-import { startTestBff, testDatabase, TEST_ENGINE, type TestBff } from './testing/harness.js';
+import { startTestBff, testDatabase, TEST_ENGINE, TEST_SIGNING_KEY_SECRET, type TestBff } from './testing/harness.js';
 
 let bff: TestBff;
 let token: string;
@@ -223,6 +223,52 @@ describe('logging', () => {
     } finally {
       await app.close();
       await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('turns readiness to 503 while draining, finishes the request in flight, then stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shutdown-test-'));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started: () => void = () => undefined;
+    const inHandler = new Promise<void>((resolve) => (started = resolve));
+    const running = await startBff({
+      dbFile: await testDatabase(dir),
+      port: 0,
+      // Long enough for the two health checks below to land inside the drain on a busy machine.
+      drainMs: 3000,
+      ...(TEST_SIGNING_KEY_SECRET ? { settings: { signingKeySecret: TEST_SIGNING_KEY_SECRET } } : {}),
+      routes: [
+        async (app) => {
+          app.get('/test/slow', { config: { access: { role: 'public' } } }, async () => {
+            started();
+            await released;
+            return { done: true };
+          });
+        },
+      ],
+    });
+    try {
+      expect((await fetch(`${running.url}/healthz?ready=1`)).status).toBe(200);
+      const inFlight = fetch(`${running.url}/test/slow`).then(async (answer) => ({ status: answer.status, body: await answer.json() }));
+      await inHandler;
+      const closing = running.close();
+      const ready = await fetch(`${running.url}/healthz?ready=1`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      const live = await fetch(`${running.url}/healthz`);
+      expect(live.status).toBe(200);
+      expect(((await live.json()) as { ready: boolean }).ready).toBe(false);
+      release();
+      expect(await inFlight).toEqual({ status: 200, body: { done: true } });
+      await closing;
+      await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+    } finally {
+      release();
+      await running.close();
       await rm(dir, { recursive: true, force: true });
     }
   });
