@@ -3,7 +3,7 @@
 // teardown. PostgreSQL refuses to run as root, so as root it runs as the
 // `postgres` user (Debian's package creates it) in a folder that user owns.
 import { execFile } from 'node:child_process';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { access, chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,14 @@ async function asPostgres(command: string, args: string[]): Promise<void> {
 }
 
 export async function startPgCluster(): Promise<PgCluster> {
+  try {
+    await access(join(PG_BIN_DIR, 'initdb'));
+  } catch {
+    throw new Error(
+      `PostgreSQL 15 is not installed (no ${PG_BIN_DIR}/initdb): apt-get install postgresql, ` +
+        'or run only the SQLite tests with `npx vitest run --project node`',
+    );
+  }
   const dir = await mkdtemp(join(tmpdir(), 'bff-pg-'));
   if (process.getuid?.() === 0) {
     const { stdout } = await run('id', ['-u', 'postgres']);

@@ -96,7 +96,7 @@ export function haproxyConfig(port: number, backends: readonly { name: string; p
     '  timeout client 60s',
     '  timeout server 60s',
     // A replica busy with real traffic answers its check late, not never.
-    '  timeout check 2s',
+    '  timeout check 5s',
     '  retries 3',
     '  option redispatch',
     '  retry-on conn-failure',
@@ -108,7 +108,7 @@ export function haproxyConfig(port: number, backends: readonly { name: string; p
     '  option forwardfor',
     '  option httpchk GET /healthz?ready=1',
     '  http-check expect status 200',
-    ...backends.map((backend) => `  server ${backend.name} 127.0.0.1:${backend.port} check inter 500ms fall 2 rise 2`),
+    ...backends.map((backend) => `  server ${backend.name} 127.0.0.1:${backend.port} check inter 500ms fall 3 rise 2`),
     '',
   ].join('\n');
 }
