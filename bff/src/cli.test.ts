@@ -107,7 +107,8 @@ describe('bff serve', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const deadline = Date.now() + 15_000;
+    // Starting tsx in a child takes seconds, many more on a loaded 2-core machine.
+    const deadline = Date.now() + 45_000;
     while (!/demo users:/.test(stdout) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
     expect(url, stdout).toBeDefined();
@@ -122,5 +123,5 @@ describe('bff serve', () => {
     expect(login.status).toBe(200);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
-  });
+  }, 60_000);
 });

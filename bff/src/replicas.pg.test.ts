@@ -179,7 +179,8 @@ async function lastEventId(): Promise<number> {
 
 // ---- the tests ------------------------------------------------------------
 
-describe('replicas on one PostgreSQL database', () => {
+// Child processes, HAProxy and dozens of scrypt step-ups: generous limits for a loaded 2-core machine.
+describe('replicas on one PostgreSQL database', { timeout: 120_000 }, () => {
   it('migration race: three replicas started at once on an empty database migrate once, and all three serve', async () => {
     const migrated = replicas.filter((replica) => /migrations: applied \d+/.test(replica.output()));
     const current = replicas.filter((replica) => /migrations: schema current/.test(replica.output()));
