@@ -24,6 +24,21 @@ export default defineConfig({
             'eslint-rules/**/*.test.ts',
             'scripts/**/*.test.ts',
           ],
+          // PostgreSQL-only tests (replicas behind HAProxy) run in the bff-pg project.
+          exclude: ['**/node_modules/**', 'bff/**/*.pg.test.ts'],
+        },
+      },
+      {
+        // The whole BFF suite again on PostgreSQL 15 (one temporary cluster per run, a fresh
+        // database per test server), plus the replica tests that need it (*.pg.test.ts).
+        extends: true,
+        test: {
+          name: 'bff-pg',
+          environment: 'node',
+          include: ['bff/**/*.test.ts'],
+          env: { BFF_TEST_DB: 'postgres' },
+          globalSetup: ['bff/src/testing/pg-global-setup.ts'],
+          hookTimeout: 60_000,
         },
       },
       {

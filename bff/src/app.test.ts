@@ -7,10 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, registeredRoutes } from './app.js';
-import { createContext } from './server.js';
+import { createContext, startBff } from './server.js';
 import { openDatabase } from './store/database.js';
 import { createUser } from './store/users.js';
-import { startTestBff, type TestBff } from './testing/harness.js';
+import { MIGRATION_NAMES } from './store/migrate.js';
+import { startTestBff, testDatabase, TEST_ENGINE, TEST_SIGNING_KEY_SECRET, type TestBff } from './testing/harness.js';
 
 let bff: TestBff;
 let token: string;
@@ -75,7 +76,13 @@ describe('headers', () => {
   it('sets security headers everywhere and no-store on /auth and /admin', async () => {
     const health = await bff.call('GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', version: expect.any(String), db: 'sqlite' });
+    expect(health.body).toEqual({
+      status: 'ok',
+      version: expect.any(String),
+      db: TEST_ENGINE,
+      migrations: { current: true, applied: MIGRATION_NAMES.length, expected: MIGRATION_NAMES.length },
+      ready: true,
+    });
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
     expect(health.headers.get('x-frame-options')).toBe('DENY');
     expect(health.headers.get('cache-control')).toBeNull();
@@ -163,12 +170,29 @@ describe('rate limit on /auth', () => {
       await limited.stop();
     }
   });
+
+  it('shares the budget between two servers on one database (replicas behind a load balancer)', async () => {
+    const first = await startTestBff({ users: [], settings: { authRateLimitPerMinute: 4 } });
+    const second = await startBff({ dbFile: first.dbFile, port: 0, settings: { ...first.ctx.settings, authRateLimitPerMinute: 4 } });
+    try {
+      const attempt = async (url: string) =>
+        (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"username":"nobody","password":"whatever-long"}' }))
+          .status;
+      const statuses = [];
+      for (const url of [first.url, second.url, first.url, second.url, first.url, second.url]) statuses.push(await attempt(url));
+      // Each server saw three attempts, under its own budget of four: only a shared count refuses the fifth.
+      expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
+    } finally {
+      await second.close();
+      await first.stop();
+    }
+  });
 });
 
 describe('logging', () => {
   it('never writes passwords or tokens, even when a handler logs them', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'log-test-'));
-    const db = await openDatabase(join(dir, 'log.db'));
+    const db = await openDatabase(await testDatabase(dir, 'log.db'));
     let log = '';
     const stream = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -199,6 +223,52 @@ describe('logging', () => {
     } finally {
       await app.close();
       await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('turns readiness to 503 while draining, finishes the request in flight, then stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shutdown-test-'));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started: () => void = () => undefined;
+    const inHandler = new Promise<void>((resolve) => (started = resolve));
+    const running = await startBff({
+      dbFile: await testDatabase(dir),
+      port: 0,
+      // Long enough for the two health checks below to land inside the drain on a busy machine.
+      drainMs: 3000,
+      ...(TEST_SIGNING_KEY_SECRET ? { settings: { signingKeySecret: TEST_SIGNING_KEY_SECRET } } : {}),
+      routes: [
+        async (app) => {
+          app.get('/test/slow', { config: { access: { role: 'public' } } }, async () => {
+            started();
+            await released;
+            return { done: true };
+          });
+        },
+      ],
+    });
+    try {
+      expect((await fetch(`${running.url}/healthz?ready=1`)).status).toBe(200);
+      const inFlight = fetch(`${running.url}/test/slow`).then(async (answer) => ({ status: answer.status, body: await answer.json() }));
+      await inHandler;
+      const closing = running.close();
+      const ready = await fetch(`${running.url}/healthz?ready=1`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { error: { code: string } }).error.code).toBe('unavailable');
+      const live = await fetch(`${running.url}/healthz`);
+      expect(live.status).toBe(200);
+      expect(((await live.json()) as { ready: boolean }).ready).toBe(false);
+      release();
+      expect(await inFlight).toEqual({ status: 200, body: { done: true } });
+      await closing;
+      await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+    } finally {
+      release();
+      await running.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BffContext } from './context.js';
 import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
+import { databaseRateLimitStore } from './plugins/auth-rate-limit-store.js';
 import errorHandler from './plugins/error-handler.js';
 import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-errors.js';
 import housekeeping from './plugins/housekeeping.js';
@@ -147,9 +148,10 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     return payload;
   });
 
-  // Opt-in per route (the /auth routes): signing in is what a guesser hammers.
-  // Over a unix socket or named pipe (the console's local mode) there is no address: one shared bucket.
-  await app.register(rateLimit, { global: false, keyGenerator: (request) => request.ip ?? 'local-socket' });
+  // Opt-in per route (the /auth routes): signing in is what a guesser hammers. The counters
+  // live in the database, so that the budget holds across replicas. Over a unix socket or
+  // named pipe (the console's local mode) there is no address: one shared bucket.
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(ctx), keyGenerator: (request) => request.ip ?? 'local-socket' });
   await app.register(accessPlugin, { authenticate: bearerAuthenticate(ctx) });
   const routeTable: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from './cli.js';
 import { openDatabase } from './store/database.js';
+import { TEST_CHILD_ENV, testDatabase } from './testing/harness.js';
 import { findUserByUsername } from './store/users.js';
 import { verifyPassword } from './services/passwords.js';
 import { verifyAudit, listAudit } from './store/audit-log.js';
@@ -15,7 +16,7 @@ let dbFile: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cli-test-'));
-  dbFile = join(dir, 'cli.db');
+  dbFile = await testDatabase(dir, 'cli.db');
 });
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
@@ -154,8 +155,9 @@ describe('bff service-account …', () => {
 
 describe('bff serve', () => {
   it('serves with --seed-demo, prints the URL and demo users, and exits 0 on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--port', '0', '--db', join(dir, 'serve.db'), '--seed-demo'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--port', '0', '--db', await testDatabase(dir, 'serve.db'), '--seed-demo'], {
       cwd: join(import.meta.dirname, '../..'),
+      env: { ...process.env, ...TEST_CHILD_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

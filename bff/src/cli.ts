@@ -5,14 +5,16 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { Role, ServiceRole } from '../../shared/domain/user.js';
-import { openDatabase, type Db } from './store/database.js';
+import { connectDatabase, openDatabase, type Db } from './store/database.js';
+import { engineOf, redactLocation } from './store/engine.js';
+import { migrateToLatest } from './store/migrate.js';
 import { appendAudit, verifyAudit } from './store/audit-log.js';
 import { revokeUserRefreshTokens } from './store/refresh-tokens.js';
 import { revokeUserSessions } from './store/sessions.js';
 import { MIN_PASSWORD_LENGTH, createUser, findUserByUsername, setPassword, setRoles, setTotpSecret } from './store/users.js';
 import { startBff } from './server.js';
 import { generateTotpSecret, totpUri } from './services/totp.js';
-import { rotateSigningKey, signingKeyDirFor } from './services/report-signing.js';
+import { rotateSigningKey, signingKeyConfigFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
 import { dispatchSettingsFromEnv } from './services/serving/dispatch-settings.js';
 import { createServiceAccount, parseDuration, revokeServiceAccount } from './services/service-accounts.js';
@@ -32,11 +34,12 @@ const DEMO_USERS_LINE = `demo users: ${DEMO_USERS.map((user) => `${user.username
 const CLI_ACTOR = 'cli';
 
 const USAGE = `usage:
-  bff [--port N] [--host H] [--db FILE] [--seed-demo] [--trusted-proxies IP,CIDR…]
+  bff [--port N] [--host H] [--db DB] [--seed-demo] [--trusted-proxies IP,CIDR…]
                                                            serve (default db ./modelops.db, host 127.0.0.1);
                                                            X-Forwarded-For is believed only from the trusted proxies
                                                            (or BFF_TRUSTED_PROXIES)
-  bff verify-audit --db FILE                               verify the audit chain
+  bff migrate --db DB                                      apply pending migrations, then exit
+  bff verify-audit --db DB                                 verify the audit chain
   bff user create --db FILE --username U --display-name D --roles operator,approver
   bff user set-roles --db FILE --username U --roles viewer
   bff user reset-password --db FILE --username U
@@ -46,6 +49,9 @@ const USAGE = `usage:
                                                            prints the token once
   bff service-account list --db FILE
   bff service-account revoke --db FILE --name N
+DB is a SQLite file or a postgres://user@host:port/database URL; without --db,
+BFF_DATABASE_URL is used when set. Replicas on PostgreSQL share BFF_ACCESS_TOKEN_SECRET
+and BFF_SIGNING_KEY_SECRET (see README); --trusted-proxies names the load balancer's address.
 passwords are read from MODELOPS_PASSWORD or stdin, never from arguments`;
 
 class UsageError extends Error {}
@@ -68,8 +74,15 @@ async function readPassword(io: CliIo): Promise<string> {
   return password;
 }
 
+/** --db, else BFF_DATABASE_URL. */
+function databaseOf(given: string | undefined, io: CliIo): string | undefined {
+  if (given) return given;
+  const fromEnv = io.env.BFF_DATABASE_URL;
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+}
+
 async function withDb<T>(file: string | undefined, action: (db: Db) => Promise<T>): Promise<T> {
-  if (!file) throw new UsageError('--db FILE is required');
+  if (!file) throw new UsageError('--db FILE or postgres:// URL (or BFF_DATABASE_URL) is required');
   const db = await openDatabase(file);
   try {
     return await action(db);
@@ -87,7 +100,7 @@ async function requireUser(db: Db, username: string | undefined) {
 
 /** verify-audit: 0 when the chain holds, 1 naming the first broken entry. */
 export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo): Promise<number> {
-  return withDb(dbFile, async (db) => {
+  return withDb(databaseOf(dbFile, io), async (db) => {
     const result = await verifyAudit(db);
     if (result.ok) {
       io.out(`OK: audit chain verified, ${result.entries} entries`);
@@ -101,12 +114,29 @@ export async function verifyAuditCommand(dbFile: string | undefined, io: CliIo):
 /** rotate-signing-key: a new active key; the old one is retired, stays listed, and its private half is destroyed. */
 export async function rotateSigningKeyCommand(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({ args, options: { db: { type: 'string' }, 'key-dir': { type: 'string' } }, strict: true });
-  return withDb(values.db, async (db) => {
-    const keyDir = values['key-dir'] ?? signingKeyDirFor(values.db!, io.env);
-    const { retired, active } = await rotateSigningKey({ db, keyDir, now: () => io.now() }, CLI_ACTOR);
+  const location = databaseOf(values.db, io);
+  return withDb(location, async (db) => {
+    const config = signingKeyConfigFor(location!, values['key-dir'] ? { ...io.env, BFF_SIGNING_KEY_DIR: values['key-dir'] } : io.env);
+    const { retired, active } = await rotateSigningKey({ db, keyDir: config.keyDir, sealingKey: config.sealingKey, now: () => io.now() }, CLI_ACTOR);
     io.out(`signing key ${active.key_id} is active${retired ? `; ${retired} retired (still listed for verification)` : ''}`);
     return 0;
   });
+}
+
+/** migrate: applies pending migrations (once, even with replicas starting meanwhile) and exits. */
+export async function migrateCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args, options: { db: { type: 'string' } }, strict: true });
+  const location = databaseOf(values.db, io);
+  if (!location) throw new UsageError('--db FILE or postgres:// URL (or BFF_DATABASE_URL) is required');
+  const db = connectDatabase(location);
+  try {
+    const applied = await migrateToLatest(db as never);
+    const engine = engineOf(db);
+    io.out(applied.length === 0 ? `${engine}: schema current, nothing to apply` : `${engine}: applied ${applied.length} migrations: ${applied.join(', ')}`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function userCommand(args: string[], io: CliIo): Promise<number> {
@@ -130,7 +160,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
       const roles = parseRoles(values.roles);
       if (!values.username) throw new UsageError('--username is required');
       const password = await readPassword(io);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const user = await db.transaction().execute(async (trx) => {
           const created = await createUser(
             trx,
@@ -146,7 +176,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'set-roles': {
       const roles = parseRoles(values.roles);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         await db.transaction().execute(async (trx) => {
           await setRoles(trx, stored.user.id, roles);
@@ -158,7 +188,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
     }
     case 'reset-password': {
       const password = await readPassword(io);
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         await db.transaction().execute(async (trx) => {
           await setPassword(trx, stored.user.id, password);
@@ -172,7 +202,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
       });
     }
     case 'enroll-totp': {
-      return withDb(values.db, async (db) => {
+      return withDb(databaseOf(values.db, io), async (db) => {
         const stored = await requireUser(db, values.username);
         const secret = generateTotpSecret();
         await db.transaction().execute(async (trx) => {
@@ -279,6 +309,7 @@ export async function runCli(
     }
     if (command === 'user') return await userCommand(rest, io);
     if (command === 'service-account') return await serviceAccountCommand(rest, io);
+    if (command === 'migrate') return await migrateCommand(rest, io);
     if (command === 'rotate-signing-key') return await rotateSigningKeyCommand(rest, io);
     if (command === 'help' || command === '--help' || command === '-h') {
       io.out(USAGE);
@@ -290,7 +321,7 @@ export async function runCli(
       options: {
         port: { type: 'string', default: '8787' },
         host: { type: 'string', default: '127.0.0.1' },
-        db: { type: 'string', default: './modelops.db' },
+        db: { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
         'trusted-proxies': { type: 'string' },
       },
@@ -298,16 +329,31 @@ export async function runCli(
     });
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
+    const location = databaseOf(values.db, io) ?? './modelops.db';
     const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? io.env.BFF_TRUSTED_PROXIES ?? '');
+    const drainMs = Number(io.env.BFF_SHUTDOWN_DRAIN_MS ?? 0);
+    const eventPollMs = io.env.BFF_EVENT_POLL_MS === undefined ? undefined : Number(io.env.BFF_EVENT_POLL_MS);
+    const authRateLimit = Number(io.env.BFF_AUTH_RATE_LIMIT_PER_MINUTE);
     const running = await startBff({
-      dbFile: values.db,
+      dbFile: location,
       port,
       host: values.host,
       seedDemo: values['seed-demo'],
       logger: true,
-      settings: { dispatch: dispatchSettingsFromEnv(io.env), trustedProxies },
+      ...(Number.isFinite(drainMs) && drainMs > 0 ? { drainMs } : {}),
+      ...(eventPollMs !== undefined && Number.isFinite(eventPollMs) && eventPollMs >= 0 ? { eventPollMs } : {}),
+      settings: {
+        dispatch: dispatchSettingsFromEnv(io.env),
+        trustedProxies,
+        ...(Number.isInteger(authRateLimit) && authRateLimit > 0 ? { authRateLimitPerMinute: authRateLimit } : {}),
+      },
     });
-    io.out(`Model Ops BFF listening on ${running.url} (database ${values.db})`);
+    io.out(`Model Ops BFF listening on ${running.url} (database ${redactLocation(location)})`);
+    io.out(
+      running.migrationsApplied.length === 0
+        ? 'migrations: schema current'
+        : `migrations: applied ${running.migrationsApplied.length} (${running.migrationsApplied.join(', ')})`,
+    );
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
     onServe(running);
     return 0;
@@ -361,7 +407,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key', 'service-account'].includes(process.argv[2] ?? '')) process.exitCode = code;
+  if (code !== 0 || ['verify-audit', 'user', 'rotate-signing-key', 'service-account', 'migrate'].includes(process.argv[2] ?? '')) process.exitCode = code;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

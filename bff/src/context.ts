@@ -31,6 +31,11 @@ export interface BffSettings {
   publicOrigin: string;
   /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
   signingKeyDir?: string;
+  /**
+   * Key (32 bytes, BFF_SIGNING_KEY_SECRET) that seals report-signing private keys
+   * into the database instead of the key directory: replicas share them (docs/decisions/0004).
+   */
+  signingKeySecret?: Uint8Array;
   /** The dispatcher and reconcile loop of approved changes (services/serving/dispatcher.ts). */
   dispatch: DispatchSettings;
 }
@@ -61,6 +66,11 @@ export interface EventNotifier {
   wake(): void;
 }
 
+/** Where a server is in its life: readiness turns false while it drains for shutdown. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 export interface BffContext {
   db: Db;
   now: () => Date;
@@ -69,6 +79,8 @@ export interface BffContext {
   dispatch: DispatchNotifier;
   /** Told when sessions end, so open event streams re-check at once. */
   sessions: SessionWatch;
+  /** Absent in a bare buildApp: never draining. */
+  lifecycle?: Lifecycle;
 }
 
 export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {

@@ -8,10 +8,14 @@ import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.j
 import { EventBus } from './services/event-bus.js';
 import { Dispatcher } from './services/serving/dispatcher.js';
 import { SessionWatch } from './services/session-watch.js';
-import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
-import { openDatabase, type Db } from './store/database.js';
+import { ensureSigningKey, signingKeyConfigFor } from './services/report-signing.js';
+import { connectDatabase, type Db } from './store/database.js';
+import { engineOf, isPostgresUrl, type Engine } from './store/engine.js';
+import { migrateToLatest } from './store/migrate.js';
+import { listenForEvents, type EventListener } from './store/pg-event-listener.js';
 
 export interface StartBffOptions {
+  /** A SQLite file path (the default engine), or a postgres:// URL (several replicas on one database). */
   dbFile: string;
   /** 0 (the default) picks a free port. */
   port?: number;
@@ -31,11 +35,26 @@ export interface StartBffOptions {
   now?: () => Date;
   /** Extra route modules (tests). */
   routes?: BuildAppOptions['routes'];
+  /**
+   * On close, how long to answer readiness with 503 before the listener stops,
+   * so a load balancer's health check takes the server out of rotation first.
+   */
+  drainMs?: number;
+  /** The event bus's safety-net poll in ms (default 2000; 0 off: on PostgreSQL LISTEN/NOTIFY still wakes it). */
+  eventPollMs?: number;
 }
 
 export interface RunningBff {
   url: string;
   port: number;
+  engine: Engine;
+  /** Migrations this start applied (empty when another process had, or nothing was pending). */
+  migrationsApplied: string[];
+  /**
+   * Graceful stop: readiness answers 503 (for drainMs), the server stops
+   * accepting, in-flight requests finish, event streams end with a retry hint,
+   * then the event listener and the database pool close.
+   */
   close(): Promise<void>;
   ctx: BffContext;
   app: FastifyInstance;
@@ -63,6 +82,8 @@ export interface CreateContextOptions {
   now?: () => Date;
   onEventBusError?: (error: unknown) => void;
   onDispatchLog?: (level: 'warn' | 'error', message: string, error?: unknown) => void;
+  /** The event bus's safety-net poll (EventBusOptions.pollIntervalMs). */
+  eventPollMs?: number;
 }
 
 /** The context every route receives, with an EventBus as its event notifier. */
@@ -73,37 +94,57 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
     ...options.settings,
     accessTokenSecret: accessTokenSecretFrom(options.accessTokenSecret),
   };
-  const events = new EventBus(db, { onError: options.onEventBusError });
+  const events = new EventBus(db, {
+    onError: options.onEventBusError,
+    ...(options.eventPollMs === undefined ? {} : { pollIntervalMs: options.eventPollMs }),
+  });
   const now = options.now ?? (() => new Date());
   // Started and stopped with the app (plugins/dispatch.ts); until then wake() does nothing.
   const dispatch = new Dispatcher({ db, now, events, settings }, options.onDispatchLog);
-  return { db, now, settings, events, dispatch, sessions: new SessionWatch() };
+  return { db, now, settings, events, dispatch, sessions: new SessionWatch(), lifecycle: { draining: false } };
 }
 
 export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
-  const db = await openDatabase(opts.dbFile);
-  const host = opts.host ?? '127.0.0.1';
   let app: FastifyInstance | undefined;
+  const db = connectDatabase(opts.dbFile, { onError: (error) => app?.log.warn({ err: error }, 'idle database connection lost') });
+  const host = opts.host ?? '127.0.0.1';
   const ctx = createContext(db, {
     accessTokenSecret: opts.accessTokenSecret,
     settings: opts.settings,
     now: opts.now,
     onEventBusError: (error) => app?.log.error({ err: error }, 'event stream failed'),
     onDispatchLog: (level, message, error) => app?.log[level]({ err: error }, message),
+    eventPollMs: opts.eventPollMs,
   });
-  ctx.settings.signingKeyDir ??= signingKeyDirFor(opts.dbFile);
+  const bus = ctx.events as EventBus;
+  let listener: EventListener | undefined;
+  let migrationsApplied: string[] = [];
   try {
-    await ensureSigningKey({ db, keyDir: ctx.settings.signingKeyDir, now: ctx.now });
+    migrationsApplied = await migrateToLatest(db as never);
+    if (!ctx.settings.signingKeyDir && !ctx.settings.signingKeySecret) {
+      const keyConfig = signingKeyConfigFor(opts.dbFile);
+      ctx.settings.signingKeyDir = keyConfig.keyDir;
+      ctx.settings.signingKeySecret = keyConfig.sealingKey;
+    }
+    await ensureSigningKey({ db, keyDir: ctx.settings.signingKeyDir, sealingKey: ctx.settings.signingKeySecret, now: ctx.now });
     if (opts.seedDemo) {
       // Loaded on demand so that a server without demo data does not load the seed module.
       const { seedDemo } = await import('./seed/demo.js');
       await seedDemo(db, ctx.now());
+    }
+    // Events committed by other replicas (or the CLI) wake this process's bus at once.
+    if (isPostgresUrl(opts.dbFile)) {
+      listener = await listenForEvents(opts.dbFile, {
+        onWake: () => bus.wake(),
+        onError: (error) => app?.log.warn({ err: error }, 'event listener connection lost; reconnecting'),
+      });
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     if (opts.socketPath) await app.listen({ path: opts.socketPath });
     else await app.listen({ port: opts.port ?? 0, host });
   } catch (error) {
     await app?.close();
+    await listener?.close();
     await db.destroy();
     throw error;
   }
@@ -118,12 +159,18 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   return {
     url,
     port,
+    engine: engineOf(db),
+    migrationsApplied,
     ctx,
     app: running,
     close: () =>
       (closing ??= (async () => {
+        if (ctx.lifecycle) ctx.lifecycle.draining = true;
+        if (opts.drainMs) await new Promise((resolve) => setTimeout(resolve, opts.drainMs));
+        // Fastify stops accepting, ends event streams (their preClose hook) and waits for in-flight requests.
         await running.close();
-        await (ctx.events as EventBus).close();
+        await listener?.close();
+        await bus.close();
         await db.destroy();
       })()),
   };

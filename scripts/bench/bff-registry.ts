@@ -1,14 +1,24 @@
 // Measures the registry's read paths over HTTP: GET /admin/models (pages,
 // filters, cursors) and a model's detail, on the demo data and again after
-// bulk-loading many models with 100,000 versions and their eval runs.
-// Run by `npm run bench` (or `npm run bench -- bff-registry`); sizes from
-// BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL (1000, 100, 20).
-import { createHash } from 'node:crypto';
+// bulk-loading many models with 100,000 versions and their eval runs; on
+// SQLite and, with `--db postgres://…` (or `--db temp`), on PostgreSQL beside it,
+// then the list's throughput with one and two replicas behind HAProxy.
+// Run by `npm run bench` (or `npm run bench -- bff-registry [--db …]`); sizes from
+// BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL (1000, 100, 20),
+// load from BENCH_THROUGHPUT_REQUESTS and BENCH_THROUGHPUT_CONCURRENCY (1000, 8).
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
+import { signingKeySecretFrom } from '../../bff/src/services/report-signing.js';
 import type { Db } from '../../bff/src/store/database.js';
+import { isPostgresUrl, redactLocation } from '../../bff/src/store/engine.js';
+import { startPgCluster, withClient, type PgCluster } from '../../bff/src/testing/pg-cluster.js';
+import { startHaproxy, startReplica, type LoadBalancer, type Replica } from '../../bff/src/testing/replicas.js';
 
 const modelCount = Number(process.env.BENCH_MODELS ?? 1000);
 const versionsPerModel = Number(process.env.BENCH_VERSIONS_PER_MODEL ?? 100);
@@ -86,24 +96,43 @@ async function bulkLoad(db: Db, at: string): Promise<void> {
   }
 }
 
-export default async function run(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
-  const bff = await startBff({ dbFile: join(dir, 'bench.db'), port: 0, seedDemo: true });
+interface Target {
+  label: string;
+  /** A SQLite file or a postgres:// URL, fresh for this run. */
+  location: string;
+}
+
+async function signIn(url: string, username = 'olivia'): Promise<string> {
+  const login = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: `demo-${username}` }),
+  });
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  return ((await login.json()) as { access_token: string }).access_token;
+}
+
+/** List and detail, on the demo data and then at full size, through one server on `location`. */
+async function measureReads(target: Target): Promise<void> {
+  const bff = await startBff({
+    dbFile: target.location,
+    port: 0,
+    seedDemo: true,
+    settings: { ...SETTINGS, signingKeySecret: signingKeySecretFrom(REPLICA_ENV) },
+  });
   try {
-    const login = await fetch(`${bff.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'olivia', password: 'demo-olivia' }),
-    });
-    const { access_token: token } = (await login.json()) as { access_token: string };
+    const token = await signIn(bff.url);
     const get = (path: string) => () => fetch(`${bff.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
-    console.log('demo data (7 models)');
+    console.log(`\n--- ${target.label} ---\ndemo data (7 models)`);
     await timeIt('GET /admin/models', 100, get('/admin/models'));
     await timeIt('GET /admin/models/ltr-ranker', 100, get('/admin/models/ltr-ranker'));
 
     const started = performance.now();
     await bulkLoad(bff.ctx.db, new Date().toISOString());
+    // PostgreSQL plans from statistics; autovacuum would gather them a little later, a deployment's
+    // bulk import should run ANALYZE itself (SQLite's planner needs none for these queries).
+    if (bff.engine === 'postgres') await sql`analyze`.execute(bff.ctx.db);
     const versionTotal = modelCount * versionsPerModel;
     console.log(
       `\nloaded ${modelCount} models, ${versionTotal} versions, ${modelCount * runsPerModel} eval runs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -119,6 +148,117 @@ export default async function run(): Promise<void> {
     await timeIt('GET /admin/models/bench-model-00000/eval-runs', 50, get('/admin/models/bench-model-00000/eval-runs'));
   } finally {
     await bff.close();
+  }
+}
+
+// Sign-ins of a benchmark are not an attack.
+const SETTINGS = { authRateLimitPerMinute: 1_000_000 };
+/** What every server of one run shares: the token and signing-key secrets (README, "Several replicas"). */
+const REPLICA_ENV = {
+  BFF_ACCESS_TOKEN_SECRET: randomBytes(32).toString('base64'),
+  BFF_SIGNING_KEY_SECRET: randomBytes(32).toString('base64'),
+  BFF_AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
+};
+const THROUGHPUT_REQUESTS = Number(process.env.BENCH_THROUGHPUT_REQUESTS ?? 1000);
+const THROUGHPUT_CONCURRENCY = Number(process.env.BENCH_THROUGHPUT_CONCURRENCY ?? 8);
+
+/**
+ * A bounded load loop: `concurrency` workers, each on its own keep-alive
+ * connection (node's http Agent), share `total` GETs of one path.
+ */
+async function throughput(label: string, base: string, path: string, token: string): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: THROUGHPUT_CONCURRENCY });
+  const url = new URL(path, base);
+  const durations: number[] = [];
+  const failures = new Map<string, number>();
+  const failed = (reason: string) => failures.set(reason, (failures.get(reason) ?? 0) + 1);
+  let next = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const request = http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (response) => {
+        response.resume();
+        response.on('end', () => {
+          if (response.statusCode === 200) durations.push(performance.now() - started);
+          else failed(`HTTP ${response.statusCode}`);
+          resolve();
+        });
+      });
+      request.on('error', (error) => {
+        failed(error.message);
+        resolve();
+      });
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: THROUGHPUT_CONCURRENCY }, async () => {
+      while (next < THROUGHPUT_REQUESTS) {
+        next += 1;
+        await one();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  durations.sort((a, b) => a - b);
+  const at = (q: number) => (durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? NaN).toFixed(1);
+  console.log(
+    `${label.padEnd(58)} ${(durations.length / seconds).toFixed(0).padStart(6)} req/s  p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms  ${[...failures].map(([reason, n]) => `${n} × ${reason}`).join(', ') || 'no failures'}`,
+  );
+}
+
+/** GET /admin/models through HAProxy with one, then two replicas (child processes) on the loaded PostgreSQL database. */
+async function measureReplicas(location: string): Promise<void> {
+  const env = REPLICA_ENV;
+  const replicas: Replica[] = [];
+  let lb: LoadBalancer | undefined;
+  try {
+    replicas.push(await startReplica({ location, env }), await startReplica({ location, env }));
+    console.log(`\nthroughput, ${THROUGHPUT_REQUESTS} requests over ${THROUGHPUT_CONCURRENCY} keep-alive connections (HAProxy round-robin)`);
+    for (const count of [1, 2]) {
+      lb = await startHaproxy(replicas.slice(0, count).map((replica, index) => ({ name: `bff${index}`, port: replica.port })));
+      const token = await signIn(lb.url);
+      await throughput(`GET /admin/models (limit 50), ${count} replica${count > 1 ? 's' : ''}`, lb.url, '/admin/models', token);
+      await lb.stop();
+      lb = undefined;
+    }
+  } finally {
+    await lb?.stop();
+    for (const replica of replicas) await replica.stop();
+  }
+}
+
+/**
+ * `--db postgres://…` (a server where this user may create databases; the
+ * benchmark works in a scratch database it drops afterwards) or `--db temp`
+ * (a throwaway PostgreSQL 15 cluster): PostgreSQL is measured beside SQLite,
+ * then the list's throughput with one and two replicas behind HAProxy.
+ */
+export default async function run(options: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: options, options: { db: { type: 'string' } }, strict: true });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
+  let cluster: PgCluster | undefined;
+  try {
+    await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
+    if (!values.db) return;
+    let adminUrl = values.db;
+    if (adminUrl === 'temp') {
+      cluster = await startPgCluster();
+      adminUrl = cluster.adminUrl;
+    }
+    if (!isPostgresUrl(adminUrl)) throw new Error('--db takes a postgres:// URL or "temp"');
+    const scratch = `modelops_bench_${Date.now()}`;
+    await withClient(adminUrl, (client) => client.query(`create database ${scratch}`));
+    const url = new URL(adminUrl);
+    url.pathname = `/${scratch}`;
+    try {
+      await measureReads({ label: `PostgreSQL (${redactLocation(adminUrl)})`, location: url.toString() });
+      await measureReplicas(url.toString());
+    } finally {
+      await withClient(adminUrl, (client) => client.query(`drop database if exists ${scratch} with (force)`));
+    }
+  } finally {
+    await cluster?.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }

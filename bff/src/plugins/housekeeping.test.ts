@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createContext } from '../server.js';
 import { openDatabase } from '../store/database.js';
+import { testDatabase } from '../testing/harness.js';
 import { runHousekeeping } from './housekeeping.js';
 
 describe('housekeeping', () => {
   it('deletes expired idempotency keys, step-up and refresh tokens, and keeps live ones', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'housekeeping-'));
-    const db = await openDatabase(join(dir, 'h.db'));
+    const db = await openDatabase(await testDatabase(dir, 'h.db'));
     try {
       const now = new Date('2026-06-01T12:00:00.000Z');
       const ago = (hours: number) => new Date(now.getTime() - hours * 3600_000).toISOString();

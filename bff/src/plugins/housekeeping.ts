@@ -1,8 +1,9 @@
 // Hourly (and at start) removal of rows that can no longer matter: expired
-// idempotency keys, step-up tokens and refresh tokens. Keeps the tables small.
+// idempotency keys, step-up tokens, refresh tokens and /auth rate windows. Keeps the tables small.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BffContext } from '../context.js';
+import { deleteRateWindowsBefore } from '../store/auth-rate-windows.js';
 import { deleteExpiredIdempotencyKeys } from '../store/idempotency-keys.js';
 import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
 import { deleteEndedSessions } from '../store/sessions.js';
@@ -12,6 +13,7 @@ import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 const INTERVAL_MS = 3600 * 1000;
 // Expired tokens are kept a day so that a late reuse still reads as "expired", not "unknown".
 const TOKEN_GRACE_MS = 24 * 3600 * 1000;
+const RATE_WINDOW_KEEP_MS = 3600 * 1000;
 
 export async function runHousekeeping(ctx: BffContext): Promise<void> {
   const now = ctx.now().getTime();
@@ -19,6 +21,8 @@ export async function runHousekeeping(ctx: BffContext): Promise<void> {
   await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteEndedSessions(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
+  // /auth windows last a minute; an hour-old one counts nothing any more.
+  await deleteRateWindowsBefore(ctx.db, new Date(now - RATE_WINDOW_KEEP_MS).toISOString());
 }
 
 const housekeepingPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, { ctx }) => {

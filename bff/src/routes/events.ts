@@ -14,6 +14,8 @@ import { findUserById } from '../store/users.js';
 export const HEARTBEAT_MS = 15_000;
 /** Open streams one user may hold in this process (a console needs one; each costs a socket and a subscriber). */
 export const MAX_STREAMS_PER_USER = 5;
+/** Sent as `retry:` when the server shuts down: reconnect soon (with Last-Event-ID), to another replica. */
+export const SHUTDOWN_RETRY_MS = 500;
 /** A client this far behind is dropped; it resumes with Last-Event-ID instead of growing our memory. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
@@ -38,12 +40,13 @@ export function formatServerEvent(event: ServerEvent): string {
 const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
   if (!(ctx.events instanceof EventBus)) throw new Error('the event stream needs ctx.events to be an EventBus');
   const bus = ctx.events;
-  const openStreams = new Set<() => void>();
+  const openStreams = new Set<(retryMs?: number) => void>();
   const streamsPerUser = new Map<string, number>();
 
-  // Ends open streams before the server waits for its connections to drain.
+  // Ends open streams before the server waits for its connections to drain,
+  // telling each client to come back soon: the next replica replays what it missed.
   app.addHook('preClose', async () => {
-    for (const end of [...openStreams]) end();
+    for (const end of [...openStreams]) end(SHUTDOWN_RETRY_MS);
   });
 
   app.get(
@@ -86,7 +89,7 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       let ended = false;
       let unsubscribe: () => void = () => undefined;
       let unwatch: () => void = () => undefined;
-      const end = (): void => {
+      const end = (retryMs?: number): void => {
         if (ended) return;
         ended = true;
         clearInterval(heartbeat);
@@ -97,6 +100,7 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
         const left = (streamsPerUser.get(principal.userId) ?? 1) - 1;
         if (left > 0) streamsPerUser.set(principal.userId, left);
         else streamsPerUser.delete(principal.userId);
+        if (retryMs !== undefined && raw.writable) raw.write(`retry: ${retryMs}\n\n`);
         raw.end();
       };
       // A stream outlives the request that opened it: a sign-out, a revoked session or a
@@ -135,9 +139,9 @@ const eventRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       const heartbeat = setInterval(() => write(': heartbeat\n\n'), HEARTBEAT_MS);
       heartbeat.unref();
       openStreams.add(end);
-      unsubscribe = bus.subscribe(after, (event) => write(formatServerEvent(event)), end);
-      request.raw.on('close', end);
-      raw.on('error', end);
+      unsubscribe = bus.subscribe(after, (event) => write(formatServerEvent(event)), () => end());
+      request.raw.on('close', () => end());
+      raw.on('error', () => end());
     },
   );
 };

@@ -1,7 +1,7 @@
 // Signed eval-report export against a real, demo-seeded BFF: what a report
 // holds, that any tool verifies it with GET /admin/keys, node:crypto and an
 // independent RFC 8785 implementation, rotation, and where the private key lives.
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,8 @@ import { canonicalJson, sha256Hex } from '../../../shared/logic/canonical-json.j
 import { KeysResponse, SignedReport, type EvalReport, type SigningKeyInfo } from '../../../shared/report/report.js';
 import { runCli, type CliIo } from '../cli.js';
 import { startBff } from '../server.js';
-import { keyIdOf, signingKeyDirFor } from '../services/report-signing.js';
+import { keyIdOf, signReport, signingKeyDirFor, signingKeySecretFrom, signingKeysOf } from '../services/report-signing.js';
+import { TEST_ENGINE, testDatabase } from '../testing/harness.js';
 import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
@@ -157,7 +158,8 @@ describe('GET /admin/models/{id}/eval-report', () => {
   });
 });
 
-describe('signing keys', () => {
+// The key directory is the SQLite layout; on PostgreSQL keys are sealed in the database (below).
+describe.runIf(TEST_ENGINE === 'sqlite')('signing keys', () => {
   it('keeps the private key in a 0700 directory beside the database as a 0600 PKCS#8 file, and nowhere in the database', async () => {
     const [key] = await publicKeys();
     const directory = keyDir();
@@ -207,7 +209,7 @@ describe('signing keys', () => {
   });
 });
 
-describe('signing key lifecycle across restarts', () => {
+describe.runIf(TEST_ENGINE === 'sqlite')('signing key lifecycle across restarts', () => {
   it('creates the key once, reuses it after a restart, and refuses to start when its private half is missing until rotated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bff-keys-'));
     try {
@@ -241,5 +243,45 @@ describe('signing key lifecycle across restarts', () => {
   it('takes its key directory from BFF_SIGNING_KEY_DIR when set', () => {
     expect(signingKeyDirFor('/data/modelops.db', { BFF_SIGNING_KEY_DIR: '/run/secrets/modelops-keys' })).toBe('/run/secrets/modelops-keys');
     expect(signingKeyDirFor('/data/modelops.db', {})).toBe('/data/modelops.db.keys');
+  });
+});
+
+describe('signing keys sealed in the database (BFF_SIGNING_KEY_SECRET: replicas share them)', () => {
+  it('gives two servers one active key, keeps only its sealed private half, rotates for both from the CLI, and needs the same secret', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bff-sealed-'));
+    const location = await testDatabase(dir, 'sealed.db');
+    const env = { BFF_SIGNING_KEY_SECRET: randomBytes(32).toString('base64') };
+    const settings = { signingKeySecret: signingKeySecretFrom(env)! };
+    const first = await startBff({ dbFile: location, port: 0, settings });
+    const second = await startBff({ dbFile: location, port: 0, settings });
+    try {
+      const rows = await first.ctx.db.selectFrom('signing_keys').selectAll().execute();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ private_key_file: null, retired_at: null, private_key_sealed: expect.stringMatching(/^v1\./) });
+      expect(rows[0]!.private_key_sealed).not.toContain('PRIVATE KEY');
+      expect(await readdir(dir)).not.toContain('sealed.db.keys');
+
+      const report = { schema_version: 1, note: 'signed by one replica, verified with the keys another lists' } as unknown as EvalReport;
+      const byFirst = await signReport(signingKeysOf(first.ctx), report);
+      const listed = KeysResponse.parse(await (await fetch(`${second.url}/admin/keys`)).json()).keys;
+      expect(verifiesWith(byFirst, listed)).toBe(true);
+
+      const io = { ...cliIo(), env };
+      expect(await runCli(['rotate-signing-key', '--db', location], io)).toBe(0);
+      const bySecond = await signReport(signingKeysOf(second.ctx), report);
+      expect(bySecond.signature.key_id).not.toBe(byFirst.signature.key_id);
+      const after = KeysResponse.parse(await (await fetch(`${first.url}/admin/keys`)).json()).keys;
+      expect(verifiesWith(byFirst, after) && verifiesWith(bySecond, after)).toBe(true);
+      const retired = await first.ctx.db.selectFrom('signing_keys').selectAll().where('key_id', '=', byFirst.signature.key_id).executeTakeFirstOrThrow();
+      expect(retired.private_key_sealed).toBeNull();
+
+      const otherSecret = signingKeySecretFrom({ BFF_SIGNING_KEY_SECRET: randomBytes(32).toString('base64') })!;
+      await expect(startBff({ dbFile: location, port: 0, settings: { signingKeySecret: otherSecret } })).rejects.toThrow(/does not open/);
+      await expect(startBff({ dbFile: location, port: 0 })).rejects.toThrow(/BFF_SIGNING_KEY_SECRET/);
+    } finally {
+      await first.close();
+      await second.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

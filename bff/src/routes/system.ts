@@ -1,19 +1,36 @@
 // Health and the routing table: what load balancers and model servers poll.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { HealthResponse, RoutingResponse } from '../../../shared/api/system.js';
+import { HealthQuery, HealthResponse, RoutingResponse } from '../../../shared/api/system.js';
 import type { BffContext } from '../context.js';
+import { ApiError } from '../errors.js';
+import { engineOf } from '../store/engine.js';
 import { pingDatabase } from '../store/health.js';
+import { migrationStatus } from '../store/migrate.js';
 import { listRouting } from '../store/routing.js';
 import { APP_VERSION } from '../version.js';
 
 const systemRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
   app.get(
     '/healthz',
-    { config: { access: { role: 'public' } }, schema: { tags: ['system'], response: { 200: HealthResponse } } },
-    async () => {
+    {
+      config: { access: { role: 'public' } },
+      schema: {
+        tags: ['system'],
+        description: 'Liveness; with ?ready=1 readiness (503 while draining for shutdown or with migrations pending).',
+        querystring: HealthQuery,
+        response: { 200: HealthResponse },
+      },
+    },
+    async (request) => {
       // A server whose database does not answer is not healthy: this throws and answers 500.
       await pingDatabase(ctx.db);
-      return { status: 'ok' as const, version: APP_VERSION, db: 'sqlite' as const };
+      const migrations = await migrationStatus(ctx.db as never);
+      const draining = ctx.lifecycle?.draining === true;
+      const ready = migrations.current && !draining;
+      if (request.query.ready === '1' && !ready) {
+        throw new ApiError('unavailable', draining ? 'this server is shutting down' : 'database migrations are pending', { migrations, draining });
+      }
+      return { status: 'ok' as const, version: APP_VERSION, db: engineOf(ctx.db), migrations, ready };
     },
   );
 

@@ -1,8 +1,21 @@
 // The BFF's Ed25519 report-signing keys: created at first start, rotated on
 // demand, used to sign eval reports over their RFC 8785 canonical JSON.
 // Private keys live outside the database, one PKCS#8 PEM file per key in a
-// 0700 directory beside it, so a copied or backed-up database cannot sign.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+// 0700 directory beside it, so a copied or backed-up database cannot sign —
+// or, for several replicas (docs/decisions/0004), inside the database sealed
+// with AES-256-GCM under BFF_SIGNING_KEY_SECRET, which the database never holds.
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
@@ -11,16 +24,65 @@ import type { BffContext } from '../context.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
+import { isPostgresUrl } from '../store/engine.js';
 import { activeSigningKey, insertSigningKey, listSigningKeys, retireSigningKey, type StoredSigningKey } from '../store/signing-keys.js';
 
 /** Overrides where private keys live (e.g. a mounted secrets volume). */
 export const SIGNING_KEY_DIR_ENV = 'BFF_SIGNING_KEY_DIR';
 
-/** What the signing functions need: the database, the key directory and a clock. */
+/** Seals private keys into the database instead (base64 of at least 32 random bytes; the same on every replica). */
+export const SIGNING_KEY_SECRET_ENV = 'BFF_SIGNING_KEY_SECRET';
+
+/**
+ * What the signing functions need: the database, a clock, and where private
+ * halves go: sealed into the database when `sealingKey` is set, else files in
+ * `keyDir`. A sealed key is read with `sealingKey`, a file-held one from `keyDir`.
+ */
 export interface SigningKeys {
   db: Db;
-  keyDir: string;
+  keyDir?: string | undefined;
+  sealingKey?: Uint8Array | undefined;
   now: () => Date;
+}
+
+/**
+ * The AES-256 key that seals private keys, derived (HKDF-SHA256) from
+ * BFF_SIGNING_KEY_SECRET so the secret itself is never used as a cipher key;
+ * undefined when the variable is unset.
+ */
+export function signingKeySecretFrom(env: NodeJS.ProcessEnv = process.env): Uint8Array | undefined {
+  const text = env[SIGNING_KEY_SECRET_ENV];
+  if (text === undefined || text === '') return undefined;
+  const secret = Buffer.from(text, 'base64');
+  if (secret.length < 32) throw new Error(`${SIGNING_KEY_SECRET_ENV} must be base64 of at least 32 random bytes`);
+  return new Uint8Array(hkdfSync('sha256', secret, Buffer.alloc(0), 'modelops report-signing key sealing v1', 32));
+}
+
+const SEAL_VERSION = 'v1';
+
+/** AES-256-GCM with the key id as associated data: a sealed key moved to another row does not open. */
+function sealPrivateKey(sealingKey: Uint8Array, keyId: string, pem: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey, iv);
+  cipher.setAAD(Buffer.from(keyId, 'utf8'));
+  const body = Buffer.concat([cipher.update(pem, 'utf8'), cipher.final()]);
+  return [SEAL_VERSION, iv, cipher.getAuthTag(), body].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+}
+
+function unsealPrivateKey(sealingKey: Uint8Array | undefined, keyId: string, sealed: string): string {
+  if (!sealingKey) {
+    fail('unavailable', `signing key ${keyId} is sealed in the database: set ${SIGNING_KEY_SECRET_ENV} (the same on every replica)`);
+  }
+  const [version, iv, tag, body] = sealed.split('.');
+  if (version !== SEAL_VERSION || !iv || !tag || body === undefined) fail('unavailable', `the sealed private key of signing key ${keyId} is malformed`);
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(Buffer.from(keyId, 'utf8'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  } catch {
+    return fail('unavailable', `the private key of signing key ${keyId} does not open with this ${SIGNING_KEY_SECRET_ENV}: is it the same on every replica?`);
+  }
 }
 
 /**
@@ -33,11 +95,37 @@ export function signingKeyDirFor(dbFile: string, env: NodeJS.ProcessEnv = proces
   return resolve(fromEnv !== undefined && fromEnv !== '' ? fromEnv : `${dbFile}.keys`);
 }
 
+/**
+ * Where a server keeps its signing keys: sealed in the database when
+ * BFF_SIGNING_KEY_SECRET is set; else the key directory (BFF_SIGNING_KEY_DIR,
+ * or beside a SQLite file). PostgreSQL has no "beside": several replicas need
+ * the secret, or a directory they all share.
+ */
+export function signingKeyConfigFor(location: string, env: NodeJS.ProcessEnv = process.env): { keyDir?: string; sealingKey?: Uint8Array } {
+  const sealingKey = signingKeySecretFrom(env);
+  const fromEnv = env[SIGNING_KEY_DIR_ENV];
+  const hasDir = fromEnv !== undefined && fromEnv !== '';
+  if (isPostgresUrl(location)) {
+    if (!sealingKey && !hasDir) {
+      throw new Error(
+        `on PostgreSQL set ${SIGNING_KEY_SECRET_ENV} (report-signing keys sealed in the database, the same secret on every replica) ` +
+          `or ${SIGNING_KEY_DIR_ENV} (a directory every replica shares)`,
+      );
+    }
+    return { ...(hasDir ? { keyDir: resolve(fromEnv) } : {}), ...(sealingKey ? { sealingKey } : {}) };
+  }
+  return { keyDir: signingKeyDirFor(location, env), ...(sealingKey ? { sealingKey } : {}) };
+}
+
 /** The signing keys of a running server; 503 when it was built without a key directory (bare buildApp). */
 export function signingKeysOf(ctx: BffContext): SigningKeys {
-  const keyDir = ctx.settings.signingKeyDir;
-  if (!keyDir) fail('unavailable', 'this server has no report-signing key directory configured');
-  return { db: ctx.db, keyDir, now: ctx.now };
+  const { signingKeyDir: keyDir, signingKeySecret: sealingKey } = ctx.settings;
+  if (!keyDir && !sealingKey) fail('unavailable', 'this server has no report-signing key directory or key secret configured');
+  return { db: ctx.db, keyDir, sealingKey, now: ctx.now };
+}
+
+function keyDirOf(keys: SigningKeys): string {
+  return keys.keyDir ?? fail('unavailable', 'this server has no report-signing key directory configured');
 }
 
 /**
@@ -87,25 +175,33 @@ async function writePrivateKey(keyDir: string, file: string, pem: string): Promi
   }
 }
 
-async function createKeyFile(keys: SigningKeys): Promise<StoredSigningKey> {
+/** A new key pair: the private half sealed (for the database) when a sealing key is set, else written to the key directory. */
+async function createKey(keys: SigningKeys): Promise<StoredSigningKey> {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const keyId = keyIdOf(publicKey);
-  const file = privateKeyFileOf(keyId);
-  await ensureKeyDir(keys.keyDir);
-  await writePrivateKey(keys.keyDir, file, privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  return {
-    info: {
-      key_id: keyId,
-      alg: REPORT_SIGNATURE_ALG,
-      public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
-      created_at: keys.now().toISOString(),
-    },
-    privateKeyFile: file,
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+  const info: SigningKeyInfo = {
+    key_id: keyId,
+    alg: REPORT_SIGNATURE_ALG,
+    public_key_pem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    created_at: keys.now().toISOString(),
   };
+  if (keys.sealingKey) return { info, privateKeyFile: null, sealedPrivateKey: sealPrivateKey(keys.sealingKey, keyId, pem) };
+  const keyDir = keyDirOf(keys);
+  const file = privateKeyFileOf(keyId);
+  await ensureKeyDir(keyDir);
+  await writePrivateKey(keyDir, file, pem);
+  return { info, privateKeyFile: file, sealedPrivateKey: null };
+}
+
+/** Removes a key file this process wrote for a key that did not make it into the database. */
+async function discardCreated(keys: SigningKeys, created: StoredSigningKey): Promise<void> {
+  if (created.privateKeyFile !== null && keys.keyDir) await rm(join(keys.keyDir, created.privateKeyFile), { force: true });
 }
 
 /** Destroys the private halves of retired keys left behind by a rotation that stopped half-way. */
 async function removeRetiredKeyFiles(keys: SigningKeys): Promise<void> {
+  if (!keys.keyDir) return;
   for (const key of await listSigningKeys(keys.db)) {
     if (key.info.retired_at !== undefined) await rm(join(keys.keyDir, privateKeyFileOf(key.info.key_id)), { force: true });
   }
@@ -118,13 +214,13 @@ async function removeRetiredKeyFiles(keys: SigningKeys): Promise<void> {
 export async function ensureSigningKey(keys: SigningKeys): Promise<SigningKeyInfo> {
   const active = await activeSigningKey(keys.db);
   if (active) {
-    await ensureKeyDir(keys.keyDir);
+    if (keys.keyDir) await ensureKeyDir(keys.keyDir);
     await removeRetiredKeyFiles(keys);
     // A key without its private half cannot sign: say so at start, not at the first export.
     await loadPrivateKey(keys, active);
     return active.info;
   }
-  const created = await createKeyFile(keys);
+  const created = await createKey(keys);
   try {
     await keys.db.transaction().execute(async (trx) => {
       await insertSigningKey(trx, created);
@@ -137,7 +233,7 @@ export async function ensureSigningKey(keys: SigningKeys): Promise<SigningKeyInf
       });
     });
   } catch (error) {
-    await rm(join(keys.keyDir, created.privateKeyFile!), { force: true });
+    await discardCreated(keys, created);
     // Another server on the same database created one first (the unique index refused ours): use that.
     const winner = await activeSigningKey(keys.db);
     if (winner) return winner.info;
@@ -152,7 +248,7 @@ export async function ensureSigningKey(keys: SigningKeys): Promise<SigningKeyInf
  * private half is destroyed: a retired key never signs again.
  */
 export async function rotateSigningKey(keys: SigningKeys, actor: string): Promise<{ retired: string | null; active: SigningKeyInfo }> {
-  const created = await createKeyFile(keys);
+  const created = await createKey(keys);
   let retired: string | null = null;
   try {
     await keys.db.transaction().execute(async (trx) => {
@@ -169,7 +265,7 @@ export async function rotateSigningKey(keys: SigningKeys, actor: string): Promis
       });
     });
   } catch (error) {
-    await rm(join(keys.keyDir, created.privateKeyFile!), { force: true });
+    await discardCreated(keys, created);
     throw error;
   }
   await removeRetiredKeyFiles(keys);
@@ -181,24 +277,30 @@ export async function listPublicKeys(db: Db): Promise<SigningKeyInfo[]> {
 }
 
 async function loadPrivateKey(keys: SigningKeys, key: StoredSigningKey): Promise<KeyObject> {
-  const file = key.privateKeyFile ?? fail('internal', `signing key ${key.info.key_id} has no private key file`);
-  let pem: string;
-  try {
-    pem = await readFile(join(keys.keyDir, file), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    fail(
-      'unavailable',
-      `the private key of signing key ${key.info.key_id} is missing from ${keys.keyDir} (${code ?? 'unreadable'}): ` +
-        'restore that directory from the backup of this database, or run `bff rotate-signing-key` to start a new key',
-    );
-  }
-  const privateKey = createPrivateKey(pem);
+  const privateKey = createPrivateKey(await privateKeyPem(keys, key));
   // A swapped or corrupted file would sign reports that the listed key cannot verify.
   if (keyIdOf(createPublicKey(privateKey)) !== key.info.key_id) {
     fail('unavailable', `the private key file of signing key ${key.info.key_id} holds another key`);
   }
   return privateKey;
+}
+
+async function privateKeyPem(keys: SigningKeys, key: StoredSigningKey): Promise<string> {
+  if (key.sealedPrivateKey !== null) return unsealPrivateKey(keys.sealingKey, key.info.key_id, key.sealedPrivateKey);
+  const file = key.privateKeyFile ?? fail('internal', `signing key ${key.info.key_id} has no private key file`);
+  const keyDir = keyDirOf(keys);
+  let pem: string;
+  try {
+    pem = await readFile(join(keyDir, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(
+      'unavailable',
+      `the private key of signing key ${key.info.key_id} is missing from ${keyDir} (${code ?? 'unreadable'}): ` +
+        'restore that directory from the backup of this database, or run `bff rotate-signing-key` to start a new key',
+    );
+  }
+  return pem;
 }
 
 /**

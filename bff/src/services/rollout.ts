@@ -45,8 +45,8 @@ export function stepUpOf(request: FastifyRequest, purpose: StepUpPurpose): Spend
 
 const SYSTEM_ACTOR = 'system';
 
-async function requireRequest(db: Db, requestId: string): Promise<StoredRequest> {
-  return (await findChangeRequest(db, requestId)) ?? fail('not_found', `no request ${requestId}`);
+async function requireRequest(db: Db, requestId: string, options: { forUpdate?: boolean } = {}): Promise<StoredRequest> {
+  return (await findChangeRequest(db, requestId, options)) ?? fail('not_found', `no request ${requestId}`);
 }
 
 /** Re-reads a request after a write, so events and answers carry exactly what was stored. */
@@ -361,7 +361,7 @@ export async function approveRequest(
   const at = now.toISOString();
   await expireDueRequests(ctx, now);
   const outcome = await ctx.db.transaction().execute(async (trx): Promise<ApproveOutcome> => {
-    const stored = await requireRequest(trx, requestId);
+    const stored = await requireRequest(trx, requestId, { forUpdate: true });
     const request = stored.request;
     assertPending(request);
     assertMayDecide(actor, stored);
@@ -465,7 +465,7 @@ export async function rejectRequest(
   const at = now.toISOString();
   await expireDueRequests(ctx, now);
   const rejected = await ctx.db.transaction().execute(async (trx) => {
-    const stored = await requireRequest(trx, requestId);
+    const stored = await requireRequest(trx, requestId, { forUpdate: true });
     assertPending(stored.request);
     assertMayDecide(actor, stored);
     const { authTime } = await spendStepUp(trx, now);
@@ -494,7 +494,7 @@ export async function cancelRequest(ctx: BffContext, actor: Actor, requestId: st
   const at = now.toISOString();
   await expireDueRequests(ctx, now);
   const cancelled = await ctx.db.transaction().execute(async (trx) => {
-    const stored = await requireRequest(trx, requestId);
+    const stored = await requireRequest(trx, requestId, { forUpdate: true });
     if (stored.request.requested_by !== actor.username) fail('forbidden', 'only the requester may cancel a request');
     assertPending(stored.request);
     if (!(await resolvePendingRequest(trx, requestId, 'cancelled', at))) {

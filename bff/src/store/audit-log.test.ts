@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { verifyChain } from '../../../shared/logic/audit-chain.js';
 import { verifyAuditCommand, type CliIo } from '../cli.js';
+import { testDatabase } from '../testing/harness.js';
 import { openDatabase, type Db } from './database.js';
 import { appendAudit, listAudit, verifyAudit } from './audit-log.js';
 
@@ -14,7 +15,7 @@ let dbFile: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'audit-test-'));
-  dbFile = join(dir, 'audit.db');
+  dbFile = await testDatabase(dir, 'audit.db');
   db = await openDatabase(dbFile);
 });
 afterAll(async () => {
@@ -108,7 +109,7 @@ describe('audit log', () => {
 
   it('names a deleted entry by its missing seq', async () => {
     const dir2 = await mkdtemp(join(tmpdir(), 'audit-test-'));
-    const db2 = await openDatabase(join(dir2, 'a.db'));
+    const db2 = await openDatabase(await testDatabase(dir2, 'a.db'));
     try {
       for (let i = 1; i <= 4; i += 1) await appendAudit(db2, { at: at(i), actor: 'a', action: 'b', target: 'c', details: {} });
       await sql`delete from audit_log where seq = 2`.execute(db2);

@@ -7,6 +7,7 @@ import type { JsonValue } from '../../../shared/domain/primitives.js';
 import type { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../../../shared/api/audit.js';
 import { auditHash } from '../../../shared/logic/audit-chain.js';
 import { ApiError } from '../errors.js';
+import { PG_LOCK, engineOf } from './engine.js';
 import type { AuditRow, DB } from './schema.js';
 
 export interface NewAuditEntry {
@@ -30,7 +31,18 @@ function toEntry(row: AuditRow): AuditEntry {
   };
 }
 
+/**
+ * On PostgreSQL, holds the chain's advisory lock until the transaction ends,
+ * so that replicas append one at a time and never read the same tail. Every
+ * transaction already starts with it (store/database.ts); taking it here too
+ * keeps the chain correct even if that ever changes. SQLite has one writer.
+ */
+export async function lockAuditChain(trx: Kysely<DB>): Promise<void> {
+  if (engineOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(PG_LOCK.WRITES)})`.execute(trx);
+}
+
 async function appendInTransaction(db: Kysely<DB>, entry: NewAuditEntry): Promise<AuditEntry> {
+  await lockAuditChain(db);
   const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const unsigned = {
     seq: (last?.seq ?? 0) + 1,
@@ -78,9 +90,10 @@ export async function listAudit(db: Kysely<DB>, query: AuditListQuery): Promise<
   if (query.model_id !== undefined) {
     const modelId = query.model_id;
     // Entries about a model either target it or name it in their details (e.g. a request's entries).
-    select = select.where((eb) =>
-      eb.or([eb('target', '=', `model:${modelId}`), eb(sql<string>`json_extract(details, '$.model_id')`, '=', modelId)]),
-    );
+    // details is JSON text on both engines; each reads a member its own way.
+    const detailsModelId =
+      engineOf(db) === 'postgres' ? sql<string>`(details::jsonb ->> 'model_id')` : sql<string>`json_extract(details, '$.model_id')`;
+    select = select.where((eb) => eb.or([eb('target', '=', `model:${modelId}`), eb(detailsModelId, '=', modelId)]));
   }
   const rows = await select
     .orderBy('seq', 'desc')

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import { seedDemo } from '../seed/demo.js';
 import { insertChangeRequest, pendingRequestsOfModel } from './change-requests.js';
+import { testDatabase } from '../testing/harness.js';
 import { openDatabase, type Db } from './database.js';
 
 let dir: string;
@@ -12,7 +13,7 @@ let db: Db;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'change-requests-'));
-  db = await openDatabase(join(dir, 'test.db'));
+  db = await openDatabase(await testDatabase(dir, 'test.db'));
   await seedDemo(db, new Date());
 });
 

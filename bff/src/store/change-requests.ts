@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { ChangeRequest, Decision, GateRun, type RequestStatus } from '../../../shared/domain/change-request.js';
 import { GateResult } from '../../../shared/domain/gate.js';
+import { engineOf } from './engine.js';
 import type { ChangeRequestRow, DB } from './schema.js';
 
 /** A request as stored: the wire shape plus who registered its target (barred from approving). */
@@ -85,8 +86,16 @@ export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
-export async function findChangeRequest(db: Kysely<DB>, id: string): Promise<StoredRequest | undefined> {
-  const row = await db.selectFrom('change_requests').selectAll().where('id', '=', id).executeTakeFirst();
+/**
+ * `forUpdate` (inside a deciding transaction): on PostgreSQL the row stays
+ * locked until the transaction ends, so a decision on another replica waits
+ * and then reads the outcome instead of deciding the same request again.
+ * SQLite has one writer and no FOR UPDATE.
+ */
+export async function findChangeRequest(db: Kysely<DB>, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRequest | undefined> {
+  let query = db.selectFrom('change_requests').selectAll().where('id', '=', id);
+  if (options.forUpdate && engineOf(db) === 'postgres') query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const [request] = await withDecisions(db, [row]);
   return { request: request!, targetRegisteredBy: row.target_registered_by };

@@ -2,15 +2,20 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { journalMode, openDatabase, type Db } from './database.js';
-import { MIGRATION_NAMES } from './migrate.js';
+import { TEST_ENGINE, testDatabase } from '../testing/harness.js';
+import { connectDatabase, journalMode, openDatabase, type Db } from './database.js';
+import { engineOf } from './engine.js';
+import { MIGRATION_NAMES, migrateToLatest, migrationStatus } from './migrate.js';
+import { createUser, findUserByUsername, setDisabled } from './users.js';
 
 let dir: string;
+let location: string;
 let db: Db;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'database-'));
-  db = await openDatabase(join(dir, 'bff.db'));
+  location = await testDatabase(dir, 'bff.db');
+  db = await openDatabase(location);
 });
 
 afterAll(async () => {
@@ -19,14 +24,17 @@ afterAll(async () => {
 });
 
 describe('openDatabase', () => {
-  it('runs in WAL mode with every migration applied', async () => {
-    expect(await journalMode(db)).toBe('wal');
-    const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-    expect(applied.map((row) => (row as { name: string }).name)).toEqual(MIGRATION_NAMES);
-    expect(MIGRATION_NAMES.slice(0, 3)).toEqual(['001-initial', '002-signing-keys', '003-one-pending-request']);
+  it('applies every migration, in order', async () => {
+    const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute();
+    expect(applied.map((row) => (row as { name: string }).name)).toEqual([...MIGRATION_NAMES]);
+    expect(MIGRATION_NAMES).toEqual(expect.arrayContaining(['001-initial', '003-one-pending-request', '040-auth-rate-windows', '041-sealed-signing-keys']));
   });
 
-  it('keeps the database and its WAL files owner-only: they hold password and token hashes', async () => {
+  it.runIf(TEST_ENGINE === 'sqlite')('runs SQLite in WAL mode', async () => {
+    expect(await journalMode(db)).toBe('wal');
+  });
+
+  it.runIf(TEST_ENGINE === 'sqlite')('keeps the database and its WAL files owner-only: they hold password and token hashes', async () => {
     await db.selectFrom('users').selectAll().execute();
     for (const suffix of ['', '-wal', '-shm']) {
       expect(((await stat(join(dir, `bff.db${suffix}`))).mode & 0o777).toString(8)).toBe('600');
@@ -34,8 +42,55 @@ describe('openDatabase', () => {
   });
 
   it('opens an existing database again without migrating twice', async () => {
-    const again = await openDatabase(join(dir, 'bff.db'));
+    const again = await openDatabase(location);
     expect(await again.selectFrom('models').selectAll().execute()).toEqual([]);
     await again.destroy();
+  });
+
+  it('talks to the engine the run asked for', () => {
+    expect(engineOf(db)).toBe(TEST_ENGINE);
+  });
+
+  it('round-trips integers, counts, flags, instants and JSON text to the same JavaScript values on both engines', async () => {
+    const at = new Date('2026-03-01T10:00:00.123Z');
+    const user = await createUser(db, { username: 'types', displayName: 'T', password: 'long-enough-1', roles: ['viewer', 'operator'] }, at);
+    await setDisabled(db, user.id, true);
+    const stored = await findUserByUsername(db, 'types');
+    expect(stored).toMatchObject({ disabled: true, failedLogins: 0, lockedUntil: null, createdAt: '2026-03-01T10:00:00.123Z' });
+    expect(stored!.user.roles).toEqual(['viewer', 'operator']);
+    const row = await db.selectFrom('users').select(['disabled', 'failed_logins']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ disabled: 1, failed_logins: 0 });
+    const count = await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    // PostgreSQL counts are int8, returned as strings unless parsed: the pool parses them to numbers.
+    expect(count.n).toBe(1);
+    const event = await db.insertInto('events').values({ at: at.toISOString(), type: 't', payload: '{"a":[1,true,null]}' }).returning('id').executeTakeFirstOrThrow();
+    expect(typeof event.id).toBe('number');
+    const back = await db.selectFrom('events').selectAll().where('id', '=', event.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(back.payload)).toEqual({ a: [1, true, null] });
+  });
+
+  it('orders text byte-wise on both engines (ids, instants and cursors compare as SQLite compares them)', async () => {
+    const rows = ['b', 'a-b', 'ab', 'A', '_x', 'a_b'];
+    for (const [index, type] of rows.entries()) {
+      await db.insertInto('events').values({ at: `2026-01-01T00:00:0${index}.000Z`, type, payload: '{}' }).execute();
+    }
+    const ordered = await db.selectFrom('events').select('type').where('type', 'in', rows).orderBy('type').execute();
+    expect(ordered.map((row) => row.type)).toEqual([...rows].sort());
+  });
+
+  it('reports the migration state /healthz shows', async () => {
+    expect(await migrationStatus(db as never)).toEqual({ current: true, applied: MIGRATION_NAMES.length, expected: MIGRATION_NAMES.length });
+  });
+
+  it.runIf(TEST_ENGINE === 'postgres')('migrates once when three servers open an empty database at the same moment', async () => {
+    const empty = await testDatabase(dir, 'race.db');
+    const servers = [connectDatabase(empty), connectDatabase(empty), connectDatabase(empty)];
+    try {
+      const applied = await Promise.all(servers.map((server) => migrateToLatest(server as never)));
+      expect(applied.filter((names) => names.length > 0)).toEqual([[...MIGRATION_NAMES]]);
+      for (const server of servers) expect((await migrationStatus(server as never)).current).toBe(true);
+    } finally {
+      await Promise.all(servers.map((server) => server.destroy()));
+    }
   });
 });

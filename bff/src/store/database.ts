@@ -1,10 +1,14 @@
-// Opens the BFF's SQLite database through libsql (N-API: loads unchanged in
-// Node and in Electron's main process) behind Kysely, migrated to the latest schema.
+// Opens the BFF's database behind Kysely, migrated to the latest schema: a
+// SQLite file through libsql (N-API: loads unchanged in Node and in
+// Electron's main process), the default, or PostgreSQL through a `pg` pool
+// when the location is a postgres:// URL (several replicas on one database).
 import { closeSync, openSync } from 'node:fs';
 import Database from 'libsql';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, SqliteDialect, sql, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import type { DB } from './schema.js';
 import { migrateToLatest } from './migrate.js';
+import { PG_LOCK, isPostgresUrl } from './engine.js';
 
 export type Db = Kysely<DB>;
 
@@ -18,9 +22,9 @@ function createPrivately(file: string): void {
   }
 }
 
-export async function openDatabase(file: string): Promise<Db> {
+function openSqlite(file: string): Db {
   createPrivately(file);
-  const db = new Kysely<DB>({
+  return new Kysely<DB>({
     dialect: new SqliteDialect({
       database: () => {
         const connection = new Database(file);
@@ -35,7 +39,79 @@ export async function openDatabase(file: string): Promise<Db> {
       },
     }),
   });
-  await migrateToLatest(db as unknown as Kysely<unknown>);
+}
+
+/**
+ * Every explicit transaction on PostgreSQL first takes one transaction-level
+ * advisory lock, so transactions run one at a time across all replicas, as
+ * they do on SQLite (one writer). Nearly every transaction appends to the
+ * audit chain, which must be serialized until commit anyway; taking that lock
+ * first, before any row lock, means two transactions can never wait on each
+ * other in a cycle (no deadlocks), and event ids are handed out in commit
+ * order (the event stream never skips a late-committing lower id).
+ * Single statements outside a transaction (reads, idempotency reservations,
+ * rate-limit counters) do not wait for it.
+ */
+class SerializedTransactionsDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    await super.beginTransaction(connection, settings);
+    await connection.executeQuery(CompiledQuery.raw(`select pg_advisory_xact_lock(${PG_LOCK.WRITES})`));
+  }
+}
+
+class SerializedPostgresDialect extends PostgresDialect {
+  readonly #pool: pg.Pool;
+  constructor(pool: pg.Pool) {
+    super({ pool });
+    this.#pool = pool;
+  }
+  override createDriver(): Driver {
+    return new SerializedTransactionsDriver({ pool: this.#pool });
+  }
+}
+
+/** int8 (counts, bigint columns) as a JS number, as SQLite returns it; our values stay far below 2^53. */
+const PG_TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export interface PostgresPoolOptions {
+  /** Connections per process (BFF_DATABASE_POOL_MAX, default 10). */
+  max?: number;
+  onError?: (error: Error) => void;
+}
+
+function openPostgres(url: string, options: PostgresPoolOptions = {}): Db {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? (Number(process.env.BFF_DATABASE_POOL_MAX) || 10),
+    types: PG_TYPES,
+    application_name: 'modelops-bff',
+    // A replica that stops mid-transaction (frozen, cut off) must not hold the write lock for ever.
+    idle_in_transaction_session_timeout: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its connection (database restart) must not crash the process;
+  // the pool replaces it and the next query reports any lasting failure.
+  pool.on('error', options.onError ?? (() => undefined));
+  return new Kysely<DB>({ dialect: new SerializedPostgresDialect(pool) });
+}
+
+/** Opens without migrating: a SQLite file path, or a postgres:// URL. */
+export function connectDatabase(location: string, options: PostgresPoolOptions = {}): Db {
+  return isPostgresUrl(location) ? openPostgres(location, options) : openSqlite(location);
+}
+
+/** Opens and migrates to the latest schema (runs once even when several replicas start together). */
+export async function openDatabase(location: string, options: PostgresPoolOptions = {}): Promise<Db> {
+  const db = connectDatabase(location, options);
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   return db;
 }
 

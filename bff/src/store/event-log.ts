@@ -1,20 +1,31 @@
 // The events table is an outbox: services append events inside the
 // transaction of the change they announce, and the event bus streams
 // committed rows to SSE subscribers in id order.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { EventPayload, type ServerEvent } from '../../../shared/api/events.js';
+import { lockAuditChain } from './audit-log.js';
+import { engineOf } from './engine.js';
 import type { DB } from './schema.js';
+
+/** The PostgreSQL channel that tells every replica's event bus to read new rows (services/pg-event-listener.ts). */
+export const EVENTS_CHANNEL = 'modelops_events';
 
 /** Appends one event and returns its id; call ctx.events.wake() after the transaction commits. */
 export async function appendEvent(db: Kysely<DB>, at: string, payload: EventPayload): Promise<number> {
   // Validate here so that a malformed event fails the change that emits it,
   // rather than reaching every console.
   const data = EventPayload.parse(payload);
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendEvent(trx, at, data));
+  // Ids must be handed out in commit order, or a reader could pass over a lower
+  // id that commits late: on PostgreSQL appends are serialized like the audit chain.
+  await lockAuditChain(db);
   const row = await db
     .insertInto('events')
     .values({ at, type: data.type, payload: JSON.stringify(data) })
     .returning('id')
     .executeTakeFirstOrThrow();
+  // Delivered to every listening replica when (and only if) the transaction commits.
+  if (engineOf(db) === 'postgres') await sql`select pg_notify(${EVENTS_CHANNEL}, ${String(row.id)})`.execute(db);
   return row.id;
 }
 

@@ -1,5 +1,6 @@
-// Versioned, forward-only migrations, run at every start before the server listens.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+// Versioned, forward-only migrations, run at every start before the server
+// listens (and by `bff migrate`). The same list runs on SQLite and PostgreSQL.
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
@@ -7,6 +8,9 @@ import * as servingDispatch from './migrations/010-serving-dispatch.js';
 import * as serviceAccounts from './migrations/020-service-accounts.js';
 import * as sessionsAndTotpSteps from './migrations/021-sessions-and-totp-steps.js';
 import * as policyChanges from './migrations/022-policy-changes.js';
+import * as authRateWindows from './migrations/040-auth-rate-windows.js';
+import * as sealedSigningKeys from './migrations/041-sealed-signing-keys.js';
+import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
@@ -18,6 +22,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-service-accounts': serviceAccounts,
   '021-sessions-and-totp-steps': sessionsAndTotpSteps,
   '022-policy-changes': policyChanges,
+  '040-auth-rate-windows': authRateWindows,
+  '041-sealed-signing-keys': sealedSigningKeys,
 };
 
 /** Every migration's name, in the order they run. */
@@ -29,9 +35,52 @@ class InlineMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+async function runMigrator(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new InlineMigrationProvider() });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+/**
+ * Applies the pending migrations and returns their names (empty when the
+ * schema was current). On PostgreSQL the whole run holds a session advisory
+ * lock on one connection: replicas starting at the same moment queue behind
+ * the first, which migrates; the others then find nothing to do. (Kysely's
+ * migrator takes a lock of its own around the run, but creates its bookkeeping
+ * tables before it; ours covers those too.)
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  if (engineOf(db) !== 'postgres') return runMigrator(db);
+  return db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${sql.lit(PG_LOCK.MIGRATIONS)})`.execute(connection);
+    try {
+      return await runMigrator(connection);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(PG_LOCK.MIGRATIONS)})`.execute(connection);
+    }
+  });
+}
+
+export interface MigrationStatus {
+  /** Every migration this build knows is applied. */
+  current: boolean;
+  applied: number;
+  expected: number;
+}
+
+/** Compares the applied migrations with this build's list (for /healthz). */
+export async function migrationStatus(db: Kysely<unknown>): Promise<MigrationStatus> {
+  const expected = Object.keys(MIGRATIONS);
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    applied = rows.rows.map((row) => row.name);
+  } catch {
+    // No bookkeeping table yet: nothing applied.
+    applied = [];
+  }
+  const known = new Set(applied);
+  return { current: expected.every((name) => known.has(name)), applied: applied.length, expected: expected.length };
+}
+

@@ -190,6 +190,16 @@ export interface SigningKeysTable {
   private_key_file: string | null;
   created_at: string;
   retired_at: string | null;
+  /** The private half sealed with BFF_SIGNING_KEY_SECRET (migration 041); null when file-held or retired. */
+  private_key_sealed: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface AuthRateWindowsTable {
+  /** Route and client address. */
+  bucket: string;
+  /** ISO instant of the first attempt of the current window. */
+  window_start: string;
+  hits: number;
 }
 
 export interface ServingTargetsTable {
@@ -270,6 +280,7 @@ export interface DB {
   service_accounts: ServiceAccountsTable;
   sessions: SessionsTable;
   policy_changes: PolicyChangesTable;
+  auth_rate_windows: AuthRateWindowsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

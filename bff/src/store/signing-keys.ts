@@ -1,13 +1,16 @@
-// Repository of report-signing keys: public halves, ids and dates. The
-// private halves never enter the database (services/report-signing.ts keeps them on disk).
+// Repository of report-signing keys: public halves, ids and dates. A private
+// half enters the database only sealed with a key the database does not hold
+// (services/report-signing.ts); otherwise it stays a file on disk.
 import type { Kysely } from 'kysely';
 import type { SigningKeyInfo } from '../../../shared/report/report.js';
 import type { DB, SigningKeyRow } from './schema.js';
 
 export interface StoredSigningKey {
   info: SigningKeyInfo;
-  /** File name of the PKCS#8 PEM in the key directory; null once retired. */
+  /** File name of the PKCS#8 PEM in the key directory; null once retired or when sealed. */
   privateKeyFile: string | null;
+  /** The PKCS#8 PEM sealed with BFF_SIGNING_KEY_SECRET (services/report-signing.ts); null once retired or when file-held. */
+  sealedPrivateKey: string | null;
 }
 
 function fromRow(row: SigningKeyRow): StoredSigningKey {
@@ -20,6 +23,7 @@ function fromRow(row: SigningKeyRow): StoredSigningKey {
       ...(row.retired_at === null ? {} : { retired_at: row.retired_at }),
     },
     privateKeyFile: row.private_key_file,
+    sealedPrivateKey: row.private_key_sealed,
   };
 }
 
@@ -42,6 +46,7 @@ export async function insertSigningKey(db: Kysely<DB>, key: StoredSigningKey): P
       alg: key.info.alg,
       public_key_pem: key.info.public_key_pem,
       private_key_file: key.privateKeyFile,
+      private_key_sealed: key.sealedPrivateKey,
       created_at: key.info.created_at,
       retired_at: key.info.retired_at ?? null,
     })
@@ -52,7 +57,7 @@ export async function insertSigningKey(db: Kysely<DB>, key: StoredSigningKey): P
 export async function retireSigningKey(db: Kysely<DB>, keyId: string, at: string): Promise<void> {
   await db
     .updateTable('signing_keys')
-    .set({ retired_at: at, private_key_file: null })
+    .set({ retired_at: at, private_key_file: null, private_key_sealed: null })
     .where('key_id', '=', keyId)
     .where('retired_at', 'is', null)
     .execute();

@@ -1,16 +1,48 @@
-// Test support: a real BFF on an ephemeral port over a fresh SQLite file, a
+// Test support: a real BFF on an ephemeral port over a fresh database, a
 // clock tests can move, and helpers to create users and sign in. Users cost
 // one scrypt hash each (~150 ms), so files create them once.
+//
+// One engine switch for the whole suite: BFF_TEST_DB=postgres (the `bff-pg`
+// vitest project) gives every test a fresh database in the run's PostgreSQL
+// cluster (testing/pg-global-setup.ts) instead of a fresh SQLite file.
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 import type { TokenResponse } from '../../../shared/api/auth.js';
 import type { BffSettings } from '../context.js';
 import type { BuildAppOptions } from '../app.js';
 import { startBff, type RunningBff } from '../server.js';
+import { signingKeySecretFrom } from '../services/report-signing.js';
+import type { Engine } from '../store/engine.js';
 import { createUser } from '../store/users.js';
 import { createServiceAccount } from '../services/service-accounts.js';
+import { createTestDatabase } from './pg-cluster.js';
+
+/** The engine this test run uses. */
+export const TEST_ENGINE: Engine = process.env.BFF_TEST_DB === 'postgres' ? 'postgres' : 'sqlite';
+
+/**
+ * A fresh, empty database for one test: a SQLite file `name` in `dir`, or
+ * (BFF_TEST_DB=postgres) a new database in the run's cluster, as a URL.
+ * Either way it is a location openDatabase, startBff and the CLI accept.
+ */
+export async function testDatabase(dir: string, name = 'test.db'): Promise<string> {
+  if (TEST_ENGINE === 'sqlite') return join(dir, name);
+  return createTestDatabase(inject('bffPgAdminUrl'));
+}
+
+/**
+ * Replicas on PostgreSQL keep report-signing keys sealed in the database
+ * (docs/decisions/0004); the test servers do too, under a per-run secret.
+ */
+const signingSecretText = randomBytes(32).toString('base64');
+export const TEST_SIGNING_KEY_SECRET = TEST_ENGINE === 'postgres' ? signingKeySecretFrom({ BFF_SIGNING_KEY_SECRET: signingSecretText }) : undefined;
+
+/** Environment for a BFF child process (`bff serve`) in this run: the same signing-key secret on PostgreSQL. */
+export const TEST_CHILD_ENV: Record<string, string> = TEST_ENGINE === 'postgres' ? { BFF_SIGNING_KEY_SECRET: signingSecretText } : {};
 
 export interface TestClock {
   now: () => Date;
@@ -30,6 +62,7 @@ export function testClock(): TestClock {
 export interface TestBff extends RunningBff {
   clock: TestClock;
   dir: string;
+  /** The database location: a SQLite file, or a postgres:// URL (BFF_TEST_DB=postgres). */
   dbFile: string;
   /** fetch against the server with JSON in and out. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
@@ -81,7 +114,7 @@ export async function startTestBff(
   } = {},
 ): Promise<TestBff> {
   const dir = await mkdtemp(join(tmpdir(), 'bff-test-'));
-  const dbFile = join(dir, 'test.db');
+  const dbFile = await testDatabase(dir);
   const clock = testClock();
   const running = await startBff({
     dbFile,
@@ -90,7 +123,12 @@ export async function startTestBff(
     routes: options.routes,
     now: clock.now,
     // Tests sign in far more often than a person would.
-    settings: { authRateLimitPerMinute: 10_000, passwordCost: TEST_PASSWORD_COST, ...options.settings },
+    settings: {
+      authRateLimitPerMinute: 10_000,
+      passwordCost: TEST_PASSWORD_COST,
+      ...(TEST_SIGNING_KEY_SECRET ? { signingKeySecret: TEST_SIGNING_KEY_SECRET } : {}),
+      ...options.settings,
+    },
   });
   const users = options.users ?? TEST_USERS;
   await Promise.all(
