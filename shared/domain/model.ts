@@ -87,7 +87,8 @@ export const ModelVersion = z.strictObject({
   ...VersionRegistration.shape,
   model_id: ModelId,
   release_notes: z.string(),
-  metadata: BoundedJsonObject(METADATA_MAX_BYTES),
+  // No depth bound when reading: rows stored before the bound existed stay readable.
+  metadata: BoundedJsonObject(METADATA_MAX_BYTES, Number.POSITIVE_INFINITY),
   status: VersionStatus,
   created_at: Timestamp,
   created_by: Username,

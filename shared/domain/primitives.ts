@@ -37,21 +37,7 @@ export const Sha256Hex = z
 /** Free text a person typed (justifications, comments, notes). */
 export const FreeText = (max: number) => z.string().trim().max(max);
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number().finite(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
-
-/** UTF-8 byte length of a string, without Node's Buffer. */
-export function utf8ByteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
-/** A JSON object whose serialized form stays under `maxBytes`. */
-export const BoundedJsonObject = (maxBytes: number) =>
-  z.record(z.string(), JsonValue).refine((value) => utf8ByteLength(JSON.stringify(value)) <= maxBytes, {
-    message: `must be at most ${Math.round(maxBytes / 1024)} KiB of JSON`,
-  });
+export { BoundedJsonObject, JSON_MAX_DEPTH, JsonValue, utf8ByteLength } from './json.js';
 
 /** Opaque pagination cursor handed back by list endpoints. */
 export const Cursor = z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this server');
