@@ -1,13 +1,14 @@
 // Idempotency-Key for authenticated POSTs: the first request reserves (user, key)
 // before its handler runs, its answer is stored, and a retry gets that answer
 // back instead of running the action again (DESIGN.md §3.6).
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../../shared/api/auth.js';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
+import { instanceSecret } from '../store/instance-secrets.js';
 import {
   IN_PROGRESS,
   completeIdempotencyKey,
@@ -24,17 +25,50 @@ interface Reservation {
   key: string;
 }
 
-function requestHash(request: FastifyRequest): string {
+/** Stored fingerprints carry their scheme; rows from before it are plain sha256 hex (bodies without secrets). */
+const HMAC_PREFIX = 'hmac-sha256:';
+
+function fingerprintMaterial(request: FastifyRequest): string {
   // The concrete URL (not the route pattern): the same key on another model is another request.
-  const material = canonicalJson({ method: request.method, url: request.url, body: request.body ?? null });
-  return createHash('sha256').update(material, 'utf8').digest('hex');
+  return canonicalJson({ method: request.method, url: request.url, body: request.body ?? null });
+}
+
+/**
+ * Keyed, so that the stored value says nothing about the body to whoever reads
+ * the table: a plain hash of a low-entropy body is recovered by guessing.
+ */
+function requestFingerprint(secret: Buffer, material: string): string {
+  return HMAC_PREFIX + createHmac('sha256', secret).update(material, 'utf8').digest('hex');
+}
+
+function sameRequest(stored: string, secret: Buffer, material: string): boolean {
+  if (stored.startsWith(HMAC_PREFIX)) return stored === requestFingerprint(secret, material);
+  return stored === createHash('sha256').update(material, 'utf8').digest('hex');
+}
+
+/**
+ * Routes whose requests or answers hold credentials (passwords, TOTP codes,
+ * access, refresh and step-up tokens): never stored, never fingerprinted, and
+ * a retry simply runs again (each of them is safe to repeat or fails closed).
+ */
+export function isExcludedFromIdempotency(routeUrl: string): boolean {
+  return routeUrl === '/auth' || routeUrl.startsWith('/auth/');
 }
 
 const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, { ctx }) => {
   const reservations = new WeakMap<FastifyRequest, Reservation>();
+  let secret: Promise<Buffer> | undefined;
+  const fingerprintKey = (): Promise<Buffer> => {
+    secret ??= instanceSecret(ctx.db, 'idempotency_hmac', ctx.now()).catch((error: unknown) => {
+      secret = undefined;
+      throw error;
+    });
+    return secret;
+  };
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.principal) return;
+    if (isExcludedFromIdempotency(request.routeOptions.url ?? request.url)) return;
     const header = request.headers[IDEMPOTENCY_HEADER];
     if (header === undefined) return;
     const parsed = IdempotencyKey.safeParse(Array.isArray(header) ? header[0] : header);
@@ -44,10 +78,12 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     const key = parsed.data;
     const userId = request.principal.userId;
     const now = ctx.now();
+    const fingerprintSecret = await fingerprintKey();
+    const material = fingerprintMaterial(request);
     const record = {
       method: request.method,
       route: request.routeOptions.url ?? request.url,
-      requestHash: requestHash(request),
+      requestHash: requestFingerprint(fingerprintSecret, material),
       createdAt: now.toISOString(),
     };
     let existing = await reserveIdempotencyKey(ctx.db, userId, key, record);
@@ -60,7 +96,7 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
       reservations.set(request, { userId, key });
       return;
     }
-    if (existing.requestHash !== record.requestHash) {
+    if (!sameRequest(existing.requestHash, fingerprintSecret, material)) {
       throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request');
     }
     if (existing.statusCode === IN_PROGRESS) {

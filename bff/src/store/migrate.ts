@@ -3,6 +3,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
+import * as idempotencySecrets from './migrations/030-idempotency-secrets.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
+  '030-idempotency-secrets': idempotencySecrets,
 };
 
 class InlineMigrationProvider implements MigrationProvider {

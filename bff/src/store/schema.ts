@@ -162,10 +162,18 @@ export interface IdempotencyKeysTable {
   key: string;
   method: string;
   route: string;
-  /** sha256 of method, route and body: the same key with another body is a conflict. */
+  /** HMAC-SHA256 (per-database key) of method, URL and body: the same key with another body is a conflict. */
   request_hash: string;
   status_code: number;
   response: string;
+  created_at: string;
+}
+
+/** Per-database secrets (store/instance-secrets.ts), e.g. the idempotency HMAC key. */
+export interface InstanceSecretsTable {
+  name: string;
+  /** base64url. */
+  value: string;
   created_at: string;
 }
 
@@ -193,6 +201,7 @@ export interface DB {
   events: EventsTable;
   idempotency_keys: IdempotencyKeysTable;
   signing_keys: SigningKeysTable;
+  instance_secrets: InstanceSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
