@@ -15,6 +15,8 @@ export interface BffSettings {
   authRateLimitPerMinute: number;
   /** Where this server is reachable, as clients see it (for reports and logs). */
   publicOrigin: string;
+  /** How long an Idempotency-Key reservation outlives its request's last sign of life (a crash). */
+  idempotencyLeaseSeconds: number;
   /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
   signingKeyDir?: string;
 }
@@ -38,4 +40,5 @@ export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOr
   lockoutThreshold: 5,
   lockoutSeconds: 15 * 60,
   authRateLimitPerMinute: 30,
+  idempotencyLeaseSeconds: 60,
 };

@@ -1,9 +1,10 @@
 // Hourly (and at start) removal of rows that can no longer matter: expired
-// idempotency keys, step-up tokens and refresh tokens. Keeps the tables small.
+// idempotency keys, reservations whose request died (lease run out), step-up
+// tokens and refresh tokens. Keeps the tables small.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BffContext } from '../context.js';
-import { deleteExpiredIdempotencyKeys } from '../store/idempotency-keys.js';
+import { deleteExpiredIdempotencyKeys, deleteStaleReservations } from '../store/idempotency-keys.js';
 import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
 import { deleteExpiredStepUpTokens } from '../store/step-up-tokens.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
@@ -15,6 +16,7 @@ const TOKEN_GRACE_MS = 24 * 3600 * 1000;
 export async function runHousekeeping(ctx: BffContext): Promise<void> {
   const now = ctx.now().getTime();
   await deleteExpiredIdempotencyKeys(ctx.db, new Date(now - IDEMPOTENCY_TTL_MS).toISOString());
+  await deleteStaleReservations(ctx.db, new Date(now).toISOString());
   await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
 }

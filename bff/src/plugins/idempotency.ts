@@ -14,7 +14,9 @@ import {
   completeIdempotencyKey,
   deleteIdempotencyKeyIfOlder,
   releaseIdempotencyKey,
+  renewReservation,
   reserveIdempotencyKey,
+  takeOverExpiredReservation,
 } from '../store/idempotency-keys.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
@@ -23,6 +25,8 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
 interface Reservation {
   userId: string;
   key: string;
+  /** Renews the lease while the handler runs. */
+  renewal: ReturnType<typeof setInterval>;
 }
 
 /** Stored fingerprints carry their scheme; rows from before it are plain sha256 hex (bodies without secrets). */
@@ -80,12 +84,25 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     const now = ctx.now();
     const fingerprintSecret = await fingerprintKey();
     const material = fingerprintMaterial(request);
-    const record = {
+    const baseRecord = {
       method: request.method,
       route: request.routeOptions.url ?? request.url,
       requestHash: requestFingerprint(fingerprintSecret, material),
       createdAt: now.toISOString(),
     };
+    const leaseMs = ctx.settings.idempotencyLeaseSeconds * 1000;
+    const leaseFrom = (at: Date) => new Date(at.getTime() + leaseMs).toISOString();
+    const hold = () => {
+      // A third of the lease: two renewals may be lost (a slow database) before a retry could take over.
+      const renewal = setInterval(() => {
+        renewReservation(ctx.db, userId, key, leaseFrom(ctx.now())).catch((error: unknown) =>
+          request.log.warn({ err: error }, 'could not renew the Idempotency-Key lease'),
+        );
+      }, Math.max(1000, Math.floor(leaseMs / 3)));
+      renewal.unref();
+      reservations.set(request, { userId, key, renewal });
+    };
+    const record = { ...baseRecord, leaseUntil: leaseFrom(now) };
     let existing = await reserveIdempotencyKey(ctx.db, userId, key, record);
     if (existing && existing.createdAt < new Date(now.getTime() - IDEMPOTENCY_TTL_MS).toISOString()) {
       // Expired: the key may be used afresh.
@@ -93,13 +110,20 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
       existing = await reserveIdempotencyKey(ctx.db, userId, key, record);
     }
     if (!existing) {
-      reservations.set(request, { userId, key });
+      hold();
       return;
     }
     if (!sameRequest(existing.requestHash, fingerprintSecret, material)) {
       throw new ApiError('idempotency_conflict', 'this Idempotency-Key was already used for a different request');
     }
     if (existing.statusCode === IN_PROGRESS) {
+      // A reservation whose lease ran out belongs to a request that died with its process (it renews
+      // while it runs, and its transaction rolled back): this retry runs the action instead.
+      const expired = existing.leaseUntil === null || existing.leaseUntil < now.toISOString();
+      if (expired && (await takeOverExpiredReservation(ctx.db, userId, key, now.toISOString(), record))) {
+        hold();
+        return;
+      }
       // Never run the action a second time while the first may still dispatch it.
       throw new ApiError('conflict', 'a request with this Idempotency-Key is in progress; retry shortly');
     }
@@ -113,6 +137,7 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     const reservation = reservations.get(request);
     if (!reservation) return payload;
     reservations.delete(request);
+    clearInterval(reservation.renewal);
     try {
       if (reply.statusCode >= 500) {
         // The action failed (and rolled back): let a retry run it.
@@ -125,6 +150,12 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
       request.log.error({ err: error }, 'could not record the idempotent answer');
     }
     return payload;
+  });
+
+  // A request that never reached onSend (its connection died first) stops renewing; its lease then runs out.
+  app.addHook('onResponse', async (request) => {
+    const reservation = reservations.get(request);
+    if (reservation) clearInterval(reservation.renewal);
   });
 };
 

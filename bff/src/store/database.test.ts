@@ -21,7 +21,7 @@ describe('openDatabase', () => {
   it('runs in WAL mode with every migration applied', async () => {
     expect(await journalMode(db)).toBe('wal');
     const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-    expect(applied.map((row) => (row as { name: string }).name)).toEqual(['001-initial', '002-signing-keys', '003-one-pending-request']);
+    expect(applied.map((row) => (row as { name: string }).name)).toEqual(['001-initial', '002-signing-keys', '003-one-pending-request', '030-idempotency-secrets', '031-idempotency-lease']);
   });
 
   it('keeps the database and its WAL files owner-only: they hold password and token hashes', async () => {

@@ -4,6 +4,7 @@ import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
 import * as idempotencySecrets from './migrations/030-idempotency-secrets.js';
+import * as idempotencyLease from './migrations/031-idempotency-lease.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
   '030-idempotency-secrets': idempotencySecrets,
+  '031-idempotency-lease': idempotencyLease,
 };
 
 class InlineMigrationProvider implements MigrationProvider {

@@ -167,6 +167,8 @@ export interface IdempotencyKeysTable {
   status_code: number;
   response: string;
   created_at: string;
+  /** While status_code is 0: the reservation holds until then (renewed by the running request). */
+  lease_until: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Per-database secrets (store/instance-secrets.ts), e.g. the idempotency HMAC key. */
