@@ -35,9 +35,9 @@ export const DEFAULT_REQUEST_TTL_SECONDS = 3600;
 
 export const Model = z.strictObject({
   id: ModelId,
-  name: z.string().trim().min(1).max(120),
+  name: FreeText(120).min(1),
   type: ModelType,
-  owner: z.string().trim().min(1).max(120),
+  owner: FreeText(120).min(1),
   description: FreeText(4000),
   tags: z.array(Tag).max(32),
   policy: ModelPolicy,
@@ -75,7 +75,7 @@ export const VersionRegistration = z.strictObject({
   artifact_uri: ArtifactUri,
   checksum: Sha256Hex,
   runtime: Runtime,
-  framework: z.string().trim().min(1).max(64),
+  framework: FreeText(64).min(1),
   export_format: ExportFormat,
   release_notes: FreeText(20_000).default(''),
   supported_until: CalendarDate.optional(),
