@@ -75,7 +75,7 @@ describe('headers', () => {
   it('sets security headers everywhere and no-store on /auth and /admin', async () => {
     const health = await bff.call('GET', '/healthz');
     expect(health.status).toBe(200);
-    expect(health.body).toEqual({ status: 'ok', version: expect.any(String), db: 'sqlite' });
+    expect(health.body).toMatchObject({ status: 'ok', version: expect.any(String), db: 'sqlite' });
     expect(health.headers.get('x-content-type-options')).toBe('nosniff');
     expect(health.headers.get('x-frame-options')).toBe('DENY');
     expect(health.headers.get('cache-control')).toBeNull();

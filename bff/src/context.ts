@@ -1,5 +1,6 @@
 // What every route and service of the BFF receives: the database, the clock
 // and the server's settings. Passed explicitly, never held in module globals.
+import type { AuditChainHealth } from '../../shared/api/system.js';
 import type { Db } from './store/database.js';
 
 export interface BffSettings {
@@ -26,11 +27,18 @@ export interface EventNotifier {
   wake(): void;
 }
 
+/** The audit chain as checked at start (services/audit-checkpoint.ts), for /healthz. */
+export interface AuditChainState {
+  current(): AuditChainHealth;
+}
+
 export interface BffContext {
   db: Db;
   now: () => Date;
   settings: BffSettings;
   events: EventNotifier;
+  /** Set by startBff; a bare buildApp reports the chain as unchecked. */
+  auditChain?: AuditChainState;
 }
 
 export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOrigin'> = {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
+import { AuditChainMonitor } from './services/audit-checkpoint.js';
 import { EventBus } from './services/event-bus.js';
 import { ensureSigningKey, signingKeyDirFor } from './services/report-signing.js';
 import { openDatabase, type Db } from './store/database.js';
@@ -77,6 +78,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   const db = await openDatabase(opts.dbFile);
   const host = opts.host ?? '127.0.0.1';
   let app: FastifyInstance | undefined;
+  let auditCheck: Promise<void> = Promise.resolve();
   const ctx = createContext(db, {
     accessTokenSecret: opts.accessTokenSecret,
     settings: opts.settings,
@@ -93,6 +95,12 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     await app.listen({ port: opts.port ?? 0, host });
+    const monitor = new AuditChainMonitor();
+    ctx.auditChain = monitor;
+    const started = app;
+    auditCheck = monitor.start(db, ctx.now, (state) =>
+      started.log.error({ auditChain: state }, 'the audit chain does not verify: the log was altered (see /healthz)'),
+    );
   } catch (error) {
     await app?.close();
     await db.destroy();
@@ -114,6 +122,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     close: () =>
       (closing ??= (async () => {
         await running.close();
+        await auditCheck;
         await (ctx.events as EventBus).close();
         await db.destroy();
       })()),

@@ -13,7 +13,10 @@ const systemRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { c
     async () => {
       // A server whose database does not answer is not healthy: this throws and answers 500.
       await pingDatabase(ctx.db);
-      return { status: 'ok' as const, version: APP_VERSION, db: 'sqlite' as const };
+      // A broken audit chain degrades the answer but not the status code: reads go on being served.
+      const auditChain = ctx.auditChain?.current() ?? { status: 'unchecked' as const };
+      const status = auditChain.status === 'broken' ? ('degraded' as const) : ('ok' as const);
+      return { status, version: APP_VERSION, db: 'sqlite' as const, audit_chain: auditChain };
     },
   );
 
