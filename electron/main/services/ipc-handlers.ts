@@ -10,6 +10,7 @@ import {
   ApproveResponse,
   AuditListResponse,
   AuditVerifyResponse,
+  SignedAuditHead,
   EvalRunListResponse,
   ModelDetailResponse,
   ModelListResponse,
@@ -30,6 +31,7 @@ import {
   type StepUpCredentials,
 } from '../../../shared/ipc/contract.js';
 import { SignedReport } from '../../../shared/report/report.js';
+import { verifyAuditWithCheckpoint, type AuditHeadPins } from './audit-head-pins.js';
 import type { BffClient, BffRequest } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
@@ -57,6 +59,8 @@ export interface IpcHandlerDeps {
   reports: ReportService;
   /** Pins the keys the current BFF lists (GET /admin/keys). */
   refreshReportKeys: () => Promise<void>;
+  /** The newest signed audit head per BFF; without it, verify checks the chain alone. */
+  auditHeads?: AuditHeadPins;
   newIdempotencyKey?: () => string;
 }
 
@@ -159,7 +163,18 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
       }),
 
     'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
-    'app:audit:verify': () => call({ method: 'GET', path: '/admin/audit/verify', response: AuditVerifyResponse }),
+    'app:audit:verify': async () => {
+      const verify = (query?: { known_seq: number; known_hash: string }) =>
+        call({ method: 'GET', path: '/admin/audit/verify', ...(query ? { query } : {}), response: AuditVerifyResponse });
+      if (!deps.auditHeads) return verify();
+      return verifyAuditWithCheckpoint({
+        origin: deps.backend().client.origin,
+        pins: deps.auditHeads,
+        keys: () => deps.reports.keys(),
+        fetchHead: () => call({ method: 'GET', path: '/admin/audit/head', response: SignedAuditHead }),
+        verify,
+      });
+    },
 
     'app:settings:get': async () => deps.settings.view(),
     'app:settings:set': async (patch) => deps.settings.set(patch),
