@@ -10,6 +10,7 @@ import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/acc
 import errorHandler from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
+import { withErrorResponses } from './plugins/openapi-errors.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
 import authRoutes from './routes/auth.js';
@@ -139,7 +140,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Every route's error statuses, with the one error shape (plugins/openapi-errors.ts).
+    transform: withErrorResponses(jsonSchemaTransform),
   });
   app.get('/openapi.json', { config: { access: { role: 'public' } }, schema: { hide: true } }, async () => app.swagger());
 

@@ -50,14 +50,12 @@ export type VersionStatus = z.infer<typeof VersionStatus>;
 
 /** Schemes the registry accepts; anything else (javascript:, data:, http:) is refused. */
 export const ARTIFACT_SCHEMES = ['s3', 'gs', 'hf', 'file', 'mlflow-artifacts', 'dvc', 'https', 'abfss', 'oci', 'models'] as const;
+// The allow-list is in the pattern itself, so the OpenAPI document (and any tool reading it) carries it too.
+const ARTIFACT_URI_PATTERN = new RegExp(`^(?:${ARTIFACT_SCHEMES.map((scheme) => scheme.replace(/[.+]/g, '\\$&')).join('|')}):\\S+$`);
 export const ArtifactUri = z
   .string()
   .max(2048)
-  .regex(/^[a-z][a-z0-9+.-]*:\S+$/, 'must be a URI such as s3://bucket/key')
-  .refine(
-    (uri) => (ARTIFACT_SCHEMES as readonly string[]).includes(uri.slice(0, uri.indexOf(':'))),
-    `scheme must be one of ${ARTIFACT_SCHEMES.join(', ')}`,
-  );
+  .regex(ARTIFACT_URI_PATTERN, `scheme must be one of ${ARTIFACT_SCHEMES.join(', ')} (a URI such as s3://bucket/key)`);
 
 export const Runtime = z.strictObject({
   device: z.enum(['cpu', 'gpu']),
