@@ -103,6 +103,8 @@ export interface CheckpointedVerifyDeps {
   origin: string;
   pins: AuditHeadPins;
   keys: () => Promise<PinnedKey[]>;
+  /** Pins the keys the BFF lists now (GET /admin/keys), when the head names one not pinned yet. */
+  refreshKeys?: () => Promise<void>;
   /** GET /admin/audit/head */
   fetchHead: () => Promise<SignedAuditHead>;
   /** GET /admin/audit/verify, with the pinned head when there is one. */
@@ -119,7 +121,16 @@ export async function verifyAuditWithCheckpoint(deps: CheckpointedVerifyDeps): P
   const result = await deps.verify(pinned ? { known_seq: pinned.head.seq, known_hash: pinned.head.hash } : undefined);
   if (!result.ok) return result;
   const signed = await deps.fetchHead();
-  const outcome = await deps.pins.pin(deps.origin, signed, await deps.keys());
+  let keys = await deps.keys();
+  const origin = normalizeOrigin(deps.origin);
+  const known = (list: readonly PinnedKey[]) =>
+    list.some((key) => key.key_id === signed.signature.key_id && key.source.kind === 'bff' && key.source.origin === origin);
+  if (!known(keys) && deps.refreshKeys) {
+    // Keys are pinned just after sign-in, and again after a rotation: fetch them now rather than distrust a new key.
+    await deps.refreshKeys().catch(() => undefined);
+    keys = await deps.keys();
+  }
+  const outcome = await deps.pins.pin(deps.origin, signed, keys);
   if (outcome === 'refused') return { ...result, ok: false, code: 'head_signature_invalid' };
   return result;
 }

@@ -171,6 +171,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
         origin: deps.backend().client.origin,
         pins: deps.auditHeads,
         keys: () => deps.reports.keys(),
+        refreshKeys: deps.refreshReportKeys,
         fetchHead: () => call({ method: 'GET', path: '/admin/audit/head', response: SignedAuditHead }),
         verify,
       });
