@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function waitFor(read: () => string, pattern: RegExp, what: string): Promise<RegExpExecArray> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 45_000;
   for (;;) {
     const match = pattern.exec(read());
     if (match) return match;
@@ -41,7 +41,7 @@ async function call(url: string, path: string, body: unknown, headers: Record<st
 }
 
 describe('an Idempotency-Key whose request died with its process', () => {
-  it('is retried after its lease, and cleared at the next start', { timeout: 60_000 }, async () => {
+  it('is retried after its lease, and cleared at the next start', { timeout: 120_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bff-crash-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
     const dbFile = join(dir, 'crash.db');
