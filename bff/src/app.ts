@@ -13,6 +13,7 @@ import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-er
 import housekeeping from './plugins/housekeeping.js';
 import dispatch from './plugins/dispatch.js';
 import idempotency from './plugins/idempotency.js';
+import { withErrorResponses } from './plugins/openapi-errors.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
 import { liveSessionEnd } from './store/sessions.js';
@@ -175,7 +176,8 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
-    transform: jsonSchemaTransform,
+    // Every route's error statuses, with the one error shape (plugins/openapi-errors.ts).
+    transform: withErrorResponses(jsonSchemaTransform),
   });
   app.get('/openapi.json', { config: { access: { role: 'public' } }, schema: { hide: true } }, async () => app.swagger());
 

@@ -1,5 +1,6 @@
 // What every route and service of the BFF receives: the database, the clock
 // and the server's settings. Passed explicitly, never held in module globals.
+import type { AuditChainHealth } from '../../shared/api/system.js';
 import type { Db } from './store/database.js';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './services/passwords.js';
 import { SessionWatch } from './services/session-watch.js';
@@ -29,6 +30,8 @@ export interface BffSettings {
   authRateLimitPerMinute: number;
   /** Where this server is reachable, as clients see it (for reports and logs). */
   publicOrigin: string;
+  /** How long an Idempotency-Key reservation outlives its request's last sign of life (a crash). */
+  idempotencyLeaseSeconds: number;
   /** Directory of the report-signing private keys (services/report-signing.ts); unset: reports cannot be signed. */
   signingKeyDir?: string;
   /**
@@ -71,6 +74,11 @@ export interface Lifecycle {
   draining: boolean;
 }
 
+/** The audit chain as checked at start (services/audit-checkpoint.ts), for /healthz. */
+export interface AuditChainState {
+  current(): AuditChainHealth;
+}
+
 export interface BffContext {
   db: Db;
   now: () => Date;
@@ -81,6 +89,8 @@ export interface BffContext {
   sessions: SessionWatch;
   /** Absent in a bare buildApp: never draining. */
   lifecycle?: Lifecycle;
+  /** Set by startBff; a bare buildApp reports the chain as unchecked. */
+  auditChain?: AuditChainState;
 }
 
 export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {
@@ -104,4 +114,5 @@ export const DEFAULT_SETTINGS: Omit<BffSettings, 'accessTokenSecret' | 'publicOr
   lockoutSeconds: 15 * 60,
   authRateLimitPerMinute: 30,
   dispatch: DEFAULT_DISPATCH_SETTINGS,
+  idempotencyLeaseSeconds: 60,
 };

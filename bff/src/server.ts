@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './app.js';
 import { DEFAULT_SETTINGS, type BffContext, type BffSettings } from './context.js';
+import { AuditChainMonitor } from './services/audit-checkpoint.js';
 import { EventBus } from './services/event-bus.js';
 import { Dispatcher } from './services/serving/dispatcher.js';
 import { SessionWatch } from './services/session-watch.js';
@@ -108,6 +109,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   let app: FastifyInstance | undefined;
   const db = connectDatabase(opts.dbFile, { onError: (error) => app?.log.warn({ err: error }, 'idle database connection lost') });
   const host = opts.host ?? '127.0.0.1';
+  let auditCheck: Promise<void> = Promise.resolve();
   const ctx = createContext(db, {
     accessTokenSecret: opts.accessTokenSecret,
     settings: opts.settings,
@@ -142,6 +144,12 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
     if (opts.socketPath) await app.listen({ path: opts.socketPath });
     else await app.listen({ port: opts.port ?? 0, host });
+    const monitor = new AuditChainMonitor();
+    ctx.auditChain = monitor;
+    const started = app;
+    auditCheck = monitor.start(db, ctx.now, (state) =>
+      started.log.error({ auditChain: state }, 'the audit chain does not verify: the log was altered (see /healthz)'),
+    );
   } catch (error) {
     await app?.close();
     await listener?.close();
@@ -169,6 +177,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
         if (opts.drainMs) await new Promise((resolve) => setTimeout(resolve, opts.drainMs));
         // Fastify stops accepting, ends event streams (their preClose hook) and waits for in-flight requests.
         await running.close();
+        await auditCheck;
         await listener?.close();
         await bus.close();
         await db.destroy();

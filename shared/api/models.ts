@@ -15,7 +15,7 @@ export const ModelListQuery = z.strictObject({
   type: ModelType.optional(),
   /** Models having at least one version in this status. */
   status: VersionStatus.optional(),
-  q: z.string().trim().max(200).optional(),
+  q: FreeText(200).optional(),
   cursor: Cursor.optional(),
   limit: PageLimit,
 });
@@ -62,9 +62,9 @@ export type ModelDetailResponse = z.infer<typeof ModelDetailResponse>;
 
 export const CreateModelRequest = z.strictObject({
   id: ModelId,
-  name: z.string().trim().min(1).max(120),
+  name: FreeText(120).min(1),
   type: ModelType,
-  owner: z.string().trim().min(1).max(120),
+  owner: FreeText(120).min(1),
   description: FreeText(4000).default(''),
   tags: z.array(Tag).max(32).default([]),
   policy: ModelPolicy.default({}),

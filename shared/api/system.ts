@@ -21,13 +21,23 @@ export type MigrationState = z.infer<typeof MigrationState>;
  */
 export const HealthQuery = z.strictObject({ ready: z.enum(['0', '1']).optional() });
 export type HealthQuery = z.infer<typeof HealthQuery>;
+/** The chain as the BFF found it when it started (audit checkpoints: README, Audit log); reads keep being served either way. */
+export const AuditChainHealth = z.strictObject({
+  status: z.enum(['checking', 'ok', 'broken', 'unchecked']),
+  entries: z.number().int().min(0).optional(),
+  first_bad_seq: z.number().int().min(1).optional(),
+  checked_at: z.string().optional(),
+});
+export type AuditChainHealth = z.infer<typeof AuditChainHealth>;
 
 export const HealthResponse = z.strictObject({
-  status: z.literal('ok'),
+  /** `degraded`: serving, but something needs an operator (a broken audit chain). */
+  status: z.enum(['ok', 'degraded']),
   version: z.string(),
   db: z.enum(['sqlite', 'postgres']),
   migrations: MigrationState,
   /** Whether this server should receive traffic now. */
   ready: z.boolean(),
+  audit_chain: AuditChainHealth.optional(),
 });
 export type HealthResponse = z.infer<typeof HealthResponse>;

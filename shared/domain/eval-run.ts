@@ -2,7 +2,7 @@
 // on one dataset, both sides reported by the eval runner.
 import { z } from 'zod';
 import { MetricDelta, GateResult, MetricName } from './gate.js';
-import { ModelId, SemVer, Sha256Hex, Timestamp } from './primitives.js';
+import { FreeText, ModelId, SemVer, Sha256Hex, Timestamp } from './primitives.js';
 
 export const RANKING_METRICS = ['ndcg@10', 'mrr@10', 'recall@100', 'zero_result_rate', 'latency_proxy'] as const;
 
@@ -12,7 +12,7 @@ export const MetricMap = z
 export type MetricMap = z.infer<typeof MetricMap>;
 
 export const Dataset = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: FreeText(200).min(1),
   hash: Sha256Hex,
 });
 

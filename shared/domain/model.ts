@@ -35,9 +35,9 @@ export const DEFAULT_REQUEST_TTL_SECONDS = 3600;
 
 export const Model = z.strictObject({
   id: ModelId,
-  name: z.string().trim().min(1).max(120),
+  name: FreeText(120).min(1),
   type: ModelType,
-  owner: z.string().trim().min(1).max(120),
+  owner: FreeText(120).min(1),
   description: FreeText(4000),
   tags: z.array(Tag).max(32),
   policy: ModelPolicy,
@@ -50,14 +50,12 @@ export type VersionStatus = z.infer<typeof VersionStatus>;
 
 /** Schemes the registry accepts; anything else (javascript:, data:, http:) is refused. */
 export const ARTIFACT_SCHEMES = ['s3', 'gs', 'hf', 'file', 'mlflow-artifacts', 'dvc', 'https', 'abfss', 'oci', 'models'] as const;
+// The allow-list is in the pattern itself, so the OpenAPI document (and any tool reading it) carries it too.
+const ARTIFACT_URI_PATTERN = new RegExp(`^(?:${ARTIFACT_SCHEMES.map((scheme) => scheme.replace(/[.+]/g, '\\$&')).join('|')}):\\S+$`);
 export const ArtifactUri = z
   .string()
   .max(2048)
-  .regex(/^[a-z][a-z0-9+.-]*:\S+$/, 'must be a URI such as s3://bucket/key')
-  .refine(
-    (uri) => (ARTIFACT_SCHEMES as readonly string[]).includes(uri.slice(0, uri.indexOf(':'))),
-    `scheme must be one of ${ARTIFACT_SCHEMES.join(', ')}`,
-  );
+  .regex(ARTIFACT_URI_PATTERN, `scheme must be one of ${ARTIFACT_SCHEMES.join(', ')} (a URI such as s3://bucket/key)`);
 
 export const Runtime = z.strictObject({
   device: z.enum(['cpu', 'gpu']),
@@ -75,7 +73,7 @@ export const VersionRegistration = z.strictObject({
   artifact_uri: ArtifactUri,
   checksum: Sha256Hex,
   runtime: Runtime,
-  framework: z.string().trim().min(1).max(64),
+  framework: FreeText(64).min(1),
   export_format: ExportFormat,
   release_notes: FreeText(20_000).default(''),
   supported_until: CalendarDate.optional(),
@@ -87,7 +85,8 @@ export const ModelVersion = z.strictObject({
   ...VersionRegistration.shape,
   model_id: ModelId,
   release_notes: z.string(),
-  metadata: BoundedJsonObject(METADATA_MAX_BYTES),
+  // No depth bound when reading: rows stored before the bound existed stay readable.
+  metadata: BoundedJsonObject(METADATA_MAX_BYTES, Number.POSITIVE_INFINITY),
   status: VersionStatus,
   created_at: Timestamp,
   created_by: Username,

@@ -34,24 +34,45 @@ export const Sha256Hex = z
   // z.encode, which throws on a one-way transform anywhere in the response schema.
   .overwrite((s) => s.toLowerCase());
 
-/** Free text a person typed (justifications, comments, notes). */
-export const FreeText = (max: number) => z.string().trim().max(max);
-
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export const JsonValue: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([z.string(), z.number().finite(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
-);
-
-/** UTF-8 byte length of a string, without Node's Buffer. */
-export function utf8ByteLength(text: string): number {
-  return new TextEncoder().encode(text).length;
+/**
+ * Why `text` would not read back exactly as sent, or null. NUL ends a string
+ * in SQLite's C API (it read back cut at the NUL), and a lone UTF-16 surrogate
+ * has no UTF-8 form (it read back as U+FFFD): such text is refused, never
+ * quietly changed.
+ */
+export function unstorableText(text: string): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0) return `contains a NUL character (U+0000) at position ${i}`;
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return `contains a lone UTF-16 surrogate at position ${i}`;
+    }
+    if (unit >= 0xdc00 && unit <= 0xdfff) return `contains a lone UTF-16 surrogate at position ${i}`;
+  }
+  return null;
 }
 
-/** A JSON object whose serialized form stays under `maxBytes`. */
-export const BoundedJsonObject = (maxBytes: number) =>
-  z.record(z.string(), JsonValue).refine((value) => utf8ByteLength(JSON.stringify(value)) <= maxBytes, {
-    message: `must be at most ${Math.round(maxBytes / 1024)} KiB of JSON`,
-  });
+/**
+ * Text a person typed (names, owners, justifications, comments, notes, search
+ * terms): every free-text input field is one of these. Surrounding whitespace
+ * is trimmed; NUL and lone surrogates are refused with the reason.
+ */
+export const FreeText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .superRefine((text, ctx) => {
+      const problem = unstorableText(text);
+      if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: text must be valid Unicode without NUL` });
+    });
+
+export { BoundedJsonObject, JSON_MAX_DEPTH, JsonValue, utf8ByteLength } from './json.js';
 
 /** Opaque pagination cursor handed back by list endpoints. */
 export const Cursor = z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this server');

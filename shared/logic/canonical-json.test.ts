@@ -134,3 +134,29 @@ describe('sha256Hex', () => {
     expect(await sha256Hex('é')).toBe(hex);
   });
 });
+
+describe('canonicalJson on deep values', () => {
+  // A recursive writer throws RangeError (call stack) long before this depth.
+  it('writes an array nested 100,000 levels deep without running out of stack', () => {
+    let value: unknown = [];
+    for (let i = 0; i < 99_999; i++) value = [value];
+    const text = canonicalJson(value);
+    expect(text).toBe(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+  });
+
+  it('writes objects nested 100,000 levels deep, and still finds a cycle at the bottom', () => {
+    const root: Record<string, unknown> = {};
+    let node = root;
+    for (let i = 0; i < 100_000; i++) {
+      const child: Record<string, unknown> = {};
+      node['b'] = child;
+      node['a'] = i;
+      node = child;
+    }
+    const text = canonicalJson(root);
+    expect(text.startsWith('{"a":0,"b":{"a":1,"b":')).toBe(true);
+    expect(text.endsWith('{}' + '}'.repeat(100_000))).toBe(true);
+    node['loop'] = root;
+    expect(() => canonicalJson(root)).toThrow(TypeError);
+  });
+});

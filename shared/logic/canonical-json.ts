@@ -14,10 +14,21 @@
  */
 export function canonicalJson(value: unknown): string {
   if (value === undefined) throw new TypeError('canonicalJson: undefined is not JSON');
-  return serialize(value, []);
+  return serialize(value);
 }
 
-function serialize(value: unknown, ancestors: object[]): string {
+/** A container being written: its remaining members, and what comes before the next one. */
+interface Frame {
+  container: object;
+  /** Member names still to write (objects), sorted; null for arrays. */
+  keys: string[] | null;
+  items: readonly unknown[] | null;
+  index: number;
+  /** Nothing written yet (no comma needed). */
+  first: boolean;
+}
+
+function scalar(value: unknown): string | null {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -29,34 +40,82 @@ function serialize(value: unknown, ancestors: object[]): string {
     case 'string':
       return JSON.stringify(value);
     case 'object':
-      break;
+      return null;
     default:
       throw new TypeError(`canonicalJson: a ${typeof value} is not JSON`);
   }
+}
 
-  const object = value as Record<string, unknown> & { toJSON?: unknown };
-  if (typeof object.toJSON === 'function') {
-    const replacement: unknown = (object.toJSON as () => unknown)();
-    if (replacement === undefined) throw new TypeError('canonicalJson: toJSON() returned undefined');
-    return serialize(replacement, ancestors);
-  }
-  if (ancestors.includes(object)) throw new TypeError('canonicalJson: the value contains a cycle');
-  ancestors.push(object);
-  let text: string;
-  if (Array.isArray(object)) {
-    text = `[${object.map((item: unknown) => (item === undefined ? 'null' : serialize(item, ancestors))).join(',')}]`;
-  } else {
-    const members: string[] = [];
-    // Default sort compares UTF-16 code units, which is exactly the order RFC 8785 §3.2.3 asks for.
-    for (const key of Object.keys(object).sort()) {
-      const member = object[key];
-      if (member === undefined) continue;
-      members.push(`${JSON.stringify(key)}:${serialize(member, ancestors)}`);
+// Iterative, with an explicit stack of open containers: values come from
+// clients (version metadata in an Idempotency-Key hash, reports), and a
+// recursive writer runs out of call stack at a few thousand levels.
+function serialize(root: unknown): string {
+  const out: string[] = [];
+  const stack: Frame[] = [];
+  // The containers on the stack are exactly the ancestors of the next value.
+  const open = new Set<object>();
+
+  // Writes a scalar, or opens a container (pushing its frame).
+  const write = (input: unknown): void => {
+    let value = input;
+    for (;;) {
+      const text = scalar(value);
+      if (text !== null) {
+        out.push(text);
+        return;
+      }
+      const object = value as Record<string, unknown> & { toJSON?: unknown };
+      if (typeof object.toJSON !== 'function') break;
+      value = (object.toJSON as () => unknown)();
+      if (value === undefined) throw new TypeError('canonicalJson: toJSON() returned undefined');
     }
-    text = `{${members.join(',')}}`;
+    const container = value as object;
+    if (open.has(container)) throw new TypeError('canonicalJson: the value contains a cycle');
+    open.add(container);
+    if (Array.isArray(container)) {
+      out.push('[');
+      stack.push({ container, keys: null, items: container, index: 0, first: true });
+    } else {
+      out.push('{');
+      // Default sort compares UTF-16 code units, which is exactly the order RFC 8785 §3.2.3 asks for.
+      const keys = Object.keys(container).sort();
+      stack.push({ container, keys, items: null, index: 0, first: true });
+    }
+  };
+
+  write(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.items) {
+      if (frame.index >= frame.items.length) {
+        out.push(']');
+        open.delete(frame.container);
+        stack.pop();
+        continue;
+      }
+      const item = frame.items[frame.index++];
+      if (!frame.first) out.push(',');
+      frame.first = false;
+      if (item === undefined) out.push('null');
+      else write(item);
+      continue;
+    }
+    const keys = frame.keys!;
+    if (frame.index >= keys.length) {
+      out.push('}');
+      open.delete(frame.container);
+      stack.pop();
+      continue;
+    }
+    const key = keys[frame.index++]!;
+    const member = (frame.container as Record<string, unknown>)[key];
+    if (member === undefined) continue;
+    if (!frame.first) out.push(',');
+    frame.first = false;
+    out.push(`${JSON.stringify(key)}:`);
+    write(member);
   }
-  ancestors.pop();
-  return text;
+  return out.join('');
 }
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`, via WebCrypto (Node 20 and browsers alike). */

@@ -6,6 +6,7 @@ import { EvalRunResult } from '../domain/eval-run.js';
 import { GatePolicy } from '../domain/gate.js';
 import { Model, ModelVersion } from '../domain/model.js';
 import { SemVer, Timestamp, Username } from '../domain/primitives.js';
+import { AuditHead } from '../api/audit.js';
 
 /** Bumped on any change a schema-1 reader could misread; readers refuse versions they do not know. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -47,6 +48,12 @@ export const EvalReport = z.strictObject({
   exported_at: Timestamp,
   /** The BFF that signed the report, as it names itself. A viewer trusts the key, not this claim. */
   bff_origin: z.string().min(1).max(2048),
+  /**
+   * The audit chain's head when the report was exported (DESIGN.md section 10),
+   * covered by the report's signature. Optional: schema-1 reports from before it
+   * stay valid and verify unchanged.
+   */
+  audit_head: AuditHead.optional(),
 });
 export type EvalReport = z.infer<typeof EvalReport>;
 

@@ -37,7 +37,13 @@ const errorHandlerPlugin: FastifyPluginAsync = async (app) => {
     }
     const known = error.code ? FASTIFY_CODES[error.code] : undefined;
     if (known) return reply.status(ERROR_STATUS[known[0]]).send(body(known[0], known[1]));
-    if (error instanceof SyntaxError || error.code === 'FST_ERR_VALIDATION') {
+    if (error instanceof SyntaxError) return reply.status(400).send(body('invalid_request', 'the body is not valid JSON'));
+    if (error.code === 'FST_ERR_VALIDATION') {
+      // A validator that ran out of stack is the input's nesting, not something to echo ("Maximum call stack size exceeded").
+      if (error instanceof RangeError || error.cause instanceof RangeError) {
+        request.log.warn({ err: error }, 'request too deeply nested to validate');
+        return reply.status(400).send(body('invalid_request', 'the request is nested too deeply'));
+      }
       return reply.status(400).send(body('invalid_request', error.message));
     }
     if (error.statusCode === 429) {

@@ -1,10 +1,11 @@
 // Hourly (and at start) removal of rows that can no longer matter: expired
-// idempotency keys, step-up tokens, refresh tokens and /auth rate windows. Keeps the tables small.
+// idempotency keys, reservations whose request died (lease run out), step-up
+// tokens, refresh tokens and /auth rate windows. Keeps the tables small.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BffContext } from '../context.js';
 import { deleteRateWindowsBefore } from '../store/auth-rate-windows.js';
-import { deleteExpiredIdempotencyKeys } from '../store/idempotency-keys.js';
+import { deleteExpiredIdempotencyKeys, deleteStaleReservations } from '../store/idempotency-keys.js';
 import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
 import { deleteEndedSessions } from '../store/sessions.js';
 import { deleteExpiredStepUpTokens } from '../store/step-up-tokens.js';
@@ -18,6 +19,7 @@ const RATE_WINDOW_KEEP_MS = 3600 * 1000;
 export async function runHousekeeping(ctx: BffContext): Promise<void> {
   const now = ctx.now().getTime();
   await deleteExpiredIdempotencyKeys(ctx.db, new Date(now - IDEMPOTENCY_TTL_MS).toISOString());
+  await deleteStaleReservations(ctx.db, new Date(now).toISOString());
   await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteEndedSessions(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());

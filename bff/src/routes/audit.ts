@@ -1,8 +1,11 @@
-// /admin/audit: read the hash-chained audit log and verify the chain.
+// /admin/audit: read the hash-chained audit log, verify the chain (against a
+// head seen before), and its signed head (DESIGN.md section 10).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../../../shared/api/audit.js';
+import { AuditListQuery, AuditListResponse, AuditVerifyQuery, AuditVerifyResponse, SignedAuditHead } from '../../../shared/api/audit.js';
 import type { BffContext } from '../context.js';
-import { listAudit, verifyAudit } from '../store/audit-log.js';
+import { signedAuditHead, verifyAuditAgainst } from '../services/audit-checkpoint.js';
+import { signingKeysOf } from '../services/report-signing.js';
+import { listAudit } from '../store/audit-log.js';
 
 const auditRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
   app.get(
@@ -18,9 +21,18 @@ const auditRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
     '/admin/audit/verify',
     {
       config: { access: { role: 'viewer' } },
-      schema: { tags: ['audit'], security: [{ bearer: [] }], response: { 200: AuditVerifyResponse } },
+      schema: { tags: ['audit'], security: [{ bearer: [] }], querystring: AuditVerifyQuery, response: { 200: AuditVerifyResponse } },
     },
-    async () => verifyAudit(ctx.db),
+    async (request) => verifyAuditAgainst(ctx.db, request.query),
+  );
+
+  app.get(
+    '/admin/audit/head',
+    {
+      config: { access: { role: 'viewer' } },
+      schema: { tags: ['audit'], security: [{ bearer: [] }], response: { 200: SignedAuditHead } },
+    },
+    async () => signedAuditHead(signingKeysOf(ctx)),
   );
 };
 

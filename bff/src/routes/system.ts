@@ -30,7 +30,10 @@ const systemRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { c
       if (request.query.ready === '1' && !ready) {
         throw new ApiError('unavailable', draining ? 'this server is shutting down' : 'database migrations are pending', { migrations, draining });
       }
-      return { status: 'ok' as const, version: APP_VERSION, db: engineOf(ctx.db), migrations, ready };
+      // A broken audit chain degrades the answer but not the status code: reads go on being served.
+      const auditChain = ctx.auditChain?.current() ?? { status: 'unchecked' as const };
+      const status = auditChain.status === 'broken' ? ('degraded' as const) : ('ok' as const);
+      return { status, version: APP_VERSION, db: engineOf(ctx.db), migrations, ready, audit_chain: auditChain };
     },
   );
 

@@ -13,6 +13,7 @@ import { appendAudit } from '../store/audit-log.js';
 import { listEvalRuns } from '../store/eval-runs.js';
 import { newId } from '../store/ids.js';
 import { listVersions } from '../store/versions.js';
+import { auditHead } from './audit-checkpoint.js';
 import { evalRunResult } from './evaluation.js';
 import { requireDeployment, requireModel } from './registry.js';
 import { signReport, signingKeysOf } from './report-signing.js';
@@ -74,6 +75,9 @@ export async function exportEvalReport(
       exported_by: { username: principal.username, display_name: principal.displayName },
       exported_at: at,
       bff_origin: ctx.settings.publicOrigin || 'unknown',
+      // The chain's head before this export's own entry: a reviewer holding the file can later ask the BFF
+      // whether that entry is still there unchanged (GET /admin/audit/verify?known_seq=&known_hash=).
+      audit_head: await auditHead(trx, ctx.now()),
     });
     const signed = await signReport({ ...keys, db: trx }, report);
     await appendAudit(trx, {

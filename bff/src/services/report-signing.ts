@@ -304,11 +304,11 @@ async function privateKeyPem(keys: SigningKeys, key: StoredSigningKey): Promise<
 }
 
 /**
- * Signs with the active key, read afresh each time so that a rotation from
- * the CLI applies to a running server at once. The signature covers the
- * UTF-8 bytes of the report's RFC 8785 canonical JSON.
+ * Signs the UTF-8 bytes of `value`'s RFC 8785 canonical JSON with the active
+ * key, read afresh each time so that a rotation from the CLI applies to a
+ * running server at once.
  */
-export async function signReport(keys: SigningKeys, report: EvalReport): Promise<SignedReport> {
+export async function signCanonical(keys: SigningKeys, value: unknown): Promise<{ key_id: string; value: string }> {
   let active = (await activeSigningKey(keys.db)) ?? fail('unavailable', 'no active report-signing key');
   let privateKey: KeyObject;
   try {
@@ -320,6 +320,11 @@ export async function signReport(keys: SigningKeys, report: EvalReport): Promise
     active = now;
     privateKey = await loadPrivateKey(keys, active);
   }
-  const value = sign(null, Buffer.from(canonicalJson(report), 'utf8'), privateKey).toString('base64');
-  return { report, signature: { alg: REPORT_SIGNATURE_ALG, key_id: active.info.key_id, value } };
+  return { key_id: active.info.key_id, value: sign(null, Buffer.from(canonicalJson(value), 'utf8'), privateKey).toString('base64') };
+}
+
+/** Signs a report: the signature covers the UTF-8 bytes of the report's RFC 8785 canonical JSON. */
+export async function signReport(keys: SigningKeys, report: EvalReport): Promise<SignedReport> {
+  const signature = await signCanonical(keys, report);
+  return { report, signature: { alg: REPORT_SIGNATURE_ALG, key_id: signature.key_id, value: signature.value } };
 }

@@ -154,6 +154,16 @@ async function rowHashHolds(row: AuditRow): Promise<boolean> {
   }
 }
 
+/** The newest entry, if any. */
+export async function lastAuditEntry(db: Kysely<DB>): Promise<{ seq: number; hash: string } | undefined> {
+  return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The stored hash of entry `seq`, or undefined when there is no such entry. */
+export async function auditEntryHash(db: Kysely<DB>, seq: number): Promise<string | undefined> {
+  return (await db.selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
+}
+
 /** Number of entries, for the CLI's summary. */
 export async function countAudit(db: Kysely<DB>): Promise<number> {
   const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 // Idempotency keys: one row per (user, key). A row with status_code 0 is a
-// reservation for a request still running; afterwards it holds the answer to
-// replay.
+// reservation for a request still running, held until `lease_until` (renewed
+// while it runs); afterwards it holds the answer to replay.
 import type { Kysely } from 'kysely';
 import type { DB } from './schema.js';
 
@@ -12,6 +12,8 @@ export interface IdempotencyRecord {
   statusCode: number;
   response: string;
   createdAt: string;
+  /** Reservations only: when the running request stops holding the key unless it renews. */
+  leaseUntil: string | null;
 }
 
 export const IN_PROGRESS = 0;
@@ -25,7 +27,7 @@ export async function reserveIdempotencyKey(
   db: Kysely<DB>,
   userId: string,
   key: string,
-  record: Pick<IdempotencyRecord, 'method' | 'route' | 'requestHash' | 'createdAt'>,
+  record: Pick<IdempotencyRecord, 'method' | 'route' | 'requestHash' | 'createdAt'> & { leaseUntil: string },
 ): Promise<IdempotencyRecord | undefined> {
   const inserted = await db
     .insertInto('idempotency_keys')
@@ -38,6 +40,7 @@ export async function reserveIdempotencyKey(
       status_code: IN_PROGRESS,
       response: '',
       created_at: record.createdAt,
+      lease_until: record.leaseUntil,
     })
     .onConflict((oc) => oc.columns(['user_id', 'key']).doNothing())
     .executeTakeFirst();
@@ -57,7 +60,52 @@ export async function reserveIdempotencyKey(
     statusCode: row.status_code,
     response: row.response,
     createdAt: row.created_at,
+    leaseUntil: row.lease_until,
   };
+}
+
+/**
+ * Takes over a reservation whose lease ran out (its request died with its
+ * process). Conditional on the row still being that expired reservation, so
+ * of several retries racing for it exactly one wins.
+ */
+export async function takeOverExpiredReservation(
+  db: Kysely<DB>,
+  userId: string,
+  key: string,
+  now: string,
+  record: { requestHash: string; createdAt: string; leaseUntil: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('idempotency_keys')
+    .set({ request_hash: record.requestHash, created_at: record.createdAt, lease_until: record.leaseUntil })
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .where('status_code', '=', IN_PROGRESS)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** The running request is alive: push its lease on. */
+export async function renewReservation(db: Kysely<DB>, userId: string, key: string, leaseUntil: string): Promise<void> {
+  await db
+    .updateTable('idempotency_keys')
+    .set({ lease_until: leaseUntil })
+    .where('user_id', '=', userId)
+    .where('key', '=', key)
+    .where('status_code', '=', IN_PROGRESS)
+    .execute();
+}
+
+/** Reservations nobody holds any more (run at start and hourly); live ones keep renewing theirs. */
+export async function deleteStaleReservations(db: Kysely<DB>, now: string): Promise<number> {
+  const result = await db
+    .deleteFrom('idempotency_keys')
+    .where('status_code', '=', IN_PROGRESS)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export async function completeIdempotencyKey(
@@ -69,7 +117,7 @@ export async function completeIdempotencyKey(
 ): Promise<void> {
   await db
     .updateTable('idempotency_keys')
-    .set({ status_code: statusCode, response })
+    .set({ status_code: statusCode, response, lease_until: null })
     .where('user_id', '=', userId)
     .where('key', '=', key)
     .execute();

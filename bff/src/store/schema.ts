@@ -175,10 +175,20 @@ export interface IdempotencyKeysTable {
   key: string;
   method: string;
   route: string;
-  /** sha256 of method, route and body: the same key with another body is a conflict. */
+  /** HMAC-SHA256 (per-database key) of method, URL and body: the same key with another body is a conflict. */
   request_hash: string;
   status_code: number;
   response: string;
+  created_at: string;
+  /** While status_code is 0: the reservation holds until then (renewed by the running request). */
+  lease_until: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Per-database secrets (store/instance-secrets.ts), e.g. the idempotency HMAC key. */
+export interface InstanceSecretsTable {
+  name: string;
+  /** base64url. */
+  value: string;
   created_at: string;
 }
 
@@ -281,6 +291,7 @@ export interface DB {
   sessions: SessionsTable;
   policy_changes: PolicyChangesTable;
   auth_rate_windows: AuthRateWindowsTable;
+  instance_secrets: InstanceSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

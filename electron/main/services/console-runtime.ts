@@ -13,6 +13,7 @@ import { DispatchNotifier } from './dispatch-notifier.js';
 import type { CredentialVault } from './credential-vault.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { createIpcDispatcher, createIpcHandlers, type Backend, type IpcDispatch, type IpcHandlerTable } from './ipc-handlers.js';
+import { AuditHeadPins } from './audit-head-pins.js';
 import { KeyPinStore } from './key-pin-store.js';
 import { LOCAL_SESSION_ORIGIN, startLocalMode, type LocalBffHandle, type StartLocalBff } from './local-mode.js';
 import type { Logger } from './logger.js';
@@ -240,6 +241,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
   const connection = (): ConnectionState => stream?.state ?? { state: 'idle', ...(backendError ? { message: backendError.message } : {}) };
 
   const handlers = createIpcHandlers({
+    auditHeads: new AuditHeadPins(ports.dataDir),
     backend: () => {
       if (backend) return backend;
       throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');

@@ -10,6 +10,7 @@ import {
   ApproveResponse,
   AuditListResponse,
   AuditVerifyResponse,
+  SignedAuditHead,
   EvalRunListResponse,
   ModelDetailResponse,
   ModelListResponse,
@@ -34,6 +35,7 @@ import {
   type StepUpCredentials,
 } from '../../../shared/ipc/contract.js';
 import { SignedReport } from '../../../shared/report/report.js';
+import { verifyAuditWithCheckpoint, type AuditHeadPins } from './audit-head-pins.js';
 import { REPORT_RESPONSE_MAX_BYTES, type BffClient, type BffRequest } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
@@ -73,6 +75,8 @@ export interface IpcHandlerDeps {
   confirm: Confirm;
   /** Local mode's demo users (empty in remote mode). */
   localUsers: () => LocalUser[];
+  /** The newest signed audit head per BFF; without it, verify checks the chain alone. */
+  auditHeads?: AuditHeadPins;
   newIdempotencyKey?: () => string;
 }
 
@@ -207,7 +211,19 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
       change({ path: path('/admin/models/%/dispatch/retry', model_id), body: {}, response: RetryDispatchResponse }),
 
     'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
-    'app:audit:verify': () => call({ method: 'GET', path: '/admin/audit/verify', response: AuditVerifyResponse }),
+    'app:audit:verify': async () => {
+      const verify = (query?: { known_seq: number; known_hash: string }) =>
+        call({ method: 'GET', path: '/admin/audit/verify', ...(query ? { query } : {}), response: AuditVerifyResponse });
+      if (!deps.auditHeads) return verify();
+      return verifyAuditWithCheckpoint({
+        origin: deps.backend().client.origin,
+        pins: deps.auditHeads,
+        keys: () => deps.reports.keys(),
+        refreshKeys: deps.refreshReportKeys,
+        fetchHead: () => call({ method: 'GET', path: '/admin/audit/head', response: SignedAuditHead }),
+        verify,
+      });
+    },
 
     'app:settings:get': async () => deps.settings.view(),
     'app:settings:set': async (patch) => deps.settings.set(patch),

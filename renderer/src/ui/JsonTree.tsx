@@ -3,6 +3,11 @@
 import { useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { CopyButton } from './CopyButton.js';
 import { Icon } from './Icon.js';
+import { JSON_MAX_DEPTH } from '../../../shared/domain/json.js';
+import { canonicalJson } from '../../../shared/logic/canonical-json.js';
+
+/** Levels drawn as a tree: what the BFF accepts; anything deeper is summarised (and never walked recursively). */
+const MAX_SHOWN_DEPTH = JSON_MAX_DEPTH;
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
@@ -25,22 +30,46 @@ function pathKey(path: readonly string[]): string {
   return JSON.stringify(path);
 }
 
-/** Paths whose key or value contains `query`, with every ancestor (so they can be shown open). */
+/**
+ * Paths whose key or value contains `query`, with every ancestor (so they can be shown open).
+ * Iterative: metadata stored before the BFF bounded its depth may be nested
+ * more deeply than a recursive walk has call stack for.
+ */
 function matchingPaths(value: unknown, query: string): Set<string> {
-  const hits = new Set<string>();
   const needle = query.toLowerCase();
-  const walk = (node: unknown, path: string[]): boolean => {
+  // Pre-order list of nodes; a node's parent always comes before it.
+  const nodes: { path: string[]; parent: number; hit: boolean }[] = [];
+  const pending: { node: unknown; path: string[]; parent: number }[] = [{ node: value, path: [], parent: -1 }];
+  while (pending.length > 0) {
+    const { node, path, parent } = pending.pop()!;
     let hit = path.length > 0 && path[path.length - 1]!.toLowerCase().includes(needle);
+    const index = nodes.length;
     if (isContainer(node)) {
-      for (const [key, child] of childEntries(node)) if (walk(child, [...path, key])) hit = true;
+      const entries = childEntries(node);
+      for (let i = entries.length - 1; i >= 0; i--) pending.push({ node: entries[i]![1], path: [...path, entries[i]![0]], parent: index });
     } else if (String(node).toLowerCase().includes(needle)) {
       hit = true;
     }
-    if (hit) hits.add(pathKey(path));
-    return hit;
-  };
-  walk(value, []);
+    nodes.push({ path, parent, hit });
+  }
+  const hits = new Set<string>();
+  // Children after their parents: walking backwards carries each hit up to its ancestors.
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const entry = nodes[i]!;
+    if (!entry.hit) continue;
+    hits.add(pathKey(entry.path));
+    if (entry.parent >= 0) nodes[entry.parent]!.hit = true;
+  }
   return hits;
+}
+
+/** Indented JSON for Copy; a value deeper than the engine's recursive JSON.stringify goes is copied unindented. */
+function copyText(value: unknown): string {
+  try {
+    return JSON.stringify(value, null, 2) ?? 'null';
+  } catch {
+    return canonicalJson(value ?? null);
+  }
 }
 
 function Highlight({ text, query }: { text: string; query: string }): ReactElement {
@@ -77,7 +106,7 @@ export function JsonTree({ value, label, searchable = false, openDepth = 1 }: Js
   const [toggled, setToggled] = useState<Map<string, boolean>>(new Map());
   const trimmed = query.trim();
   const matches = useMemo(() => (trimmed === '' ? null : matchingPaths(value, trimmed)), [value, trimmed]);
-  const text = useMemo(() => JSON.stringify(value, null, 2) ?? 'null', [value]);
+  const text = useMemo(() => copyText(value), [value]);
 
   const isOpen = (path: string[]) => {
     const key = pathKey(path);
@@ -90,12 +119,14 @@ export function JsonTree({ value, label, searchable = false, openDepth = 1 }: Js
   };
   const setAll = (open: boolean) => {
     const next = new Map<string, boolean>();
-    const walk = (node: unknown, path: string[]) => {
-      if (!isContainer(node)) return;
+    // Only the levels that are drawn (below MAX_SHOWN_DEPTH), without recursion.
+    const pending: { node: unknown; path: string[] }[] = [{ node: value, path: [] }];
+    while (pending.length > 0) {
+      const { node, path } = pending.pop()!;
+      if (!isContainer(node) || path.length >= MAX_SHOWN_DEPTH) continue;
       next.set(pathKey(path), open);
-      for (const [key, child] of childEntries(node)) walk(child, [...path, key]);
-    };
-    walk(value, []);
+      for (const [key, child] of childEntries(node)) pending.push({ node: child, path: [...path, key] });
+    }
     setToggled(next);
   };
 
@@ -116,6 +147,15 @@ export function JsonTree({ value, label, searchable = false, openDepth = 1 }: Js
       );
     }
     const entries = childEntries(node);
+    if (path.length >= MAX_SHOWN_DEPTH) {
+      // Deeper than the BFF accepts today (older rows may be): not drawn level by level; Copy has it all.
+      return (
+        <li key={pathKey(path)} className="json-leaf" role="treeitem" aria-selected={false}>
+          {keyLabel} <span className="json-summary">{Array.isArray(node) ? '[…]' : '{…}'}</span>{' '}
+          <span className="muted">nested deeper than {MAX_SHOWN_DEPTH} levels: copy the JSON to read it</span>
+        </li>
+      );
+    }
     const open = isOpen(path);
     const summary = Array.isArray(node) ? `[${entries.length}]` : `{${entries.length}}`;
     return (

@@ -116,4 +116,15 @@ describe('JsonTree', () => {
     fireEvent.change(screen.getByLabelText('Search Metadata'), { target: { value: 'zzz' } });
     expect(screen.getByText(/Nothing matches/)).toBeTruthy();
   });
+
+  it('searches, expands and draws metadata nested 5,000 levels deep without recursing into all of it', () => {
+    let deep: unknown = { needle: 'found' };
+    for (let i = 0; i < 5000; i++) deep = { level: deep };
+    render(<JsonTree value={{ top: 1, deep }} label="Metadata" searchable />);
+    fireEvent.click(screen.getByRole('button', { name: 'Expand all' }));
+    expect(screen.getByText(/nested deeper than 32 levels/)).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Search Metadata'), { target: { value: 'needle' } });
+    expect(screen.queryByText('top')).toBeNull();
+    expect(screen.getByText(/nested deeper than 32 levels/)).toBeTruthy();
+  });
 });

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { AuditEntry } from '../../../../shared/domain/audit.js';
+import type { AuditVerifyResponse } from '../../../../shared/api/audit.js';
 import { useStore } from '../../app/store.js';
 import { formatDateTime, formatInteger, formatRelative } from '../../lib/format.js';
 import { Badge } from '../../ui/Badge.js';
@@ -51,6 +52,22 @@ const COLUMNS: Array<Column<AuditEntry>> = [
   { id: 'summary', header: 'Summary', width: 'minmax(160px, 1fr)', render: (e) => <span className="truncate">{describeEntry(e).title}</span> },
 ];
 
+/** The headline and the sentence for a chain that does not verify, by the BFF's (or the console's) code. */
+function chainProblem(result: AuditVerifyResponse | null): [string, string] {
+  const entries = formatInteger(result?.entries ?? 0);
+  const known = result?.known ? `entry #${formatInteger(result.known.seq)}` : 'the newest entry seen before';
+  switch (result?.code) {
+    case 'truncated':
+      return ['Log truncated', `${known}, which this console saw signed earlier, is gone: entries were deleted from the end of the log (${entries} entries now).`];
+    case 'forked':
+      return ['Log rewritten (forked)', `${known} differs from the one this console saw signed earlier: the log was edited and re-chained (${entries} entries).`];
+    case 'head_signature_invalid':
+      return ['Audit head not trusted', "the BFF's signed audit head does not verify with the keys pinned for this BFF; it was not pinned."];
+    default:
+      return [`Chain broken at entry #${result?.first_bad_seq ?? '?'}`, `the log was altered at or after this entry (${entries} entries).`];
+  }
+}
+
 function ChainStatus(): ReactElement {
   const verify = useStore(useShallow((s) => s.audit.verify));
   const verifyAudit = useStore((s) => s.verifyAudit);
@@ -69,13 +86,14 @@ function ChainStatus(): ReactElement {
         </span>
       </span>
     );
-  else
+  else {
+    const [title, explanation] = chainProblem(verify.result);
     content = (
       <span className="chain-bad" role="alert">
-        <Icon name="warning" /> <strong>Chain broken at entry #{verify.result?.first_bad_seq ?? '?'}</strong>{' '}
-        <span>— the log was altered at or after this entry ({formatInteger(verify.result?.entries ?? 0)} entries).</span>
+        <Icon name="warning" /> <strong>{title}</strong> <span>— {explanation}</span>
       </span>
     );
+  }
   return (
     <div className={`chain-status${verify.result && !verify.result.ok ? ' is-bad' : ''}`}>
       {content}
