@@ -84,6 +84,9 @@ describe('access matrix', () => {
       'GET /admin/audit/verify',
       'GET /admin/events',
       'GET /routing',
+      'GET /admin/models/:model_id/serving',
+      'PUT /admin/models/:model_id/serving',
+      'POST /admin/models/:model_id/dispatch/retry',
     ]) {
       expect(urls).toContain(expected);
     }

@@ -78,14 +78,15 @@ export async function claimDue(db: Kysely<DB>, now: string, leaseUntil: string, 
   return claimed;
 }
 
-/** Claims the HAProxy rows whose applied state the reconcile loop should compare with what HAProxy reports. */
-export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number): Promise<DispatchRow[]> {
+/** Claims one page (by model id, after `afterModelId`) of the HAProxy rows the reconcile loop compares with what HAProxy reports; `last` is the cursor of the next page. */
+export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number, afterModelId = ''): Promise<{ rows: DispatchRow[]; last: string | null }> {
   const candidates = await db
     .selectFrom('dispatches')
     .select('model_id')
     .where('next_attempt_at', 'is', null)
     .where('status', 'in', ['applied', 'drift'])
     .where('target_kind', '=', 'haproxy')
+    .where('model_id', '>', afterModelId)
     .orderBy('model_id')
     .limit(limit)
     .execute();
@@ -95,22 +96,31 @@ export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil:
     const row = await findDispatch(db, model_id);
     if (row) claimed.push(row);
   }
-  return claimed;
+  return { rows: claimed, last: candidates.length === limit ? candidates[candidates.length - 1]!.model_id : null };
 }
 
 export type DispatchUpdate = Partial<Omit<DispatchesTable, 'model_id' | 'delivery_id' | 'state_version' | 'enqueued_at'>>;
 
 /**
  * Records an outcome for `deliveryId` and releases the lease. Returns false,
- * changing nothing, when a newer desired state replaced that delivery meanwhile.
+ * changing nothing, when a newer desired state replaced that delivery meanwhile
+ * (or, with `onlyIfIdle`, when a try was queued meanwhile).
  */
-export async function updateDispatch(db: Kysely<DB>, modelId: string, deliveryId: string, update: DispatchUpdate): Promise<boolean> {
-  const result = await db
+export async function updateDispatch(
+  db: Kysely<DB>,
+  modelId: string,
+  deliveryId: string,
+  update: DispatchUpdate,
+  options: { onlyIfIdle?: boolean } = {},
+): Promise<boolean> {
+  let query = db
     .updateTable('dispatches')
     .set({ ...update, claimed_until: null })
     .where('model_id', '=', modelId)
-    .where('delivery_id', '=', deliveryId)
-    .executeTakeFirst();
+    .where('delivery_id', '=', deliveryId);
+  // The reconcile loop records only while no try is queued (a retry may have been asked for meanwhile).
+  if (options.onlyIfIdle) query = query.where('next_attempt_at', 'is', null);
+  const result = await query.executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
 

@@ -14,6 +14,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '010-serving-dispatch': servingDispatch,
 };
 
+/** Every migration's name, in the order they run. */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(MIGRATIONS);
+
 class InlineMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return MIGRATIONS;

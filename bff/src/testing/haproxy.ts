@@ -71,10 +71,11 @@ export interface RunningHaproxy {
   stop(): Promise<void>;
 }
 
-export function haproxyConfig(statsPort: number, backends: ReadonlyArray<BackendSpec & { frontendPort: number }>): string {
+/** `statsAt`: a loopback port, or the path of a unix socket (owner-only). */
+export function haproxyConfig(statsAt: number | string, backends: ReadonlyArray<BackendSpec & { frontendPort: number }>): string {
   const lines = [
     'global',
-    `  stats socket 127.0.0.1:${statsPort} level admin`,
+    typeof statsAt === 'number' ? `  stats socket 127.0.0.1:${statsAt} level admin` : `  stats socket ${statsAt} mode 600 level admin`,
     'defaults',
     '  mode http',
     '  timeout connect 2s',
@@ -92,12 +93,12 @@ export function haproxyConfig(statsPort: number, backends: ReadonlyArray<Backend
   return `${lines.join('\n')}\n`;
 }
 
-async function waitForPort(port: number, child: ChildProcess, output: () => string): Promise<void> {
+async function waitForPort(port: number | string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}: ${output()}`);
     const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
+      const socket = connect(typeof port === 'number' ? { host: '127.0.0.1', port } : { path: port }, () => {
         socket.destroy();
         resolve(true);
       });
@@ -110,9 +111,9 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
 }
 
 /** Starts HAProxy in the foreground as a child process (stopped by stop()). */
-export async function startHaproxy(backends: BackendSpec[]): Promise<RunningHaproxy> {
+export async function startHaproxy(backends: BackendSpec[], options: { runtimeApi?: 'tcp' | 'unix' } = {}): Promise<RunningHaproxy> {
   const dir = await mkdtemp(join(tmpdir(), 'haproxy-'));
-  const statsPort = await freePort();
+  const statsPort = options.runtimeApi === 'unix' ? join(dir, 'admin.sock') : await freePort();
   const withPorts = await Promise.all(backends.map(async (backend) => ({ ...backend, frontendPort: await freePort() })));
   const configFile = join(dir, 'haproxy.cfg');
   await writeFile(configFile, haproxyConfig(statsPort, withPorts));
@@ -138,7 +139,7 @@ export async function startHaproxy(backends: BackendSpec[]): Promise<RunningHapr
   };
   await start();
   return {
-    runtimeApi: `tcp://127.0.0.1:${statsPort}`,
+    runtimeApi: typeof statsPort === 'number' ? `tcp://127.0.0.1:${statsPort}` : `unix://${statsPort}`,
     frontendPorts: new Map(withPorts.map((backend) => [backend.name, backend.frontendPort])),
     dir,
     restart: start,

@@ -10,7 +10,7 @@ import type { Deployment } from '../../../../shared/domain/deployment.js';
 import type { JsonValue } from '../../../../shared/domain/primitives.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { findDeployment, saltOf } from '../../store/deployments.js';
-import { claimDue, claimForReconcile, nextDueAt, releaseClaim, updateDispatch, type DispatchUpdate } from '../../store/dispatches.js';
+import { claimDue, claimForReconcile, findDispatch, nextDueAt, releaseClaim, updateDispatch, type DispatchUpdate } from '../../store/dispatches.js';
 import { appendEvent } from '../../store/event-log.js';
 import { addressOf, findServingTarget, type ServingTargetAddress } from '../../store/serving-targets.js';
 import { listVersions } from '../../store/versions.js';
@@ -22,6 +22,8 @@ import { applyToWebhook } from './webhook-target.js';
 export const DISPATCHER_ACTOR = 'system:dispatcher';
 /** Rows worked on at once per pass; the rest wait for the next pass. */
 const BATCH = 8;
+/** How long "Retry dispatch" waits for a try that another pass holds (longer than the webhook timeout). */
+const APPLY_NOW_WAIT_MS = 12_000;
 
 type Log = (level: 'warn' | 'error', message: string, error?: unknown) => void;
 
@@ -59,10 +61,11 @@ export class Dispatcher implements DispatchNotifier {
   private timer: NodeJS.Timeout | null = null;
   private reconcileTimer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private reconciling: Promise<void> | null = null;
   private rerun = false;
   private started = false;
-  /** Models with an attempt in flight in this process (the lease guards other processes). */
-  private readonly inFlight = new Set<string>();
+  /** Attempts in flight in this process, by model (the lease guards other processes). */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ctx: Pick<BffContext, 'db' | 'now' | 'events'> & { settings: { dispatch: DispatchSettings } },
@@ -76,7 +79,13 @@ export class Dispatcher implements DispatchNotifier {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.reconcileTimer = setInterval(() => void this.reconcileOnce().catch((error: unknown) => this.log('warn', 'reconcile failed', error)), this.settings.reconcileIntervalMs);
+    this.reconcileTimer = setInterval(() => {
+      // One reconcile at a time: a slow HAProxy must not pile up passes.
+      if (this.reconciling) return;
+      this.reconciling = this.reconcileOnce()
+        .catch((error: unknown) => this.log('warn', 'reconcile failed', error))
+        .finally(() => (this.reconciling = null));
+    }, this.settings.reconcileIntervalMs);
     this.reconcileTimer.unref();
     this.wake();
   }
@@ -87,7 +96,7 @@ export class Dispatcher implements DispatchNotifier {
     if (this.reconcileTimer) clearInterval(this.reconcileTimer);
     this.timer = null;
     this.reconcileTimer = null;
-    await this.running;
+    await Promise.all([this.running, this.reconciling, ...this.inFlight.values()]);
   }
 
   wake(): void {
@@ -144,8 +153,25 @@ export class Dispatcher implements DispatchNotifier {
     return rows.length === BATCH ? rows.length : 0;
   }
 
+  /**
+   * Tries the model's due row now. When another pass (here or on another
+   * replica) holds it, waits for that try instead, so the caller reads its outcome.
+   */
   async applyNow(modelId: string): Promise<void> {
-    await this.runOnce(modelId);
+    const start = await findDispatch(this.ctx.db, modelId);
+    const deadline = Date.now() + APPLY_NOW_WAIT_MS;
+    for (;;) {
+      await this.runOnce(modelId);
+      await this.inFlight.get(modelId);
+      const row = await findDispatch(this.ctx.db, modelId);
+      if (!row || !start || Date.now() > deadline) return;
+      const now = this.ctx.now().toISOString();
+      const held = row.claimed_until !== null && row.claimed_until > now;
+      const due = row.next_attempt_at !== null && row.next_attempt_at <= now;
+      const tried = row.attempts !== start.attempts || row.delivery_id !== start.delivery_id || row.status !== start.status;
+      if (!held && (tried || !due)) return;
+      if (held) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   private async load(row: DispatchRow): Promise<Work | null> {
@@ -165,8 +191,13 @@ export class Dispatcher implements DispatchNotifier {
     return applyToWebhook(work.target, work.state, this.ctx.now());
   }
 
-  private async attempt(row: DispatchRow): Promise<void> {
-    this.inFlight.add(row.model_id);
+  private attempt(row: DispatchRow): Promise<void> {
+    const running = this.tryOnce(row).finally(() => this.inFlight.delete(row.model_id));
+    this.inFlight.set(row.model_id, running);
+    return running;
+  }
+
+  private async tryOnce(row: DispatchRow): Promise<void> {
     try {
       const work = await this.load(row);
       if (!work) {
@@ -183,8 +214,6 @@ export class Dispatcher implements DispatchNotifier {
     } catch (error) {
       this.log('error', `dispatch of ${row.model_id} failed to record`, error);
       await releaseClaim(this.ctx.db, row.model_id).catch(() => undefined);
-    } finally {
-      this.inFlight.delete(row.model_id);
     }
   }
 
@@ -258,13 +287,24 @@ export class Dispatcher implements DispatchNotifier {
 
   /** Reads back every applied HAProxy target once and records drift (or its repair by hand). */
   async reconcileOnce(): Promise<void> {
-    const now = this.ctx.now();
-    const rows = await claimForReconcile(this.ctx.db, now.toISOString(), new Date(now.getTime() + this.settings.leaseMs).toISOString(), 100);
-    await Promise.all(rows.map((row) => this.reconcile(row)));
+    // Page by page (a few HAProxy connections at a time), so any number of models is covered.
+    let after = '';
+    for (;;) {
+      const now = this.ctx.now();
+      const page = await claimForReconcile(this.ctx.db, now.toISOString(), new Date(now.getTime() + this.settings.leaseMs).toISOString(), BATCH, after);
+      await Promise.all(page.rows.map((row) => this.reconcile(row)));
+      if (page.last === null || !this.started) return;
+      after = page.last;
+    }
   }
 
-  private async reconcile(row: DispatchRow): Promise<void> {
-    this.inFlight.add(row.model_id);
+  private reconcile(row: DispatchRow): Promise<void> {
+    const running = this.compare(row).finally(() => this.inFlight.delete(row.model_id));
+    this.inFlight.set(row.model_id, running);
+    return running;
+  }
+
+  private async compare(row: DispatchRow): Promise<void> {
     try {
       const work = await this.load(row);
       if (!work || work.target.kind !== 'haproxy') {
@@ -294,7 +334,8 @@ export class Dispatcher implements DispatchNotifier {
       const recorded = await this.ctx.db.transaction().execute(async (trx) => {
         const update: DispatchUpdate = { status, observed: observedJson, last_error: message, updated_at: at };
         if (reapply) Object.assign(update, { next_attempt_at: at, attempts: 0 });
-        if (!(await updateDispatch(trx, row.model_id, row.delivery_id, update))) return false;
+        // Only while nothing is queued: a retry or a new state since the read wins over this observation.
+        if (!(await updateDispatch(trx, row.model_id, row.delivery_id, update, { onlyIfIdle: true }))) return false;
         if (!changed) return true;
         const deployment = (await findDeployment(trx, row.model_id))!;
         await appendAudit(trx, {
@@ -320,8 +361,9 @@ export class Dispatcher implements DispatchNotifier {
       if (!recorded) await releaseClaim(this.ctx.db, row.model_id);
       this.ctx.events.wake();
       if (reapply || !recorded) this.wake();
-    } finally {
-      this.inFlight.delete(row.model_id);
+    } catch (error) {
+      this.log('warn', `reconcile of ${row.model_id} failed`, error);
+      await releaseClaim(this.ctx.db, row.model_id).catch(() => undefined);
     }
   }
 }

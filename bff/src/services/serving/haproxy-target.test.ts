@@ -59,6 +59,18 @@ describe('HAProxy adapter (real HAProxy)', () => {
     await expect(applyToHaproxy(target, state('2.0.0', '2.2.0', 5), [...VERSIONS, '2.2.0'])).rejects.toMatchObject({ permanent: true });
   });
 
+  it('speaks the Runtime API over a unix socket too', async () => {
+    const servers = await Promise.all([startModelServer('2.0.0'), startModelServer('2.1.0')]);
+    const overUnix = await startHaproxy([{ name: 'ltr', servers, initialWeights: { v2_0_0: 100 } }], { runtimeApi: 'unix' });
+    try {
+      expect(overUnix.runtimeApi).toMatch(/^unix:\/\/\/.*admin\.sock$/);
+      const applied = await applyToHaproxy({ runtime_api: overUnix.runtimeApi, backend: 'ltr' }, state('2.0.0', '2.1.0', 25), VERSIONS);
+      expect(applied.observed).toEqual({ '2.0.0': 75, '2.1.0': 25 });
+    } finally {
+      await overUnix.stop();
+    }
+  });
+
   it('reports an unreachable Runtime API as a transient error', async () => {
     await expect(applyToHaproxy({ runtime_api: 'tcp://127.0.0.1:1', backend: 'ltr' }, state('2.0.0', null, 0), VERSIONS)).rejects.toMatchObject({
       permanent: false,

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 const deploymentOf = async (): Promise<Deployment> => (await olivia.get(`/admin/models/${MODEL}`)).body.deployment as Deployment;
 
-async function waitForDeployment(predicate: (d: Deployment) => boolean, timeoutMs = 8000): Promise<Deployment> {
+async function waitForDeployment(predicate: (d: Deployment) => boolean, timeoutMs = 20_000): Promise<Deployment> {
   const deadline = Date.now() + timeoutMs;
   let last = await deploymentOf();
   while (!predicate(last)) {
@@ -55,7 +55,8 @@ async function setWebhook(url: string, secret = SECRET) {
   return answer;
 }
 
-describe('webhook dispatch', () => {
+// Limits bound a hang on a shared machine; no timing is under test.
+describe('webhook dispatch', { timeout: 60_000 }, () => {
   it('needs an admin with a step-up for serving.set, and validates the target', async () => {
     const body = { target: { kind: 'webhook', url: receiver.url, secret: SECRET } };
     expect((await ada.call('PUT', `/admin/models/${MODEL}/serving`, { body })).status).toBe(428);
