@@ -9,6 +9,7 @@ import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test
 import { resetStore } from '../../test-support/store-reset.js';
 import { DeploymentCard } from '../model-detail/DeploymentCard.js';
 import { RolloutPanel } from '../rollout/RolloutPanel.js';
+import { dispatchWords } from './dispatch-words.js';
 
 // Two shared cores: async queries may need longer than the 1 s default.
 configure({ asyncUtilTimeout: 5000 });
@@ -183,5 +184,20 @@ describe('live from the event stream, on the rollout tab', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(within(serving).getByText(/^drift:/)).toBeTruthy();
     expect(double.callsTo('app:models:get').length).toBe(reads);
+  });
+});
+
+describe('dispatch words without a dispatch yet', () => {
+  it('says why nothing was sent, and offers a retry only where there is something to send', () => {
+    const none: DeploymentDispatch = { status: 'none', target_kind: 'haproxy', attempts: 0 };
+    expect(dispatchWords(deployment({ dispatch: none }), HAPROXY.target, Date.now())).toMatchObject({
+      sentence: 'nothing sent to HAProxy backend ltr yet',
+      retryable: true,
+    });
+    expect(dispatchWords(deployment({ stable_version: null, dispatch: none }), HAPROXY.target, Date.now())).toMatchObject({
+      sentence: 'nothing sent to HAProxy backend ltr: no version is deployed yet',
+      retryable: false,
+    });
+    expect(dispatchWords(canary({ status: 'pending', target_kind: 'webhook', attempts: 0 }), undefined, Date.now()).sentence).toBe('pending: being applied to the webhook');
   });
 });

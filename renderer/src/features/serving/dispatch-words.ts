@@ -84,7 +84,9 @@ export function dispatchWords(deployment: Deployment, target: Serving['target'] 
     case 'none':
       return dispatch.target_kind === null && (target === undefined || target === null)
         ? { label: 'pull only', tone: 'neutral', sentence: 'nothing is pushed: routers read the approved state from /routing', retryable: false }
-        : { label: 'not dispatched', tone: 'neutral', sentence: `nothing sent to ${where} yet: no change since the target was set`, retryable: true };
+        : deployment.stable_version === null
+          ? { label: 'not dispatched', tone: 'neutral', sentence: `nothing sent to ${where}: no version is deployed yet`, retryable: false }
+          : { label: 'not dispatched', tone: 'neutral', sentence: `nothing sent to ${where} yet`, retryable: true };
     case 'pending':
       return { label: 'pending', tone: 'info', sentence: `pending: being applied to ${where}`, retryable: false };
     case 'applied': {
