@@ -9,6 +9,7 @@ import type { SettingsStore } from './settings-store.js';
 export class SettingsService {
   /** The BFF URL the app started with: a different one needs a restart. */
   readonly #startupBffUrl: string | null;
+  readonly #listeners = new Set<() => void>();
 
   constructor(
     private readonly store: SettingsStore,
@@ -47,6 +48,13 @@ export class SettingsService {
       });
     }
     this.store.updateUserSettings(patch);
+    for (const listener of this.#listeners) listener();
     return this.view();
+  }
+
+  /** Called after every accepted change (the login item follows launch_at_login at once). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }

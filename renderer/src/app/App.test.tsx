@@ -21,7 +21,7 @@ beforeEach(() => {
     'app:session:sign-in': () => ok({ status: 'signed_in', user: OLIVIA, remembered: false }),
     'app:app:info': () => ok({ name: 'Model Ops Console', version: '0.1.0', mode: 'local', bff_origin: 'http://127.0.0.1:8787', platform: 'linux', badge_supported: true }),
     'app:settings:get': () =>
-      ok({ settings: { bff_url: null, notifications_enabled: true, theme: 'system' }, locked: [], mode: 'local', bff_origin: 'http://127.0.0.1:8787', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
+      ok({ settings: { bff_url: null, notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'local', bff_origin: 'http://127.0.0.1:8787', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => ok({ state: 'connected' }),
     'app:models:list': () =>
       ok({ items: [summary('ltr-ranker', {}, { name: 'Search ranker' }), summary('bert-sentiment', {}, { name: 'BERT sentiment' }), summary('e5-base', {}, { name: 'E5 base' })], next_cursor: null }),
