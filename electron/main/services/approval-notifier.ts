@@ -190,10 +190,10 @@ export class ApprovalNotifier {
       }
       case 'rollback.executed': {
         if (data.by === user.username || !(user.roles.includes('approver') || user.roles.includes('operator'))) return null;
-        const deployment = data.deployment;
         return {
           title: `Rollback executed: ${data.model_id}`,
-          body: `${data.by} rolled ${data.model_id} back: all traffic now on ${deployment.stable_version ?? 'no version'}. Reason: ${data.justification}`,
+          // What happened, in the words of the audit log: who, which model, to which version, and why.
+          body: `${data.by} rolled ${data.model_id} back to ${data.deployment.stable_version ?? 'no version'}: ${data.justification}`,
           onClick: open(null),
         };
       }
