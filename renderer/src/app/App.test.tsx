@@ -84,4 +84,23 @@ describe('the app shell', () => {
     act(() => double.push('app:connection:changed', { state: 'reconnecting', retry_in_ms: 4000 }));
     expect(screen.getByRole('status', { name: /Reconnecting \(retry in 4 s\)/ })).toBeTruthy();
   });
+
+  it('re-reads the screen on show after a wake, quietly, and carries out menu commands', async () => {
+    useStore.getState().navigate({ name: 'model', modelId: 'ltr-ranker', tab: 'overview' });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'ltr-ranker', level: 1 });
+    const reads = double.callsTo('app:models:get').length;
+    act(() => double.push('app:connection:resumed', { reason: 'resume' }));
+    // The model is read again while the screen keeps showing it.
+    expect(double.callsTo('app:models:get').length).toBe(reads + 1);
+    expect(screen.getByRole('heading', { name: 'ltr-ranker', level: 1 })).toBeTruthy();
+
+    act(() => double.push('app:menu:command', { command: 'keyboard-shortcuts' }));
+    expect(await screen.findByRole('dialog', { name: /Keyboard shortcuts/i })).toBeTruthy();
+    act(() => useStore.getState().setShortcutsOpen(false));
+    act(() => double.push('app:menu:command', { command: 'open-settings' }));
+    expect(useStore.getState().route).toEqual({ name: 'settings' });
+    act(() => double.push('app:menu:command', { command: 'open-approvals' }));
+    expect(useStore.getState().route).toEqual({ name: 'approvals' });
+  });
 });
