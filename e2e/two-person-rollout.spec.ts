@@ -313,6 +313,19 @@ test('9. the audit log shows every step above and its chain verifies', async ({ 
     await page.getByRole('button', { name: 'Apply' }).click();
   };
   const rowsNamed = (text: string) => grid.getByRole('rowgroup').getByRole('row').filter({ hasText: text });
+  // The demo seed left the history of how each deployment got where it is (before its seed.demo entry): counted apart.
+  const seeded = (model: string, action: string) =>
+    page.evaluate(
+      async ([modelId, name]) => {
+        const api = (globalThis as ConsoleWindow).modelOps;
+        const marker = await api.audit.list({ action: 'seed.demo', limit: 1 });
+        const entries = await api.audit.list({ model_id: modelId, action: name, limit: 200 });
+        if (!marker.ok || !entries.ok) throw new Error('audit list failed');
+        const seedSeq = marker.value.items[0]?.seq ?? 0;
+        return entries.value.items.filter((entry) => entry.seq < seedSeq).length;
+      },
+      [model, action] as const,
+    );
 
   for (const model of ['ltr-ranker', 'e5-base-v2']) {
     const steps = journal.filter((step) => step.model === model);
@@ -320,15 +333,16 @@ test('9. the audit log shows every step above and its chain verifies', async ({ 
     // Every request, the stale one included, by whom and to what share of traffic.
     await filter({ model, action: 'rollout.requested' });
     const asked = steps.filter((s) => s.requestId);
-    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(asked.length);
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(asked.length + (await seeded(model, 'rollout.requested')));
     for (const step of asked) await expect(rowsNamed(`${step.actor} requested a`).filter({ hasText: `at ${step.pct}%` }).first()).toBeVisible();
 
     await filter({ model, action: 'request.approved' });
-    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(requests.length);
-    await expect(rowsNamed('arjun')).toHaveCount(requests.length);
+    const seededApprovals = await seeded(model, 'request.approved');
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(requests.length + seededApprovals);
+    await expect(rowsNamed('arjun')).toHaveCount(requests.length + seededApprovals);
 
     await filter({ model, action: 'rollout.dispatched' });
-    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(requests.length);
+    await expect(grid.getByRole('rowgroup').getByRole('row')).toHaveCount(requests.length + (await seeded(model, 'rollout.dispatched')));
 
     await filter({ model, action: 'rollback.executed' });
     const rollbacks = steps.filter((s) => s.action === 'rollback');

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { startEmbeddedBff } from '../../electron/main/local-mode/start-local-bff.js';
 import { createConsoleRuntime, type ConsoleRuntime } from '../../electron/main/services/console-runtime.js';
+import { deepLinkFromArgv } from '../../electron/main/services/deep-link.js';
 import { createKeytarVault, keychainEntry, type CredentialVault } from '../../electron/main/services/credential-vault.js';
 import { createFileLogger } from '../../electron/main/services/logger.js';
 import {
@@ -38,6 +39,12 @@ export interface ConsoleSeat {
   answerConfirmation(confirmed: boolean): Promise<void>;
   /** The native confirmations the main process showed so far (step-up, BFF change, key import). */
   confirmations(): Promise<RecordedConfirmation[]>;
+  /** The window's close button: hidden to the tray, or the app quits (desktop-shell.ts decides). */
+  closeWindow(): Promise<'hide' | 'quit'>;
+  /** Whether the window is on screen (not hidden to the tray). */
+  windowVisible(): Promise<boolean>;
+  /** The OS hands the running app a modelops:// link (second instance, open-url). */
+  openDeepLink(url: string): Promise<void>;
   /** Console errors, uncaught page errors and CSP violations seen so far. */
   problems(): string[];
   /** Quits the app; keepData leaves the data folder for a restart. */
@@ -188,6 +195,23 @@ export class ChromiumSeat implements ConsoleSeat {
 
   async fileDialogRequests(): Promise<FileDialogRequest[]> {
     return [...this.dialog.fileRequests];
+  }
+
+  async closeWindow(): Promise<'hide' | 'quit'> {
+    // As adapters/window-close.ts: ask the desktop shell, hide or quit.
+    const decision = this.main.desktop.closeRequested();
+    if (decision === 'hide') this.window.hide();
+    else await this.close({ keepData: true });
+    return decision;
+  }
+
+  async windowVisible(): Promise<boolean> {
+    return !this.window.hidden;
+  }
+
+  async openDeepLink(url: string): Promise<void> {
+    // As adapters/deep-link.ts: the link's argv parsed by services/deep-link.ts, then the runtime opens the request.
+    this.main.openRequest(deepLinkFromArgv([process.execPath, url]));
   }
 
   problems(): string[] {

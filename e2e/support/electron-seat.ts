@@ -141,6 +141,44 @@ export class ElectronSeat implements ConsoleSeat {
     return this.app.evaluate(() => (((globalThis as Record<string, unknown>).__e2eDialogs as { requests: FileDialogRequest[] } | undefined)?.requests ?? []));
   }
 
+  async closeWindow(): Promise<'hide' | 'quit'> {
+    // The real close button: adapters/window-close.ts hides the window or lets the app quit.
+    const quit = this.app.waitForEvent('close', { timeout: 5000 }).then(() => true, () => false);
+    await this.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.close());
+    return (await quit) ? 'quit' : 'hide';
+  }
+
+  windowVisible(): Promise<boolean> {
+    return this.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.isVisible() ?? false);
+  }
+
+  async openDeepLink(url: string): Promise<void> {
+    // What the OS does with a link for a running app: a second instance's argv (Windows, Linux), open-url (macOS).
+    await this.app.evaluate(({ app }, link) => {
+      if (process.platform === 'darwin') app.emit('open-url', { preventDefault: () => undefined }, link);
+      else app.emit('second-instance', { preventDefault: () => undefined }, [process.execPath, link], process.cwd(), {});
+    }, url);
+  }
+
+  /** Clicks an application-menu item by its labels (e.g. ['File', 'Open Report…']). */
+  async clickMenuItem(path: readonly string[]): Promise<void> {
+    await this.app.evaluate(({ Menu }, labels) => {
+      let items = Menu.getApplicationMenu()?.items ?? [];
+      let item;
+      for (const label of labels) {
+        item = items.find((candidate) => candidate.label.replace('&', '') === label);
+        items = item?.submenu?.items ?? [];
+      }
+      if (!item) throw new Error(`no menu item ${labels.join(' > ')}`);
+      item.click();
+    }, [...path]);
+  }
+
+  /** The application menu's top-level labels. */
+  menuLabels(): Promise<string[]> {
+    return this.app.evaluate(({ Menu }) => (Menu.getApplicationMenu()?.items ?? []).map((item) => item.label.replace('&', '')));
+  }
+
   problems(): string[] {
     return [...this.#problems];
   }

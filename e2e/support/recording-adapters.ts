@@ -51,8 +51,14 @@ export class RecordingBadge {
 /** adapters/window.ts: the window is the Playwright page; focusing it is recorded. */
 export class RecordingWindow {
   focusCount = 0;
+  /** Closed to the tray (adapters/window-close.ts hides it); focus() shows it again. */
+  hidden = false;
   focus = (): void => {
     this.focusCount += 1;
+    this.hidden = false;
+  };
+  hide = (): void => {
+    this.hidden = true;
   };
 }
 

@@ -1,7 +1,9 @@
 // Main-process bootstrap: hardening, single instance, the console runtime
-// (plain services), IPC, the window, deep links and report files the OS opens. Electron only via adapters/.
+// (plain services), IPC, the window, tray, menu, login item, wake events, deep links and
+// report files the OS opens. Electron only via adapters/.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createMenuApplier, enableContextMenu, openFolder, showAbout } from './adapters/app-menu.js';
 import { badgeSupported, setBadge } from './adapters/badge.js';
 import { acquireSingleInstance, listenForDeepLinks } from './adapters/deep-link.js';
 import { createConfirm, createFileDialogs, showFatalError } from './adapters/dialog.js';
@@ -9,12 +11,16 @@ import { listenForReportFiles, startupReportPaths } from './adapters/file-open.j
 import { programDataFolder } from './adapters/known-folders.js';
 import { createPusher, registerIpcHandlers } from './adapters/ipc-main.js';
 import { onAllWindowsClosed, onQuit, onRendererLoad, quit, whenReady } from './adapters/lifecycle.js';
+import { applyLoginItem, wasOpenedAtLogin } from './adapters/login-item.js';
 import { showNotification } from './adapters/notification.js';
+import { onWake } from './adapters/power.js';
 import { enforceContentSecurityPolicy, registerAppScheme, serveRenderer } from './adapters/protocol.js';
 import { appIdentity, appPaths } from './adapters/safe-paths.js';
+import { createTray } from './adapters/tray.js';
 import { createMainWindow, denyAllPermissions, focusWindow, hardenWebContents } from './adapters/window.js';
+import { handleWindowClose } from './adapters/window-close.js';
 import { startEmbeddedBff } from './local-mode/start-local-bff.js';
-import { createConsoleRuntime } from './services/console-runtime.js';
+import { createConsoleRuntime, type ConsoleRuntime } from './services/console-runtime.js';
 import { createKeytarVault } from './services/credential-vault.js';
 import { createFileLogger } from './services/logger.js';
 import { APP_ENTRY_URL, APP_ORIGIN } from './services/trusted-sender.js';
@@ -49,6 +55,9 @@ async function main(): Promise<void> {
 
   let window: Window | null = null;
   const pusher = createPusher(() => window, logger.child('push'));
+  // The tray and menu call back into the runtime they are ports of.
+  let late: ConsoleRuntime | null = null;
+  const drawTray = createTray(paths.resourcesDir, (action) => late?.desktop.trayAction(action));
   const runtime = await createConsoleRuntime({
     dataDir: paths.dataDir,
     platform: process.platform,
@@ -67,7 +76,17 @@ async function main(): Promise<void> {
     packaged: identity.packaged,
     programDataDir: programDataFolder(),
     push: (channel, payload) => pusher.push(channel, payload),
+    desktop: {
+      applyTray: drawTray,
+      applyMenu: createMenuApplier((command) => void late?.desktop.menuCommand(command).catch((error: unknown) => logger.error('menu command failed', { command, error }))),
+      applyLoginItem: (state) => applyLoginItem(state, (error) => logger.warn('login item not applied', { error })),
+      openLogsFolder: () => openFolder(paths.logDir),
+      showAbout: (about) => showAbout(() => window, about),
+      quit,
+    },
   });
+  late = runtime;
+  runtime.desktop.start();
   if (runtime.backendError) logger.warn('started without a BFF', { code: runtime.backendError.code });
 
   registerIpcHandlers(runtime.dispatch, trustedOrigins, logger.child('ipc'));
@@ -76,7 +95,11 @@ async function main(): Promise<void> {
   onAllWindowsClosed(quit);
 
   const startupRequest = listenForDeepLinks((requestId) => runtime.openRequest(requestId));
-  window = createMainWindow({ preloadPath: paths.preloadPath, entryUrl, allowedOrigins: trustedOrigins });
+  const hidden = runtime.desktop.startHidden(process.argv, wasOpenedAtLogin());
+  window = createMainWindow({ preloadPath: paths.preloadPath, entryUrl, allowedOrigins: trustedOrigins, startHidden: hidden });
+  handleWindowClose(window, () => runtime.desktop.closeRequested());
+  enableContextMenu(window.webContents);
+  onWake((reason) => void runtime.onWake(reason));
   onRendererLoad(window, () => pusher.rendererReady(), () => pusher.rendererGone());
   if (startupRequest) runtime.openRequest(startupRequest);
   // Pushed like any other: the pusher holds them until the page has loaded.

@@ -183,7 +183,7 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
   const handlers: Record<string, (request: Record<string, unknown>) => Promise<unknown>> = {
     'app:session:state': () => okValue({ status: 'signed_in', user, remembered: false }),
     'app:app:info': () => okValue({ name: 'Model Ops Console', version: 'bench', mode: 'local', bff_origin: null, platform: 'linux', badge_supported: false }),
-    'app:settings:get': () => okValue({ settings: { bff_url: null, notifications_enabled: true, theme: 'light' }, locked: [], mode: 'local', bff_origin: null, policy: { path: '/etc/model-ops-console/policy.json', state: 'absent' }, restart_required: false }),
+    'app:settings:get': () => okValue({ settings: { bff_url: null, notifications_enabled: true, theme: 'light', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'local', bff_origin: null, policy: { path: '/etc/model-ops-console/policy.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => okValue({ state: 'connected' }),
     'app:models:list': (request) => {
       const all = allSummaries();

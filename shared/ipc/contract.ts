@@ -185,6 +185,14 @@ export type AppInfo = z.infer<typeof AppInfo>;
 
 const Empty = z.strictObject({});
 
+/** Why the main process reconnected at once (OS power and network events). */
+export const WakeReason = z.enum(['resume', 'unlock-screen', 'network-online']);
+export type WakeReason = z.infer<typeof WakeReason>;
+
+/** Menu and tray commands that act on the renderer's screen or session. */
+export const RendererMenuCommand = z.enum(['export-report', 'sign-out', 'keyboard-shortcuts', 'open-settings', 'open-approvals']);
+export type RendererMenuCommand = z.infer<typeof RendererMenuCommand>;
+
 // ---------------------------------------------------------------------------
 // Offline review: exported eval reports (DESIGN.md section 5)
 
@@ -383,6 +391,14 @@ export const PUSH_CHANNELS = {
   'app:navigation:open-model': z.strictObject({ model_id: ModelId }),
   /** A report file opened by the OS (file association, command line, a second launch): show it. */
   'app:reports:opened': OpenedReport,
+  /**
+   * The machine woke, the screen was unlocked or the network came back: the
+   * event stream has reconnected and the session was checked; the screen on
+   * show re-reads its data quietly (events missed while asleep are replayed too).
+   */
+  'app:connection:resumed': z.strictObject({ reason: WakeReason }),
+  /** An application-menu or tray command the renderer carries out (it owns the screen and the session view). */
+  'app:menu:command': z.strictObject({ command: RendererMenuCommand }),
 } as const satisfies Record<`app:${string}:${string}`, z.ZodType>;
 
 export type PushChannel = keyof typeof PUSH_CHANNELS;

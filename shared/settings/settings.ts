@@ -30,19 +30,35 @@ export const BffUrl = z
 
 export const Theme = z.enum(['system', 'light', 'dark']);
 
+export const RunInBackground = z.enum(['approvers', 'always', 'never']);
+export type RunInBackground = z.infer<typeof RunInBackground>;
+
 export const Settings = z.strictObject({
   /** The BFF to talk to; null = local mode (the embedded reference BFF). */
   bff_url: BffUrl.nullable(),
   /** Native notifications for approvals, decisions and rollbacks. */
   notifications_enabled: z.boolean(),
   theme: Theme,
+  /**
+   * Closing the window keeps the console in the tray / menu bar (so approvers
+   * still hear of requests): `approvers` = for users with the approver role.
+   */
+  run_in_background: RunInBackground,
+  /** Start with the OS session (login item), in the background. */
+  launch_at_login: z.boolean(),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const SettingKey = z.enum(['bff_url', 'notifications_enabled', 'theme']);
+export const SettingKey = z.enum(['bff_url', 'notifications_enabled', 'theme', 'run_in_background', 'launch_at_login']);
 export type SettingKey = z.infer<typeof SettingKey>;
 
-export const DEFAULT_SETTINGS: Settings = { bff_url: null, notifications_enabled: true, theme: 'system' };
+export const DEFAULT_SETTINGS: Settings = {
+  bff_url: null,
+  notifications_enabled: true,
+  theme: 'system',
+  run_in_background: 'approvers',
+  launch_at_login: false,
+};
 
 /** Any subset of the settings, as stored in the user's settings file. */
 export const SettingsPatch = Settings.partial();

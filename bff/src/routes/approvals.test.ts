@@ -109,7 +109,8 @@ describe('the whole plan', () => {
       expect(summary).toMatchObject({ active_version: '1.1.0', candidate_versions: ['1.0.0'], deployment: { phase: 'complete', stable_version: '1.1.0' } });
 
       const dispatched = (await olivia.get('/admin/audit?action=rollout.dispatched&model_id=bert-sentiment')).body.items;
-      expect(dispatched.map((entry: { details: { pct: number } }) => entry.details.pct)).toEqual([100, 50, 25, 5]);
+      // Newest first: this plan's four steps, then the demo seed's history of how 1.0.0 went live.
+      expect(dispatched.slice(0, 4).map((entry: { details: { pct: number } }) => entry.details.pct)).toEqual([100, 50, 25, 5]);
       expect(dispatched[0]).toMatchObject({ actor: 'arjun', details: { from: '1.0.0', to: '1.1.0', approved_by: ['arjun'], requested_by: 'olivia' } });
 
       const rolledBack = await olivia.post('/admin/models/bert-sentiment/rollback', { justification: 'complaints about neutral reviews' }, { stepUp: 'rollback' });

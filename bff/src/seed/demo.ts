@@ -1,14 +1,22 @@
 // Demo data for local mode and `--seed-demo`: users, realistic models,
-// versions, eval runs and deployments, written once into an empty registry.
+// versions, eval runs and deployments, written once into an empty registry,
+// with the audit trail a real history leaves (versions registered, eval runs
+// reported, every rollout step requested, approved and dispatched).
 // Deterministic: every id, checksum and salt derives from names, every time from `now`.
+// bert-sentiment comes from resources/demo/bert-sentiment.json (its versions'
+// metadata.json as training jobs write it); the others are declared below.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import bertSentimentFile from '../../../resources/demo/bert-sentiment.json' with { type: 'json' };
+import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
+import { MetricMap as MetricMapSchema } from '../../../shared/domain/eval-run.js';
 import type { DeploymentState } from '../../../shared/domain/deployment.js';
 import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import { serviceActor, type Role } from '../../../shared/domain/user.js';
-import { appendAudit } from '../store/audit-log.js';
+import { appendAudit, appendAuditBatch } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
@@ -68,6 +76,15 @@ interface SeedRun {
   baselineMetrics: MetricMap;
 }
 
+/** How a version went live: each step of the plan requested, approved and dispatched. */
+interface SeedRollout {
+  version: string;
+  daysAgo: number;
+  requestedBy: string;
+  approvedBy: string;
+  justification: string;
+}
+
 interface SeedModel {
   id: string;
   name: string;
@@ -81,62 +98,103 @@ interface SeedModel {
   runs: SeedRun[];
   /** Live traffic after seeding; absent = nothing deployed. */
   deployment?: { stable: string; previousStable?: string };
+  /** How it got there; derived from `deployment` when absent (previous stable, then stable). */
+  rollouts?: SeedRollout[];
 }
 
-const CLASSIFIER_RUNTIME: Runtime = { device: 'cpu', max_batch: 64, max_len: 512 };
+/** A demo model as a data file (resources/demo/*.json). */
+const DemoModelFile = z.object({
+  model: z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    type: z.string(),
+    owner: z.string(),
+    description: z.string(),
+    tags: z.array(z.string()),
+    policy: z.record(z.string(), z.unknown()),
+    days_ago: z.number(),
+  }),
+  versions: z.array(
+    z.strictObject({
+      status: z.enum(['active', 'candidate', 'deprecated']),
+      days_ago: z.number(),
+      by: z.string(),
+      artifact_uri: z.string(),
+      release_notes: z.string(),
+      supported_until: z.string().optional(),
+      deprecated_reason: z.string().optional(),
+      /** The training job's metadata.json (ad-platform schema). */
+      metadata: z.strictObject({
+        model_name: z.string(),
+        version: z.string(),
+        framework: z.string(),
+        export_format: z.string(),
+        metrics: MetricMapSchema,
+        training_config: z.record(z.string(), z.unknown()),
+        deployment: z.strictObject({
+          device: z.enum(['cpu', 'gpu']),
+          max_batch: z.number().int().optional(),
+          max_len: z.number().int().optional(),
+          replicas: z.number().int().optional(),
+        }),
+      }),
+    }),
+  ),
+  runs: z.array(
+    z.strictObject({ version: z.string(), baseline: z.string(), dataset: z.string(), days_ago: z.number(), metrics: MetricMapSchema, baseline_metrics: MetricMapSchema }),
+  ),
+  rollouts: z.array(z.strictObject({ version: z.string(), days_ago: z.number(), requested_by: z.string(), approved_by: z.string(), justification: z.string() })),
+});
+
+function modelFromFile(json: unknown): SeedModel {
+  const file = DemoModelFile.parse(json);
+  const versions: SeedVersion[] = file.versions.map((entry) => {
+    const { metadata } = entry;
+    const { replicas: _replicas, ...runtime } = metadata.deployment;
+    return {
+      version: metadata.version,
+      status: entry.status,
+      daysAgo: entry.days_ago,
+      by: entry.by,
+      artifactUri: entry.artifact_uri,
+      framework: metadata.framework,
+      exportFormat: metadata.export_format,
+      runtime,
+      releaseNotes: entry.release_notes,
+      metrics: metadata.metrics,
+      training: metadata.training_config as Record<string, JsonValue>,
+      ...(entry.supported_until === undefined ? {} : { supportedUntil: entry.supported_until }),
+      ...(entry.deprecated_reason === undefined ? {} : { deprecatedReason: entry.deprecated_reason }),
+    };
+  });
+  const live = file.rollouts.at(-1);
+  const previous = file.rollouts.at(-2);
+  return {
+    id: file.model.id,
+    name: file.model.name,
+    type: file.model.type,
+    owner: file.model.owner,
+    description: file.model.description,
+    tags: file.model.tags,
+    policy: file.model.policy as ModelPolicy,
+    daysAgo: file.model.days_ago,
+    versions,
+    runs: file.runs.map((run) => ({ version: run.version, baseline: run.baseline, dataset: run.dataset, daysAgo: run.days_ago, metrics: run.metrics, baselineMetrics: run.baseline_metrics })),
+    ...(live ? { deployment: { stable: live.version, ...(previous ? { previousStable: previous.version } : {}) } } : {}),
+    rollouts: file.rollouts.map((rollout) => ({
+      version: rollout.version,
+      daysAgo: rollout.days_ago,
+      requestedBy: rollout.requested_by,
+      approvedBy: rollout.approved_by,
+      justification: rollout.justification,
+    })),
+  };
+}
+
 const EMBEDDING_RUNTIME: Runtime = { device: 'gpu', max_batch: 256, max_len: 512 };
 
 const MODELS: SeedModel[] = [
-  {
-    id: 'bert-sentiment',
-    name: 'BERT sentiment classifier',
-    type: 'CLASSIFIER',
-    owner: 'nlp-platform',
-    description: 'Three-way sentiment (negative / neutral / positive) for product reviews and support tickets; fine-tuned bert-base-uncased.',
-    tags: ['nlp', 'sentiment', 'classifier', 'reviews'],
-    policy: {},
-    daysAgo: 60,
-    versions: [
-      {
-        version: '1.0.0',
-        status: 'active',
-        daysAgo: 45,
-        by: 'ravi',
-        artifactUri: 'hf://acme-ml/bert-sentiment/onnx/1.0.0',
-        framework: 'pytorch',
-        exportFormat: 'onnx',
-        runtime: CLASSIFIER_RUNTIME,
-        releaseNotes: 'First production release. Trained on 1.2 M labelled reviews (2023), ONNX export with dynamic batch.',
-        metrics: { accuracy: 0.945, f1: 0.938, auc_roc: 0.981, latency_p99_ms: 45 },
-        training: { base_model: 'bert-base-uncased', epochs: 3, learning_rate: 2e-5, batch_size: 32, max_seq_len: 512, dataset: 'reviews-2023-v4' },
-        supportedUntil: '2027-06-30',
-      },
-      {
-        version: '1.1.0',
-        status: 'candidate',
-        daysAgo: 6,
-        by: 'ravi',
-        artifactUri: 'hf://acme-ml/bert-sentiment/onnx/1.1.0',
-        framework: 'pytorch',
-        exportFormat: 'onnx',
-        runtime: CLASSIFIER_RUNTIME,
-        releaseNotes: 'Retrained with 2024 support tickets added (+380 k examples); int8 dynamic quantisation of the encoder cuts p99 latency.',
-        metrics: { accuracy: 0.958, f1: 0.951, auc_roc: 0.987, latency_p99_ms: 42 },
-        training: { base_model: 'bert-base-uncased', epochs: 4, learning_rate: 2e-5, batch_size: 64, max_seq_len: 512, dataset: 'reviews-2024-v1', quantization: 'int8-dynamic' },
-      },
-    ],
-    runs: [
-      {
-        version: '1.1.0',
-        baseline: '1.0.0',
-        dataset: 'sentiment-holdout-2024q3',
-        daysAgo: 5,
-        metrics: { accuracy: 0.958, f1: 0.951, auc_roc: 0.987, latency_p99_ms: 42 },
-        baselineMetrics: { accuracy: 0.945, f1: 0.938, auc_roc: 0.981, latency_p99_ms: 45 },
-      },
-    ],
-    deployment: { stable: '1.0.0' },
-  },
+  modelFromFile(bertSentimentFile),
   {
     id: 'fraud-detector',
     name: 'Card fraud detector',
@@ -530,6 +588,106 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
   };
 }
 
+type HistoryEntry = { at: string; actor: string; action: string; target: string; details: Record<string, JsonValue> };
+
+const MINUTE = 60_000;
+const STEP_INTERVAL = 8 * 60 * MINUTE;
+const DECISION_DELAY = 25 * MINUTE;
+
+/** The rollouts that put the seeded deployment in place, when the model does not list them. */
+function rolloutsOf(seed: SeedModel): SeedRollout[] {
+  if (seed.rollouts) return seed.rollouts;
+  if (!seed.deployment) return [];
+  const createdDaysAgo = (version: string) => seed.versions.find((v) => v.version === version)?.daysAgo ?? seed.daysAgo;
+  const wentLive = (version: string) => ({
+    version,
+    // A day after registration: the eval run came in, then the canary.
+    daysAgo: Math.max(createdDaysAgo(version) - 1, 0.5),
+    requestedBy: 'olivia',
+    approvedBy: 'arjun',
+    justification: `Offline gate passed for ${version}; rolling out by the plan.`,
+  });
+  return [...(seed.deployment.previousStable ? [wentLive(seed.deployment.previousStable)] : []), wentLive(seed.deployment.stable)];
+}
+
+/**
+ * The audit entries a real history leaves for a model: its versions
+ * registered, its eval runs reported, and every step of every rollout
+ * (requested, approved, dispatched), ending in the seeded deployment.
+ */
+function historyOf(seed: SeedModel, model: Model, runs: EvalRun[], atMs: (daysAgo: number) => number): { entries: HistoryEntry[]; updatedAt: string | null } {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const entries: HistoryEntry[] = [];
+  for (const version of seed.versions) {
+    const checksum = sha256(`${seed.id}@${version.version}:${version.artifactUri}`);
+    entries.push({ at: iso(atMs(version.daysAgo)), actor: version.by, action: 'version.registered', target: `model:${seed.id}`, details: { model_id: seed.id, version: version.version, artifact_uri: version.artifactUri, checksum } });
+  }
+  const policy = effectiveGatePolicy(model);
+  for (const run of runs) {
+    const gate = evaluateGate(policy, run.metrics, run.baseline_metrics);
+    entries.push({
+      at: run.reported_at,
+      actor: run.reported_by,
+      action: 'eval_run.reported',
+      target: `model:${seed.id}`,
+      details: { model_id: seed.id, run_id: run.id, version: run.version, baseline_version: run.baseline_version, dataset: run.dataset.name, passed: gate.passed, failed_metrics: gate.failed_metrics },
+    });
+  }
+  const plan = seed.policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN;
+  let stable: string | null = null;
+  let updatedAt: string | null = null;
+  for (const rollout of rolloutsOf(seed)) {
+    const latestRun = runs.filter((run) => run.version === rollout.version).at(-1);
+    const gatePassed = latestRun ? evaluateGate(policy, latestRun.metrics, latestRun.baseline_metrics).passed : null;
+    for (const [index, pct] of plan.entries()) {
+      const action = index === 0 ? 'start_canary' : index === plan.length - 1 ? 'promote' : 'advance';
+      const requestedAt = atMs(rollout.daysAgo) + index * STEP_INTERVAL;
+      const decidedAt = requestedAt + DECISION_DELAY;
+      const requestId = `req_${sha256(`${seed.id}:${rollout.version}:${pct}`).slice(0, 24)}`;
+      const request = { model_id: seed.id, request_id: requestId, action, from_version: stable, target_version: rollout.version, target_pct: pct };
+      entries.push(
+        {
+          at: iso(requestedAt),
+          actor: rollout.requestedBy,
+          action: 'rollout.requested',
+          target: `request:${requestId}`,
+          details: { ...request, justification: rollout.justification, gate_passed: gatePassed, gate_override: false, auth_time: iso(requestedAt - MINUTE) },
+        },
+        {
+          at: iso(decidedAt),
+          actor: rollout.approvedBy,
+          action: 'request.approved',
+          target: `request:${requestId}`,
+          details: { ...request, comment: 'Canary metrics hold.', auth_time: iso(decidedAt - MINUTE), approvals: 1, required_approvals: seed.policy.required_approvals ?? 1 },
+        },
+        {
+          at: iso(decidedAt),
+          actor: rollout.approvedBy,
+          action: 'rollout.dispatched',
+          target: `model:${seed.id}`,
+          details: {
+            ...request,
+            from: stable,
+            to: rollout.version,
+            pct,
+            approved_by: [rollout.approvedBy],
+            requested_by: rollout.requestedBy,
+            gate_override: false,
+          },
+        },
+      );
+      updatedAt = iso(decidedAt);
+    }
+    stable = rollout.version;
+  }
+  for (const version of seed.versions.filter((v) => v.deprecatedReason)) {
+    // Retired a day after the version that replaced it went live.
+    const replacedAt = updatedAt ? Date.parse(updatedAt) + 24 * 60 * MINUTE : atMs(version.daysAgo - 1);
+    entries.push({ at: iso(Math.min(replacedAt, atMs(0.25))), actor: 'ada', action: 'version.deprecated', target: `model:${seed.id}`, details: { model_id: seed.id, version: version.version, reason: version.deprecatedReason!, previous_status: 'candidate' } });
+  }
+  return { entries, updatedAt };
+}
+
 /**
  * Seeds the demo registry when it is empty. Returns whether it seeded. Users
  * that already exist are left as they are.
@@ -550,6 +708,8 @@ export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
 export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
+  const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;
+  const history: HistoryEntry[] = [];
 
   return db.transaction().execute(async (trx) => {
     // Re-checked inside the transaction: two processes starting on one file seed once.
@@ -605,6 +765,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
         });
         versionCount += 1;
       }
+      const runs: EvalRun[] = [];
       for (const [index, run] of seed.runs.entries()) {
         const finished = ago(run.daysAgo);
         const evalRun: EvalRun = {
@@ -621,7 +782,10 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
           reported_at: finished,
         };
         await insertEvalRun(trx, evalRun);
+        runs.push(evalRun);
       }
+      const past = historyOf(seed, model, runs, atMs);
+      history.push(...past.entries);
 
       const at = ago(seed.daysAgo);
       // The salt only has to be fixed per model; deriving it keeps the demo reproducible.
@@ -632,16 +796,21 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
           stable_version: seed.deployment.stable,
           canary_version: null,
           canary_pct: 0,
+          // The counter and phase stay as the demo has always started (tests name state 1); the
+          // audit trail above tells how the deployment got here.
           phase: seed.deployment.previousStable ? 'complete' : 'idle',
           state_version: 1,
           previous_stable: seed.deployment.previousStable ?? null,
           plan: seed.policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN,
-          updated_at: ago(Math.min(...seed.versions.filter((v) => v.status === 'active').map((v) => v.daysAgo))),
+          updated_at: past.updatedAt ?? ago(Math.min(...seed.versions.filter((v) => v.status === 'active').map((v) => v.daysAgo))),
         };
         await replaceDeployment(trx, live, 0);
       }
     }
 
+    // In time order, so the chain reads as the history happened.
+    history.sort((a, b) => a.at.localeCompare(b.at));
+    await appendAuditBatch(trx, history);
     await appendAudit(trx, {
       at: now.toISOString(),
       actor: 'system',

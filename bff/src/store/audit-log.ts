@@ -64,6 +64,25 @@ async function appendInTransaction(db: Kysely<DB>, entry: NewAuditEntry): Promis
 }
 
 /**
+ * Appends entries in order inside the caller's transaction with one read of
+ * the tail and chunked inserts (the demo seed writes its whole history at once).
+ */
+export async function appendAuditBatch(trx: Kysely<DB>, entries: readonly NewAuditEntry[]): Promise<void> {
+  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
+  const rows = [];
+  for (const entry of entries) {
+    seq += 1;
+    const unsigned = { seq, at: entry.at, actor: entry.actor, action: entry.action, target: entry.target, details: entry.details, prev_hash: prevHash };
+    prevHash = await auditHash(unsigned);
+    rows.push({ ...unsigned, details: JSON.stringify(entry.details), hash: prevHash });
+  }
+  // SQLite allows 999 bound parameters per statement in old builds: 8 columns x 100 rows stays below.
+  for (let start = 0; start < rows.length; start += 100) await trx.insertInto('audit_log').values(rows.slice(start, start + 100)).execute();
+}
+
+/**
  * Appends one entry. Call it with the caller's transaction so that the entry
  * commits (or rolls back) with the change it records; given the plain
  * database it opens a transaction of its own, because reading the tail and

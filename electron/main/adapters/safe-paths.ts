@@ -8,6 +8,8 @@ export interface AppPaths {
   logDir: string;
   rendererDir: string;
   preloadPath: string;
+  /** Icons (tray) shipped with the app: <app>/resources. */
+  resourcesDir: string;
 }
 
 /** `mainDir` is the folder of the built main bundle (out/main). */
@@ -18,6 +20,7 @@ export function appPaths(mainDir: string): AppPaths {
     logDir: app.getPath('logs'),
     rendererDir: join(mainDir, '../renderer'),
     preloadPath: join(mainDir, '../preload/index.cjs'),
+    resourcesDir: join(mainDir, '../../resources'),
   };
 }
 

@@ -8,6 +8,8 @@ export interface MainWindowOptions {
   entryUrl: string;
   /** Origins whose documents may be shown (navigation within them is allowed). */
   allowedOrigins: readonly string[];
+  /** Started by the login item: stay in the tray until asked for. */
+  startHidden?: boolean;
 }
 
 const originOf = (url: string) => {
@@ -69,7 +71,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       devTools: !app.isPackaged,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  if (!options.startHidden) window.once('ready-to-show', () => window.show());
   void window.loadURL(options.entryUrl);
   return window;
 }

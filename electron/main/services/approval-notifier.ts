@@ -10,6 +10,12 @@ export interface NativeNotification {
   body: string;
   /** Clicking it: focus the window, and open the request when there is one. */
   onClick: () => void;
+  /** Approval requests may be grouped when several arrive at once (notification-grouper.ts). */
+  group?: 'approval-request' | 'approval-request-group';
+  /** The request it is about, if any. */
+  requestId?: string;
+  /** A short name of what it is about, for a grouped notification ("Start canary ltr-ranker 2.2.0"). */
+  subject?: string;
 }
 
 export interface ApprovalNotifierOptions {
@@ -23,6 +29,8 @@ export interface ApprovalNotifierOptions {
   /** Focus the window and show this request (or just focus, without an id). */
   open: (requestId: string | null) => void;
   onPendingCount: (count: number) => void;
+  /** The requests waiting for this user's decision, whenever they are recounted (tray menu). */
+  onWaiting?: (requests: ChangeRequest[]) => void;
   logger: Logger;
   now?: () => number;
 }
@@ -39,6 +47,14 @@ const ACTION_LABEL: Record<ChangeRequest['action'], string> = {
 
 export function describeChange(request: ChangeRequest): string {
   return `${ACTION_LABEL[request.action]} ${request.model_id}: ${request.from_version ?? 'none'} → ${request.target_version} at ${request.target_pct} % traffic`;
+}
+
+/** The gate result an approver decides on, in a few words. */
+export function describeGate(request: ChangeRequest): string {
+  const gate = request.gate_snapshot;
+  if (!gate) return 'no eval gate';
+  if (gate.passed) return 'gate passed';
+  return `gate failed (${gate.failed_metrics.join(', ') || 'see the request'})${request.gate_override ? ', override asked' : ''}`;
 }
 
 /** Requests waiting for this user's decision: pending, not their own, not decided by them yet. */
@@ -79,6 +95,7 @@ export class ApprovalNotifier {
   stop(): void {
     this.#since = Number.POSITIVE_INFINITY;
     this.#publish(0);
+    this.#options.onWaiting?.([]);
   }
 
   handle(event: ServerEvent): void {
@@ -107,10 +124,13 @@ export class ApprovalNotifier {
         const user = this.#options.currentUser();
         if (!user?.roles.includes('approver')) {
           this.#publish(0);
+          this.#options.onWaiting?.([]);
           continue;
         }
         try {
-          this.#publish(awaitingDecision(await this.#options.listPending(), user).length);
+          const waiting = awaitingDecision(await this.#options.listPending(), user);
+          this.#publish(waiting.length);
+          this.#options.onWaiting?.(waiting);
         } catch (error) {
           // The count is a convenience: keep the last one, the next event tries again.
           this.#options.logger.warn('could not count pending approvals', { error });
@@ -138,8 +158,11 @@ export class ApprovalNotifier {
         if (!user.roles.includes('approver') || request.requested_by === user.username) return null;
         return {
           title: `Approval requested: ${request.model_id}`,
-          body: `${describeChange(request)}. Requested by ${request.requested_by}${request.gate_override ? ' (gate failed, override asked)' : ''}.`,
+          body: `${describeChange(request)}; ${describeGate(request)}. Requested by ${request.requested_by}.`,
           onClick: open(request.id),
+          group: 'approval-request',
+          requestId: request.id,
+          subject: `${ACTION_LABEL[request.action]} ${request.model_id} ${request.target_version}`,
         };
       }
       case 'approval.decided': {
@@ -169,6 +192,7 @@ export class ApprovalNotifier {
         if (data.by === user.username || !(user.roles.includes('approver') || user.roles.includes('operator'))) return null;
         return {
           title: `Rollback executed: ${data.model_id}`,
+          // What happened, in the words of the audit log: who, which model, to which version, and why.
           body: `${data.by} rolled ${data.model_id} back to ${data.deployment.stable_version ?? 'no version'}: ${data.justification}`,
           onClick: open(null),
         };

@@ -11,6 +11,7 @@ import { BffClient } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import { DispatchNotifier } from './dispatch-notifier.js';
 import type { CredentialVault } from './credential-vault.js';
+import { DesktopShell, type DesktopPorts } from './desktop-shell.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
 import { createIpcDispatcher, createIpcHandlers, type Backend, type IpcDispatch, type IpcHandlerTable } from './ipc-handlers.js';
 import { AuditHeadPins } from './audit-head-pins.js';
@@ -24,6 +25,8 @@ import { ReportService, type FileDialogs } from './report-service.js';
 import { SessionService } from './session-service.js';
 import { SettingsService } from './settings-service.js';
 import { SettingsStore } from './settings-store.js';
+import { createWakeReconnect } from './wake-reconnect.js';
+import type { WakeReason } from '../../../shared/ipc/contract.js';
 
 /** What the platform (Electron, or a test / e2e harness) provides. */
 export interface PlatformPorts {
@@ -53,6 +56,8 @@ export interface PlatformPorts {
   /** Windows: the ProgramData known folder as the OS reports it (never from the environment). */
   programDataDir?: string | null;
   push: <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
+  /** Tray, application menu, login item, logs folder, About (desktop-shell.ts); absent in the e2e harness. */
+  desktop?: Omit<DesktopPorts, 'showNotification'>;
   /** Test knobs: retry and reconnect delays. */
   retryDelayMs?: (attempt: number) => number;
   eventStream?: Pick<EventStreamOptions, 'backoffMs' | 'idleTimeoutMs' | 'scheduler'>;
@@ -62,6 +67,10 @@ export interface ConsoleRuntime {
   handlers: IpcHandlerTable;
   dispatch: IpcDispatch;
   settings: SettingsService;
+  /** Tray, menu, close-to-tray and login-item decisions. */
+  desktop: DesktopShell;
+  /** The OS woke, the screen was unlocked or the network came back (adapters/power.ts). */
+  onWake: (reason: WakeReason) => Promise<void>;
   /** Focus the window and show a request (notification click, deep link). */
   openRequest: (requestId: string | null) => void;
   /** Focus the window and show a model's rollout tab (a dispatch notification's click). */
@@ -145,6 +154,23 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     ports.push('app:navigation:open-model', { model_id: modelId });
   };
 
+  const desktop = new DesktopShell({
+    platform: ports.platform,
+    appName: ports.appName,
+    appVersion: ports.appVersion,
+    mode: () => settings.mode,
+    bffOrigin: () => bffOrigin,
+    settings,
+    store,
+    reports,
+    push: ports.push,
+    openRequest,
+    focusWindow: ports.focusWindow,
+    ports: { ...ports.desktop, showNotification: ports.showNotification },
+    logger: logger.child('desktop'),
+  });
+  let onWake: (reason: WakeReason) => Promise<void> = async () => {};
+
   if (bffUrl) {
     const client = new BffClient({
       baseUrl: bffUrl,
@@ -172,7 +198,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
 
     stream = new EventStream({ client, authorized, logger: logger.child('events'), ...ports.eventStream });
     notifier = new ApprovalNotifier({
-      show: ports.showNotification,
+      show: (notification) => desktop.showNotification(notification),
       setBadge: ports.setBadge,
       listPending: async () => {
         const items: ChangeRequest[] = [];
@@ -190,9 +216,10 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         return items;
       },
       currentUser: () => session.user,
-      notificationsEnabled: () => settings.effective().settings.notifications_enabled,
+      notificationsEnabled: () => settings.effective().settings.notifications_enabled && desktop.notificationsAllowed(),
       open: openRequest,
       onPendingCount: (count) => ports.push('app:approvals:pending-changed', { count }),
+      onWaiting: (requests) => desktop.waitingChanged(requests),
       logger: logger.child('notifier'),
     });
 
@@ -214,6 +241,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     liveStream.onState((state) => ports.push('app:connection:changed', state));
     session.onExpired((message) => ports.push('app:session:expired', { message }));
     session.onChange((state) => {
+      desktop.sessionChanged(state.status === 'signed_in' ? state.user : null);
       if (state.status === 'signed_in') {
         // Keys are pinned while signed in to this BFF, so its reports verify later with no network.
         // A failure here must never fail the sign-in: it is logged and tried again at the next one.
@@ -227,6 +255,13 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         liveNotifier.stop();
         dispatchNotifier.stop();
       }
+    });
+    onWake = createWakeReconnect({
+      reconnectNow: () => liveStream.reconnectNow(),
+      signedIn: () => session.user !== null,
+      checkSession: () => session.me(),
+      refreshScreens: (reason) => ports.push('app:connection:resumed', { reason }),
+      logger: logger.child('wake'),
     });
   }
 
@@ -260,6 +295,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     handlers,
     dispatch: createIpcDispatcher(handlers, logger.child('ipc')),
     settings,
+    desktop,
+    onWake: (reason) => onWake(reason),
     openRequest,
     openModel,
     openReportFile: async (path) => {

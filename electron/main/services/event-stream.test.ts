@@ -125,6 +125,38 @@ describe('EventStream', () => {
   });
 });
 
+describe('EventStream.reconnectNow (wake from sleep)', () => {
+  it('drops a connection that looks alive and reconnects at once, skipping the backoff (Last-Event-ID: desktop-runtime.test.ts)', async () => {
+    const backoffs: number[] = [];
+    const client = new BffClient({ baseUrl: relay.url, logger: createMemoryLogger() });
+    const events: ServerEvent[] = [];
+    const eventStream = new EventStream({
+      client,
+      authorized: (call) => call(token),
+      logger: createMemoryLogger(),
+      // An hour: only reconnectNow can bring the stream back within the test.
+      backoffMs: (attempt) => (backoffs.push(attempt), 3_600_000),
+    });
+    eventStream.onEvent((event) => events.push(event));
+    eventStream.start();
+    await waitFor(() => eventStream.state.state === 'connected', 'the first connection');
+    const first = await registerVersion();
+    await waitFor(() => events.length === 1, 'the first event');
+    const accepted = relay.accepted;
+
+    eventStream.reconnectNow();
+    await waitFor(() => relay.accepted > accepted && eventStream.state.state === 'connected', 'the new connection');
+    const second = await registerVersion();
+    await waitFor(() => events.length === 2, 'the event after the reconnect');
+    expect(events.map((event) => (event.data as { version: string }).version)).toEqual([first, second]);
+    expect(backoffs).toEqual([]);
+    await eventStream.stop();
+    // Stopped: nothing to reconnect.
+    eventStream.reconnectNow();
+    expect(eventStream.state.state).toBe('idle');
+  });
+});
+
 describe('SseParser', () => {
   it('handles split chunks, CRLF, comments, multi-line data and ids', () => {
     const seen: { id: string | undefined; event: string; data: string }[] = [];

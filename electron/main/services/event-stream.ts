@@ -105,6 +105,8 @@ export class EventStream {
   #abort: AbortController | null = null;
   #retryTimer: unknown = null;
   #attempt = 0;
+  /** The next reconnect skips the backoff (reconnectNow dropped the connection on purpose). */
+  #immediate = false;
   #state: ConnectionState = { state: 'idle' };
   readonly #eventListeners = new Set<(event: ServerEvent) => void>();
   readonly #stateListeners = new Set<(state: ConnectionState) => void>();
@@ -160,8 +162,22 @@ export class EventStream {
     this.#setState({ state: 'idle' });
   }
 
-  /** Drops the current connection as if the network had failed (used when the OS resumes from sleep). */
+  /**
+   * Reconnects at once, resuming with Last-Event-ID (the OS woke up, the
+   * screen was unlocked, the network came back): a connection that survived
+   * sleep may be dead without knowing it, and a backoff timer may be waiting
+   * up to 30 s. Does nothing when the stream is stopped (no session).
+   */
   reconnectNow(): void {
+    if (!this.#running) return;
+    this.#attempt = 0;
+    if (this.#retryTimer !== null) {
+      this.#options.scheduler.clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+      this.#connect();
+      return;
+    }
+    this.#immediate = true;
     this.#abort?.abort();
   }
 
@@ -187,6 +203,12 @@ export class EventStream {
 
   #scheduleReconnect(message: string): void {
     if (!this.#running) return;
+    if (this.#immediate) {
+      this.#immediate = false;
+      this.#options.logger.info('event stream: reconnecting now', { last_event_id: this.#lastEventId });
+      this.#connect();
+      return;
+    }
     this.#attempt += 1;
     const delay = Math.max(0, Math.round(this.#options.backoffMs(this.#attempt)));
     this.#options.logger.info('event stream lost, reconnecting', { message, attempt: this.#attempt, delay, last_event_id: this.#lastEventId });

@@ -134,7 +134,7 @@ describe('loadPolicy', () => {
 describe('precedence: policy locks > user > policy defaults > built-in defaults', () => {
   it('applies each layer where it should', () => {
     const policy = { version: 1 as const, settings: { theme: 'dark' as const, notifications_enabled: false }, locked_settings: ['notifications_enabled' as const] };
-    expect(effectiveSettings({}, null)).toEqual({ settings: { bff_url: null, notifications_enabled: true, theme: 'system' }, locked: [] });
+    expect(effectiveSettings({}, null)).toEqual({ settings: { bff_url: null, notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, locked: [] });
     // Policy values are defaults for unlocked settings...
     expect(effectiveSettings({}, policy).settings.theme).toBe('dark');
     // ...which the user may override; locked ones the user may not.

@@ -11,6 +11,7 @@ import type { SettingsStore } from './settings-store.js';
 export class SettingsService {
   /** The BFF URL the app started with: a different one needs a restart. */
   readonly #startupBffUrl: string | null;
+  readonly #listeners = new Set<() => void>();
 
   constructor(
     private readonly store: SettingsStore,
@@ -45,6 +46,7 @@ export class SettingsService {
     if ('bff_url' in patch) throw new ClientError('invalid_ipc_payload', 'The BFF is changed with its own confirmation, not as a setting.');
     this.#refuseLocked(Object.keys(patch).filter((key) => patch[key as keyof RendererSettingsPatch] !== undefined) as SettingKey[]);
     this.store.updateUserSettings(patch);
+    for (const listener of this.#listeners) listener();
     return this.view();
   }
 
@@ -72,6 +74,7 @@ export class SettingsService {
     if (this.effective().settings.bff_url === url) return this.view();
     await requireConfirmation(confirm, bffChangeConfirmation(origin));
     this.store.updateUserSettings({ bff_url: url });
+    for (const listener of this.#listeners) listener();
     return this.view();
   }
 
@@ -83,5 +86,11 @@ export class SettingsService {
         locked: refused,
       });
     }
+  }
+
+  /** Called after every accepted change (the login item follows launch_at_login at once). */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }

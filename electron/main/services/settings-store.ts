@@ -12,8 +12,11 @@ const StoredSettings = z.strictObject({
   settings: SettingsPatch,
   /** Session origin -> user whose refresh token the keychain holds. */
   remembered_users: z.record(z.string(), Username),
+  /** One-time explanations already given (the first close that hid the window to the tray). */
+  notices_shown: z.array(z.enum(['first_close'])).optional(),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
+export type OnceNotice = NonNullable<StoredSettings['notices_shown']>[number];
 
 const EMPTY: StoredSettings = { version: 1, settings: {}, remembered_users: {} };
 
@@ -46,6 +49,16 @@ export class SettingsStore {
     if (username) users[sessionOrigin] = username;
     else delete users[sessionOrigin];
     this.#data = { ...this.#data, remembered_users: users };
+    this.#write();
+  }
+
+  noticeShown(notice: OnceNotice): boolean {
+    return this.#data.notices_shown?.includes(notice) ?? false;
+  }
+
+  markNoticeShown(notice: OnceNotice): void {
+    if (this.noticeShown(notice)) return;
+    this.#data = { ...this.#data, notices_shown: [...(this.#data.notices_shown ?? []), notice] };
     this.#write();
   }
 

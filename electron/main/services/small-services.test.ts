@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../../shared/api/events.js';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { User } from '../../../shared/domain/user.js';
-import { ApprovalNotifier, awaitingDecision, type NativeNotification } from './approval-notifier.js';
+import { ApprovalNotifier, describeGate, awaitingDecision, type NativeNotification } from './approval-notifier.js';
 import { deepLinkFromArgv, requestIdFromDeepLink } from './deep-link.js';
 import { createMemoryLogger } from './logger.js';
 import { APP_ENTRY_URL, isTrustedSenderUrl } from './trusted-sender.js';
@@ -88,7 +88,12 @@ describe('ApprovalNotifier', () => {
     approver.instance.handle(event({ type: 'approval.requested', request: request({ requested_by: 'arjun' }) }));
     approver.instance.handle(event({ type: 'approval.requested', request: request() }, '2029-12-31T00:00:00.000Z'));
     expect(approver.shown.map((n) => n.title)).toEqual(['Approval requested: ltr-ranker']);
-    expect(approver.shown[0]!.body).toBe('Start canary ltr-ranker: 1.0.0 → 1.1.0 at 5 % traffic. Requested by olivia.');
+    // Model, action, from → to, traffic and the gate result.
+    expect(approver.shown[0]!.body).toBe('Start canary ltr-ranker: 1.0.0 → 1.1.0 at 5 % traffic; no eval gate. Requested by olivia.');
+    expect(approver.shown[0]).toMatchObject({ group: 'approval-request', requestId: 'req_0123456789ab', subject: 'Start canary ltr-ranker 1.1.0' });
+    const gated = (passed: boolean) => request({ gate_snapshot: { passed, checks: [], failed_metrics: passed ? [] : ['ndcg@10'] }, gate_override: !passed });
+    expect(describeGate(gated(true))).toBe('gate passed');
+    expect(describeGate(gated(false))).toBe('gate failed (ndcg@10), override asked');
     approver.shown[0]!.onClick();
     expect(approver.opened).toEqual(['req_0123456789ab']);
 

@@ -21,7 +21,7 @@ beforeEach(() => {
     'app:session:sign-in': () => ok({ status: 'signed_in', user: OLIVIA, remembered: false }),
     'app:app:info': () => ok({ name: 'Model Ops Console', version: '0.1.0', mode: 'local', bff_origin: 'http://127.0.0.1:8787', platform: 'linux', badge_supported: true }),
     'app:settings:get': () =>
-      ok({ settings: { bff_url: null, notifications_enabled: true, theme: 'system' }, locked: [], mode: 'local', bff_origin: 'http://127.0.0.1:8787', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
+      ok({ settings: { bff_url: null, notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'local', bff_origin: 'http://127.0.0.1:8787', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => ok({ state: 'connected' }),
     'app:models:list': () =>
       ok({ items: [summary('ltr-ranker', {}, { name: 'Search ranker' }), summary('bert-sentiment', {}, { name: 'BERT sentiment' }), summary('e5-base', {}, { name: 'E5 base' })], next_cursor: null }),
@@ -83,5 +83,24 @@ describe('the app shell', () => {
     expect(screen.getByLabelText('3 pending')).toBeTruthy();
     act(() => double.push('app:connection:changed', { state: 'reconnecting', retry_in_ms: 4000 }));
     expect(screen.getByRole('status', { name: /Reconnecting \(retry in 4 s\)/ })).toBeTruthy();
+  });
+
+  it('re-reads the screen on show after a wake, quietly, and carries out menu commands', async () => {
+    useStore.getState().navigate({ name: 'model', modelId: 'ltr-ranker', tab: 'overview' });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'ltr-ranker', level: 1 });
+    const reads = double.callsTo('app:models:get').length;
+    act(() => double.push('app:connection:resumed', { reason: 'resume' }));
+    // The model is read again while the screen keeps showing it.
+    expect(double.callsTo('app:models:get').length).toBe(reads + 1);
+    expect(screen.getByRole('heading', { name: 'ltr-ranker', level: 1 })).toBeTruthy();
+
+    act(() => double.push('app:menu:command', { command: 'keyboard-shortcuts' }));
+    expect(await screen.findByRole('dialog', { name: /Keyboard shortcuts/i })).toBeTruthy();
+    act(() => useStore.getState().setShortcutsOpen(false));
+    act(() => double.push('app:menu:command', { command: 'open-settings' }));
+    expect(useStore.getState().route).toEqual({ name: 'settings' });
+    act(() => double.push('app:menu:command', { command: 'open-approvals' }));
+    expect(useStore.getState().route).toEqual({ name: 'approvals' });
   });
 });

@@ -1,7 +1,7 @@
 // The shell: sign-in until there is a session, then the sidebar (navigation,
 // connection, user) and the screen of the current route. Offline reports open
 // without a session too (a file dropped, Ctrl/Cmd+O, or the OS opening one).
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useGlobalShortcuts } from '../lib/keyboard.js';
 import { useApplyTheme } from '../lib/theme.js';
@@ -124,8 +124,9 @@ function OfflineShell(): ReactElement {
 }
 
 function Shell(): ReactElement {
-  const [help, setHelp] = useState(false);
-  const handlers = useMemo(() => ({ onHelp: () => setHelp(true) }), []);
+  const help = useStore((s) => s.shortcutsOpen);
+  const setHelp = useStore((s) => s.setShortcutsOpen);
+  const handlers = useMemo(() => ({ onHelp: () => setHelp(true) }), [setHelp]);
   useGlobalShortcuts(handlers);
   return (
     <div className="app-shell">

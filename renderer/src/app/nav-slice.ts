@@ -9,6 +9,9 @@ export type NavSlice = {
   navigate: (route: Route, options?: { replace?: boolean }) => void;
   /** The hash changed (back/forward, a typed link): adopt it. */
   routeChanged: (route: Route) => void;
+  /** The keyboard shortcuts dialog (`?`, or Help > Keyboard Shortcuts in the app menu). */
+  shortcutsOpen: boolean;
+  setShortcutsOpen: (open: boolean) => void;
 };
 
 function initialRoute(): Route {
@@ -27,4 +30,6 @@ export const createNavSlice: StateCreator<All, [], [], NavSlice> = (set, get) =>
   routeChanged: (route) => {
     if (!sameRoute(route, get().route)) set({ route });
   },
+  shortcutsOpen: false,
+  setShortcutsOpen: (open) => set({ shortcutsOpen: open }),
 });

@@ -1,6 +1,7 @@
 // Pushes from the main process (session expiry, connection state, BFF events,
 // notification clicks, report files the OS opened) become store actions here, at module level, once.
 import type { ServerEvent } from '../../../shared/api/events.js';
+import type { RendererMenuCommand } from '../../../shared/ipc/contract.js';
 import { onSessionLost, subscribe } from '../lib/model-ops.js';
 import { parseHash } from './router.js';
 import { useStore } from './store.js';
@@ -69,6 +70,66 @@ export function handleServerEvent(event: ServerEvent): void {
   }
 }
 
+/**
+ * After the machine woke (or the network came back) the main process has
+ * reconnected and checked the session: the screen on show re-reads its data
+ * in the background, keeping what it shows until the answer is in.
+ */
+export function refreshCurrentScreen(): void {
+  const store = useStore.getState();
+  if (store.session.status !== 'signed_in') return;
+  const route = store.route;
+  switch (route.name) {
+    case 'registry':
+      void store.loadRegistry({ force: true });
+      return;
+    case 'model':
+      void store.loadModel(route.modelId, { force: true });
+      void store.loadModelHistory(route.modelId);
+      if (route.tab === 'evals') void store.loadEvals(route.modelId, { force: true });
+      if (route.tab === 'rollout') void store.loadRolloutPending(route.modelId);
+      return;
+    case 'approvals':
+      void store.loadApprovals({ force: true });
+      return;
+    case 'audit':
+      void store.loadAudit({ force: true });
+      return;
+    default:
+      return;
+  }
+}
+
+/** A command from the application menu or the tray that acts on the page. */
+export function runMenuCommand(command: RendererMenuCommand): void {
+  const store = useStore.getState();
+  switch (command) {
+    case 'sign-out':
+      void store.signOut();
+      return;
+    case 'keyboard-shortcuts':
+      store.setShortcutsOpen(true);
+      return;
+    case 'open-settings':
+      store.navigate({ name: 'settings' });
+      return;
+    case 'open-approvals':
+      store.navigate({ name: 'approvals' });
+      return;
+    case 'export-report': {
+      // Export works on the pair of versions the eval report shows: take the user there.
+      const route = store.route;
+      if (route.name === 'model' || route.name === 'register') {
+        store.navigate({ name: 'model', modelId: route.modelId, tab: 'evals' });
+        store.pushToast({ tone: 'info', title: 'Pick the two versions, then “Export … for offline review”' });
+      } else {
+        store.pushToast({ tone: 'info', title: 'Open a model’s eval report to export it', route: { name: 'registry' } });
+      }
+      return;
+    }
+  }
+}
+
 /** Subscribes to every push; returns a function that undoes it (tests, hot reload). */
 export function connectPushes(): () => void {
   const store = () => useStore.getState();
@@ -88,6 +149,8 @@ export function connectPushes(): () => void {
     subscribe((api) => api.on.navigationOpenModel(({ model_id }) => store().navigate({ name: 'model', modelId: model_id, tab: 'rollout' }))),
     // A report file the OS opened with the app: shown at once, signed in or not.
     subscribe((api) => api.on.reportsOpened((report) => store().reportOpened(report))),
+    subscribe((api) => api.on.connectionResumed(() => refreshCurrentScreen())),
+    subscribe((api) => api.on.menuCommand(({ command }) => runMenuCommand(command))),
   ];
   return () => {
     onSessionLost(null);

@@ -1,4 +1,5 @@
-// Settings: the BFF (or local mode), theme and notifications, each shown
+// Settings: the BFF (or local mode), theme, notifications and the desktop
+// behaviour (background, start at login), each shown
 // locked when the workstation policy fixes it; the policy file's status and
 // the app's version.
 import type { ReactElement } from 'react';
@@ -11,6 +12,11 @@ import { Callout, ErrorState, InlineError } from '../../ui/States.js';
 import { LoadingState } from '../../ui/Spinner.js';
 import { BffSetting } from '../session/SignInScreen.js';
 import { ShortcutList } from '../../app/ShortcutsDialog.js';
+
+/** The platform's own name for where a background app lives. */
+function trayPlace(platform: string | undefined): string {
+  return platform === 'darwin' ? 'menu bar' : platform === 'win32' ? 'notification area' : 'system tray';
+}
 
 function Locked({ settingKey, locked }: { settingKey: SettingKey; locked: readonly SettingKey[] }): ReactElement | null {
   if (!locked.includes(settingKey)) return null;
@@ -88,6 +94,56 @@ export function SettingsScreen(): ReactElement {
             <Locked settingKey="notifications_enabled" locked={locked} />
           </div>
           {saveError && <InlineError error={saveError} />}
+        </article>
+        <article className="card">
+          <header className="card-header">
+            <h3>Desktop</h3>
+          </header>
+          <div className="setting-row">
+            <div>
+              <span className="field-label" id="background-label">
+                Keep running when the window is closed
+              </span>
+              <p className="field-hint">The console stays in the {trayPlace(appInfo?.platform)} and tells you about approval requests; quit it from there.</p>
+            </div>
+            <div className="row">
+              <Locked settingKey="run_in_background" locked={locked} />
+              <div className="segmented" role="group" aria-labelledby="background-label">
+                {(
+                  [
+                    ['approvers', 'For approvers'],
+                    ['always', 'Always'],
+                    ['never', 'Never'],
+                  ] as const
+                ).map(([value, label]) => (
+                  <button
+                    key={value}
+                    type="button"
+                    aria-pressed={view.settings.run_in_background === value}
+                    disabled={saving || locked.includes('run_in_background')}
+                    onClick={() => void updateSettings({ run_in_background: value })}
+                  >
+                    {label}
+                  </button>
+                ))}
+              </div>
+            </div>
+          </div>
+          <div className="setting-row">
+            <label className="checkbox">
+              <input
+                type="checkbox"
+                checked={view.settings.launch_at_login}
+                disabled={saving || locked.includes('launch_at_login')}
+                onChange={(e) => void updateSettings({ launch_at_login: e.target.checked })}
+              />
+              <span>
+                Start at login
+                <span className="field-hint"> — in the background, so notifications arrive without opening the console</span>
+              </span>
+            </label>
+            <Locked settingKey="launch_at_login" locked={locked} />
+          </div>
         </article>
         <article className="card">
           <header className="card-header">

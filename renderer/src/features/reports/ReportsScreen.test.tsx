@@ -32,7 +32,7 @@ beforeEach(() => {
     'app:session:restore': () => ok({ status: 'signed_out', remembered_user: null }),
     'app:app:info': () => ok({ name: 'Model Ops Console', version: '0.1.0', mode: 'remote', bff_origin: 'https://bff.example', platform: 'linux', badge_supported: false }),
     'app:settings:get': () =>
-      ok({ settings: { bff_url: 'https://bff.example', notifications_enabled: true, theme: 'system' }, locked: [], mode: 'remote', bff_origin: 'https://bff.example', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
+      ok({ settings: { bff_url: 'https://bff.example', notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'remote', bff_origin: 'https://bff.example', policy: { path: '/etc/p.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => ok({ state: 'idle' }),
     'app:approvals:list': () => ok({ items: [], next_cursor: null }),
     'app:reports:keys': () => ok({ keys: [] }),

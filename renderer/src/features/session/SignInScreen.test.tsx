@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 const view = (overrides: Partial<SettingsView>): SettingsView => ({
-  settings: { bff_url: null, notifications_enabled: true, theme: 'system' },
+  settings: { bff_url: null, notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false },
   locked: [],
   mode: 'local',
   bff_origin: null,
@@ -49,7 +49,7 @@ describe('sign in', () => {
   it('shows a BFF the workstation policy fixes as locked, without a way to change it', () => {
     double = installModelOpsDouble();
     useStore.setState((s) => ({
-      settings: { ...s.settings, view: view({ settings: { bff_url: 'https://modelops.example.com/', notifications_enabled: true, theme: 'system' }, locked: ['bff_url'], mode: 'remote', policy: { path: '/etc/p.json', state: 'loaded' } }), status: 'ready' },
+      settings: { ...s.settings, view: view({ settings: { bff_url: 'https://modelops.example.com/', notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, locked: ['bff_url'], mode: 'remote', policy: { path: '/etc/p.json', state: 'loaded' } }), status: 'ready' },
     }));
     render(<SignInScreen />);
     expect(screen.getByText('https://modelops.example.com/')).toBeTruthy();
@@ -72,7 +72,7 @@ describe('sign in', () => {
   });
 
   it('validates a new BFF address, then asks the main process to change it (it confirms the origin natively)', async () => {
-    double = installModelOpsDouble({ 'app:settings:change-bff': ({ bff_url }) => ok(view({ settings: { bff_url, notifications_enabled: true, theme: 'system' }, restart_required: true })) });
+    double = installModelOpsDouble({ 'app:settings:change-bff': ({ bff_url }) => ok(view({ settings: { bff_url, notifications_enabled: true, theme: 'system', run_in_background: 'approvers', launch_at_login: false }, restart_required: true })) });
     useStore.setState((s) => ({ settings: { ...s.settings, view: view({}), status: 'ready' } }));
     render(<SignInScreen />);
     fireEvent.click(screen.getByRole('button', { name: 'Change…' }));
