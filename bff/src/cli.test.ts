@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from './cli.js';
 import { openDatabase } from './store/database.js';
-import { TEST_CHILD_ENV, testDatabase } from './testing/harness.js';
+import { TEST_CHILD_ENV, TEST_SIGNING_KEY_SECRET, testDatabase } from './testing/harness.js';
 import { findUserByUsername } from './store/users.js';
 import { verifyPassword } from './services/passwords.js';
 import { verifyAudit, listAudit } from './store/audit-log.js';
@@ -114,7 +114,8 @@ describe('bff service-account …', () => {
     expect(JSON.stringify(stored)).not.toContain(token.slice(5));
     expect(Date.parse(stored.expires_at) - Date.parse(stored.created_at)).toBe(30 * 86_400_000);
 
-    const server = await startBff({ dbFile, port: 0 });
+    // On PostgreSQL the run's sealed signing keys need their secret, as every replica does.
+    const server = await startBff({ dbFile, port: 0, settings: TEST_SIGNING_KEY_SECRET ? { signingKeySecret: TEST_SIGNING_KEY_SECRET } : {} });
     try {
       const routing = await fetch(`${server.url}/routing`, { headers: { authorization: `Bearer ${token}` } });
       expect(routing.status).toBe(200);

@@ -21,9 +21,7 @@ afterAll(async () => bff?.stop());
 
 describe('POST /auth/login', () => {
   it('returns tokens and the user for the right password', async () => {
-    const started = performance.now();
     const result = await bff.call('POST', '/auth/login', { body: { username: 'olivia', password: passwordOf('olivia') } });
-    const elapsed = performance.now() - started;
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({
       expires_in: 900,
@@ -32,8 +30,6 @@ describe('POST /auth/login', () => {
     expect(result.body.access_token.split('.')).toHaveLength(3);
     expect(result.body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result.headers.get('cache-control')).toBe('no-store');
-    // One scrypt verification dominates: about 150 ms on the build machines.
-    expect(elapsed).toBeLessThan(1500);
 
     const me = await bff.call('GET', '/auth/me', { token: result.body.access_token });
     expect(me.status).toBe(200);

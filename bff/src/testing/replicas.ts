@@ -58,7 +58,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     child,
     output: () => output,
     requestCount: (prefix = '/') =>
-      output.split('\n').filter((line) => line.includes('"msg":"incoming request"') && line.includes(`"url":"${prefix}`)).length,
+      output.split('\n').filter((line) => line.includes('"msg":"incoming request"') && line.includes(`"path":"${prefix}`)).length,
     exited,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
