@@ -5,28 +5,19 @@
 // as on our build machines). Extra arguments go to electron-builder
 // (e.g. `npm run package -- --linux deb`).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { electronBinaryPath } from './electron-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
-
-let electronBinary;
-try {
-  // The electron package exports the binary's path, and throws when it has none.
-  electronBinary = require('electron');
-} catch {
-  electronBinary = null;
-}
-if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) {
+const electronBinary = electronBinaryPath();
+if (electronBinary === null) {
   console.error(
     [
       'npm run package: the Electron binary is not installed (node_modules/electron has no dist/).',
       'electron-builder packs that binary into every installer (and flips its fuses), so nothing can be packaged here.',
       'It is skipped on machines without access to its download host (ELECTRON_SKIP_BINARY_DOWNLOAD=1).',
       'On a machine that can download Electron: npm ci (without ELECTRON_SKIP_BINARY_DOWNLOAD), then npm run package.',
-      'The packaging configuration is still checked here by build/packaging.test.ts.',
+      'The packaging configuration is still checked here by scripts/packaging.test.ts.',
     ].join('\n'),
   );
   process.exit(1);

@@ -3,21 +3,12 @@
 // or says plainly why it cannot when the Electron binary was never downloaded
 // (ELECTRON_SKIP_BINARY_DOWNLOAD=1, as on our build machines).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { electronBinaryPath } from './electron-binary.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
-
-let electronBinary;
-try {
-  // The electron package exports the binary's path, and throws when it has none.
-  electronBinary = require('electron');
-} catch {
-  electronBinary = null;
-}
-if (typeof electronBinary !== 'string' || !existsSync(electronBinary)) {
+const electronBinary = electronBinaryPath();
+if (electronBinary === null) {
   console.error(
     [
       'npm start: the Electron binary is not installed (node_modules/electron has no dist/).',
