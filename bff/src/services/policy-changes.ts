@@ -22,6 +22,26 @@ export const POLICY_CHANGE_TTL_SECONDS = 24 * 3600;
 
 export type PolicyUpdate = { kind: 'applied'; model: Model } | { kind: 'pending'; change: PolicyChange };
 
+/** Writes a model's policy and its `model.policy_updated` entry: the one place a policy changes. */
+async function applyPolicy(
+  trx: Db,
+  at: string,
+  actor: Actor,
+  modelId: string,
+  before: ModelPolicy | null,
+  after: ModelPolicy,
+  extra: Record<string, JsonValue>,
+): Promise<void> {
+  await updateModelPolicy(trx, modelId, after);
+  await appendAudit(trx, {
+    at,
+    actor: actor.username,
+    action: 'model.policy_updated',
+    target: `model:${modelId}`,
+    details: { model_id: modelId, before: before as JsonValue, after: after as JsonValue, ...extra },
+  });
+}
+
 export async function updatePolicy(ctx: BffContext, actor: Actor, modelId: string, policy: ModelPolicy, spendStepUp: SpendStepUp): Promise<PolicyUpdate> {
   const now = ctx.now();
   const at = now.toISOString();
@@ -30,14 +50,7 @@ export async function updatePolicy(ctx: BffContext, actor: Actor, modelId: strin
     const model = await requireModel(trx, modelId);
     const loosens = policyLoosening(model.type, model.policy, policy);
     if (loosens.length === 0) {
-      await updateModelPolicy(trx, modelId, policy);
-      await appendAudit(trx, {
-        at,
-        actor: actor.username,
-        action: 'model.policy_updated',
-        target: `model:${modelId}`,
-        details: { model_id: modelId, before: model.policy as JsonValue, after: policy as JsonValue, auth_time: authTime },
-      });
+      await applyPolicy(trx, at, actor, modelId, model.policy, policy, { auth_time: authTime });
       return { kind: 'applied', model: { ...model, policy } };
     }
     const change: PolicyChange = {
@@ -106,16 +119,9 @@ export async function approvePolicyChange(
     }
     const { authTime } = await spendStepUp(trx, now);
     if (!(await resolvePolicyChange(trx, change.id, 'applied', actor.username, at))) fail('request_not_pending', `policy change ${changeId} was decided meanwhile`);
-    await updateModelPolicy(trx, change.model_id, change.after);
     const details = { model_id: change.model_id, change_id: change.id, proposed_by: change.proposed_by, loosens: change.loosens, auth_time: authTime };
     await appendAudit(trx, { at, actor: actor.username, action: 'model.policy_change_approved', target: `model:${change.model_id}`, details });
-    await appendAudit(trx, {
-      at,
-      actor: actor.username,
-      action: 'model.policy_updated',
-      target: `model:${change.model_id}`,
-      details: { model_id: change.model_id, before: change.before as JsonValue, after: change.after as JsonValue, change_id: change.id, proposed_by: change.proposed_by },
-    });
+    await applyPolicy(trx, at, actor, change.model_id, change.before, change.after, { change_id: change.id, proposed_by: change.proposed_by });
     return { change: { ...change, status: 'applied' as const, decided_by: actor.username, decided_at: at }, model: { ...model, policy: change.after } };
   });
   if (outcome === 'expired') fail('request_expired', `policy change ${changeId} expired; propose it again`);

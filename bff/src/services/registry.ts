@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { CreateModelRequest, ModelDetailResponse, ModelListQuery, ModelListResponse, ModelSummary } from '../../../shared/api/models.js';
 import type { Deployment } from '../../../shared/domain/deployment.js';
-import type { Model, ModelPolicy, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
-import { ModelId, type JsonValue } from '../../../shared/domain/primitives.js';
+import type { Model, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
+import { ModelId } from '../../../shared/domain/primitives.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { BffContext } from '../context.js';
 import type { Principal } from '../plugins/access.js';
@@ -14,7 +14,7 @@ import { pendingRequestsOfModel } from '../store/change-requests.js';
 import { deploymentsOf, findDeployment, insertDeployment } from '../store/deployments.js';
 import { newestEvalRunPerModel } from '../store/eval-runs.js';
 import { appendEvent } from '../store/event-log.js';
-import { findModel, insertModel, listModels as listModelRows, updateModelPolicy } from '../store/models.js';
+import { findModel, insertModel, listModels as listModelRows } from '../store/models.js';
 import * as versions from '../store/versions.js';
 import type { Db } from '../store/database.js';
 
@@ -111,22 +111,6 @@ export async function createModel(ctx: BffContext, actor: Actor, input: CreateMo
     });
   });
   return model;
-}
-
-export async function updatePolicy(ctx: BffContext, actor: Actor, modelId: string, policy: ModelPolicy): Promise<Model> {
-  const at = ctx.now().toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
-    const model = await requireModel(trx, modelId);
-    await updateModelPolicy(trx, modelId, policy);
-    await appendAudit(trx, {
-      at,
-      actor: actor.username,
-      action: 'model.policy_updated',
-      target: `model:${modelId}`,
-      details: { model_id: modelId, before: model.policy as JsonValue, after: policy as JsonValue },
-    });
-    return { ...model, policy };
-  });
 }
 
 export async function registerVersion(
