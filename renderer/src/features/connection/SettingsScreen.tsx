@@ -27,6 +27,31 @@ function Locked({ settingKey, locked }: { settingKey: SettingKey; locked: readon
   );
 }
 
+/** One on/off setting: its checkbox, what it does, and the lock when the policy fixes it. */
+function CheckboxSetting(props: {
+  settingKey: SettingKey;
+  label: string;
+  hint: string;
+  checked: boolean;
+  locked: readonly SettingKey[];
+  saving: boolean;
+  onChange: (checked: boolean) => void;
+}): ReactElement {
+  const { settingKey, label, hint, checked, locked, saving, onChange } = props;
+  return (
+    <div className="setting-row">
+      <label className="checkbox">
+        <input type="checkbox" checked={checked} disabled={saving || locked.includes(settingKey)} onChange={(e) => onChange(e.target.checked)} />
+        <span>
+          {label}
+          <span className="field-hint"> — {hint}</span>
+        </span>
+      </label>
+      <Locked settingKey={settingKey} locked={locked} />
+    </div>
+  );
+}
+
 export function SettingsScreen(): ReactElement {
   const { view, status, error, saving, saveError } = useStore(useShallow((s) => s.settings));
   const appInfo = useStore((s) => s.appInfo);
@@ -78,21 +103,15 @@ export function SettingsScreen(): ReactElement {
               </div>
             </div>
           </div>
-          <div className="setting-row">
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={view.settings.notifications_enabled}
-                disabled={saving || locked.includes('notifications_enabled')}
-                onChange={(e) => void updateSettings({ notifications_enabled: e.target.checked })}
-              />
-              <span>
-                Desktop notifications
-                <span className="field-hint"> — new approval requests, decisions on yours, rollbacks</span>
-              </span>
-            </label>
-            <Locked settingKey="notifications_enabled" locked={locked} />
-          </div>
+          <CheckboxSetting
+            settingKey="notifications_enabled"
+            label="Desktop notifications"
+            hint="new approval requests, decisions on yours, rollbacks"
+            checked={view.settings.notifications_enabled}
+            locked={locked}
+            saving={saving}
+            onChange={(checked) => void updateSettings({ notifications_enabled: checked })}
+          />
           {saveError && <InlineError error={saveError} />}
         </article>
         <article className="card">
@@ -129,21 +148,15 @@ export function SettingsScreen(): ReactElement {
               </div>
             </div>
           </div>
-          <div className="setting-row">
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={view.settings.launch_at_login}
-                disabled={saving || locked.includes('launch_at_login')}
-                onChange={(e) => void updateSettings({ launch_at_login: e.target.checked })}
-              />
-              <span>
-                Start at login
-                <span className="field-hint"> — in the background, so notifications arrive without opening the console</span>
-              </span>
-            </label>
-            <Locked settingKey="launch_at_login" locked={locked} />
-          </div>
+          <CheckboxSetting
+            settingKey="launch_at_login"
+            label="Start at login"
+            hint="in the background, so notifications arrive without opening the console"
+            checked={view.settings.launch_at_login}
+            locked={locked}
+            saving={saving}
+            onChange={(checked) => void updateSettings({ launch_at_login: checked })}
+          />
         </article>
         <article className="card">
           <header className="card-header">
