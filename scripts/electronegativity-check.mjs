@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs Electronegativity over electron/ and fails on any finding that is not
 // justified in README.md ("Electron main process" > "Electronegativity").
-// Electronegativity itself exits 0 even with HIGH findings, so its CSV is read here.
+// Electronegativity itself exits 0 even with HIGH findings, so its report is read here:
+// SARIF (JSON), because its CSV writer sometimes overwrites the start of the first row.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,21 +18,21 @@ const JUSTIFIED = new Set([
 ]);
 
 const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
-const csv = join(dir, 'findings.csv');
+const sarif = join(dir, 'findings.sarif');
 try {
-  execFileSync('npx', ['--no-install', 'electronegativity', '-i', 'electron', '-r', '-e', ELECTRON_VERSION, '-o', csv], {
+  execFileSync('npx', ['--no-install', 'electronegativity', '-i', 'electron', '-r', '-e', ELECTRON_VERSION, '-o', sarif], {
     stdio: ['ignore', 'ignore', 'inherit'],
     cwd: new URL('..', import.meta.url),
   });
-  const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-  const findings = rows.map((row) => {
-    const [id, severity, confidence, file, location] = row.split(',').map((cell) => cell.replace(/^"|"$/g, ''));
-    return { id, severity, confidence, file, location };
+  const results = JSON.parse(readFileSync(sarif, 'utf8')).runs.flatMap((run) => run.results);
+  const findings = results.map((result) => {
+    const where = result.locations[0].physicalLocation;
+    return { id: result.ruleId, level: result.level, file: where.artifactLocation.uri, location: `${where.region.startLine}:${where.region.startColumn}` };
   });
   const unexplained = findings.filter((finding) => !JUSTIFIED.has(`${finding.id} ${finding.file}`));
   for (const finding of findings) {
     const mark = JUSTIFIED.has(`${finding.id} ${finding.file}`) ? 'justified' : 'NEW';
-    console.log(`electronegativity: ${mark.padEnd(9)} ${finding.id} ${finding.severity}/${finding.confidence} ${finding.file}:${finding.location}`);
+    console.log(`electronegativity: ${mark.padEnd(9)} ${finding.id} ${finding.level} ${finding.file}:${finding.location}`);
   }
   if (unexplained.length > 0) {
     console.error(`electronegativity: ${unexplained.length} finding(s) neither fixed nor justified in README.md`);
