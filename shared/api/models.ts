@@ -11,11 +11,19 @@ import { MetricName } from '../domain/gate.js';
 export const ModelParams = z.strictObject({ model_id: ModelId });
 export const VersionParams = z.strictObject({ model_id: ModelId, version: SemVer });
 
+export const ModelSortKey = z.enum(['name', 'updated', 'type', 'last_gate']);
+export type ModelSortKey = z.infer<typeof ModelSortKey>;
+export const SortOrder = z.enum(['asc', 'desc']);
+export type SortOrder = z.infer<typeof SortOrder>;
+
 export const ModelListQuery = z.strictObject({
   type: ModelType.optional(),
   /** Models having at least one version in this status. */
   status: VersionStatus.optional(),
   q: FreeText(200).optional(),
+  /** Server-side order of the list (issue 12); name ascending when omitted. */
+  sort: ModelSortKey.optional(),
+  order: SortOrder.optional(),
   cursor: Cursor.optional(),
   limit: PageLimit,
 });
