@@ -1,6 +1,6 @@
 // @ts-check
 // Lint for the whole repository: typescript-eslint's recommended rules plus the
-// layering of STYLE.md ("Layers by environment"). Two mechanisms enforce it:
+// layering of docs/architecture.md#import-rules. Two mechanisms enforce it:
 //   - import-x/no-restricted-paths zones: which top-level folder may import which;
 //   - no-restricted-imports: which npm packages (and Node built-ins) each folder may use.
 // The whole config is built by layeredConfig(root) so that eslint-rules/layering.test.ts
@@ -100,14 +100,14 @@ const startsWithModule = (alternatives) => `^(?:${alternatives})(?:/|$)`;
 function restrictedImports({ allow, deny = [], rawIpc = false, label }) {
   const patterns = deny.map((family) => ({
     regex: startsWithModule(MODULES[family]),
-    message: `Use this package ${WHERE_ALLOWED[family]} (STYLE.md, layers by environment).`,
+    message: `Use this package ${WHERE_ALLOWED[family]} (docs/architecture.md#import-rules).`,
   }));
   if (allow) {
     const allowed = allow.map((family) => MODULES[family]).join('|');
     patterns.push({
       // Anything that is neither relative nor on the allow list (node:*, bare built-ins, other packages).
       regex: `^(?!\\.{1,2}(?:/|$)|(?:${allowed})(?:/|$))`,
-      message: `${label} may import only relative paths and: ${allow.join(', ')} (STYLE.md, layers by environment).`,
+      message: `${label} may import only relative paths and: ${allow.join(', ')} (docs/architecture.md#import-rules).`,
     });
   }
   const paths = rawIpc

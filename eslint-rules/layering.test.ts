@@ -1,6 +1,6 @@
 // Proves the layering rules of eslint.config.js bite: snippets linted at paths inside a
 // fixture tree that mirrors the repository layout (eslint-rules/fixtures/) must be refused
-// or accepted exactly as STYLE.md's "Layers by environment" table says.
+// or accepted exactly as the table in docs/architecture.md#import-rules says.
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-// Builds the BFF's Fastify app from its plugins and route modules (STYLE.md,
-// "Fastify"): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
+// Builds the BFF's Fastify app from its plugins and route modules
+// (docs/architecture.md#parts): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';

@@ -1,5 +1,5 @@
 // /admin/audit: read the hash-chained audit log, verify the chain (against a
-// head seen before), and its signed head (DESIGN.md section 10).
+// head seen before), and its signed head (docs/decisions/0009-signed-audit-checkpoints.md).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AuditListQuery, AuditListResponse, AuditVerifyQuery, AuditVerifyResponse, SignedAuditHead } from '../../../shared/api/audit.js';
 import type { BffContext } from '../context.js';

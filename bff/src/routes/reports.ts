@@ -1,5 +1,5 @@
 // Offline review routes: the signed eval-report export and the public keys
-// that verify it (DESIGN.md section 5).
+// that verify it (README.md#offline-review).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ModelParams } from '../../../shared/api/models.js';
 import { EvalReportQuery, KeysResponse, SignedReport } from '../../../shared/report/report.js';

@@ -1,4 +1,4 @@
-// Serving routes (DESIGN §8): a model's serving target (set by an admin with
+// Serving routes (README.md#connecting-your-serving-layer): a model's serving target (set by an admin with
 // step-up; any signed-in role reads it, it never holds the secret) and the
 // operator's "Retry dispatch".
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';

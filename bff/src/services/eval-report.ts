@@ -1,4 +1,4 @@
-// Signed eval-report export (DESIGN.md section 5): a model, chosen versions,
+// Signed eval-report export (README.md#offline-review): a model, chosen versions,
 // their runs with delta and gate, who exported it and when, signed with the
 // BFF's active key; every export is audited with the digest of what was signed.
 import type { ModelVersion } from '../../../shared/domain/model.js';

@@ -21,7 +21,7 @@ export const DEPLOYMENT_HISTORY_ACTIONS = new Set([
   'rollback.executed',
   'version.registered',
   'version.deprecated',
-  // What the serving layer did with it (DESIGN §8): the deployment's history is not only approvals.
+  // What the serving layer did with it (README.md#connecting-your-serving-layer): the deployment's history is not only approvals.
   'serving.set',
   'dispatch.applied',
   'dispatch.failed',
