@@ -16,7 +16,7 @@ import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import { serviceActor, type Role } from '../../../shared/domain/user.js';
-import { appendAudit, appendAuditBatch } from '../store/audit-log.js';
+import { appendAudit, appendAuditBatch, type NewAuditEntry } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
@@ -588,7 +588,6 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
   };
 }
 
-type HistoryEntry = { at: string; actor: string; action: string; target: string; details: Record<string, JsonValue> };
 
 const MINUTE = 60_000;
 const STEP_INTERVAL = 8 * 60 * MINUTE;
@@ -615,9 +614,9 @@ function rolloutsOf(seed: SeedModel): SeedRollout[] {
  * registered, its eval runs reported, and every step of every rollout
  * (requested, approved, dispatched), ending in the seeded deployment.
  */
-function historyOf(seed: SeedModel, model: Model, runs: EvalRun[], atMs: (daysAgo: number) => number): { entries: HistoryEntry[]; updatedAt: string | null } {
+function historyOf(seed: SeedModel, model: Model, runs: EvalRun[], atMs: (daysAgo: number) => number): { entries: NewAuditEntry[]; updatedAt: string | null } {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const entries: HistoryEntry[] = [];
+  const entries: NewAuditEntry[] = [];
   for (const version of seed.versions) {
     const checksum = sha256(`${seed.id}@${version.version}:${version.artifactUri}`);
     entries.push({ at: iso(atMs(version.daysAgo)), actor: version.by, action: 'version.registered', target: `model:${seed.id}`, details: { model_id: seed.id, version: version.version, artifact_uri: version.artifactUri, checksum } });
@@ -709,7 +708,7 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
   const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;
-  const history: HistoryEntry[] = [];
+  const history: NewAuditEntry[] = [];
 
   return db.transaction().execute(async (trx) => {
     // Re-checked inside the transaction: two processes starting on one file seed once.

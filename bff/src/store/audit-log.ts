@@ -2,7 +2,7 @@
 // previous entry's hash (shared/logic/audit-chain), so editing or removing a
 // row breaks verification from that row on.
 import { sql, type Kysely } from 'kysely';
-import { AUDIT_GENESIS_HASH, type AuditEntry } from '../../../shared/domain/audit.js';
+import { AUDIT_GENESIS_HASH, type AuditAction, type AuditEntry } from '../../../shared/domain/audit.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import type { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../../../shared/api/audit.js';
 import { auditHash } from '../../../shared/logic/audit-chain.js';
@@ -13,7 +13,8 @@ import type { AuditRow, DB } from './schema.js';
 export interface NewAuditEntry {
   at: string;
   actor: string;
-  action: string;
+  /** One of the shared list (shared/domain/audit.ts): a new action is added there first. */
+  action: AuditAction;
   target: string;
   details: Record<string, JsonValue>;
 }

@@ -3,32 +3,11 @@
 import type { StateCreator } from 'zustand';
 import type { All } from '../../app/store.js';
 import type { ModelDetailResponse } from '../../../../shared/api/models.js';
-import type { AuditEntry } from '../../../../shared/domain/audit.js';
+import { isDeploymentHistoryAction, type AuditEntry } from '../../../../shared/domain/audit.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 import { buildVersionsIndex, filterVersions, type VersionFilters, type VersionsIndex, type VersionsView } from './versions-view.js';
-
-/** Audit actions that belong on a deployment's timeline. */
-export const DEPLOYMENT_HISTORY_ACTIONS = new Set([
-  'rollout.requested',
-  'request.approved',
-  'request.rejected',
-  'request.cancelled',
-  'request.expired',
-  'request.stale',
-  'rollout.dispatched',
-  'rollback.executed',
-  'version.registered',
-  'version.deprecated',
-  // What the serving layer did with it (README.md#connecting-your-serving-layer): the deployment's history is not only approvals.
-  'serving.set',
-  'dispatch.applied',
-  'dispatch.failed',
-  'dispatch.drift',
-  'dispatch.drift_resolved',
-  'dispatch.retry_requested',
-]);
 
 export type ModelDetailSlice = {
   modelDetail: {
@@ -90,7 +69,7 @@ export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice>
       if (get().modelDetail.modelId !== modelId) return;
       patch({
         history: result.ok
-          ? { status: 'ready', error: null, items: result.value.items.filter((entry) => DEPLOYMENT_HISTORY_ACTIONS.has(entry.action)) }
+          ? { status: 'ready', error: null, items: result.value.items.filter((entry) => isDeploymentHistoryAction(entry.action)) }
           : { status: 'error', error: result.error, items: [] },
       });
     },
