@@ -22,7 +22,8 @@ export type ReportFileRead =
   | { ok: true; document: unknown; bytes: number }
   | { ok: false; problem: ReportProblem; message: string };
 
-export interface OpenedReport {
+/** What verifying a document yields; the IPC contract's OpenedReport adds the file it came from. */
+export interface ReportVerdict {
   verification: ReportVerification;
   /** The report as this console reads it (schema 1), when its contents allow; shown beside the verdict. */
   signed: SignedReport | null;
@@ -284,7 +285,7 @@ export function verifyReport(document: unknown, pinnedKeys: readonly PinnedKey[]
 }
 
 /** The verdict and, where the contents allow, the report as this console reads it; never throws. */
-export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
+export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): ReportVerdict {
   try {
     return verifyDocument(document, pinnedKeys);
   } catch (error) {
@@ -297,8 +298,8 @@ export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]
   }
 }
 
-function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
-  const result = (verification: ReportVerification, signed: SignedReport | null = null): OpenedReport => ({ verification, signed });
+function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): ReportVerdict {
+  const result = (verification: ReportVerification, signed: SignedReport | null = null): ReportVerdict => ({ verification, signed });
   const notReport = (detail: string) =>
     result({ status: 'invalid', problem: 'not_a_report', message: `This is JSON, but not an exported eval report: ${detail}.` });
 
@@ -408,7 +409,7 @@ function originOf(value: string): string | null {
 }
 
 /** Reads, parses and verifies a report file against the pinned keys; every failure is a verdict, never an exception. */
-export async function openReportFile(path: string, pinnedKeys: readonly PinnedKey[]): Promise<OpenedReport> {
+export async function openReportFile(path: string, pinnedKeys: readonly PinnedKey[]): Promise<ReportVerdict> {
   const read = await readReportFile(path);
   if (!read.ok) return { verification: { status: 'invalid', problem: read.problem, message: read.message }, signed: null };
   return verifySafely(read.document, pinnedKeys);
