@@ -16,6 +16,7 @@ import {
   type ReportProblem,
   type ReportVerification,
 } from '../../../shared/report/report.js';
+import { describeIssues } from './describe-issues.js';
 
 export type ReportFileRead =
   /** `document` is JSON.parse's value: the signature is checked over it, never over a schema-parsed copy. */
@@ -264,13 +265,6 @@ function ed25519Key(pem: string): KeyObject | null {
   } catch {
     return null;
   }
-}
-
-function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
 }
 
 /**
