@@ -34,7 +34,6 @@ export const EventPayload = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('eval_run.reported'), model_id: ModelId, version: SemVer, run_id: z.string(), passed: z.boolean() }),
 ]);
 export type EventPayload = z.infer<typeof EventPayload>;
-export type EventType = EventPayload['type'];
 
 export const ServerEvent = z.strictObject({
   id: z.number().int().min(1),

@@ -100,11 +100,6 @@ export async function findUserById(db: Kysely<DB>, id: string): Promise<StoredUs
   return row ? toStoredUser(row) : undefined;
 }
 
-export async function listUsers(db: Kysely<DB>): Promise<StoredUser[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
-  return rows.map(toStoredUser);
-}
-
 async function requireUpdated(result: { numUpdatedRows: bigint }, userId: string): Promise<void> {
   if (result.numUpdatedRows === 0n) throw new ApiError('not_found', `no user ${userId}`);
 }
@@ -164,15 +159,6 @@ export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number
 /** `secret` is base32 (RFC 4648); null removes the enrolment. */
 export async function setTotpSecret(db: Kysely<DB>, userId: string, secret: string | null): Promise<void> {
   const result = await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).executeTakeFirst();
-  await requireUpdated(result, userId);
-}
-
-export async function setDisabled(db: Kysely<DB>, userId: string, disabled: boolean): Promise<void> {
-  const result = await db
-    .updateTable('users')
-    .set({ disabled: disabled ? 1 : 0 })
-    .where('id', '=', userId)
-    .executeTakeFirst();
   await requireUpdated(result, userId);
 }
 

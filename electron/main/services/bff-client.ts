@@ -7,6 +7,7 @@ import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } from 'got';
 import type { z } from 'zod';
 import { ErrorBody, IDEMPOTENCY_HEADER, STEP_UP_HEADER } from '../../../shared/api/index.js';
+import { describeIssues } from './describe-issues.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
 import { bypassesProxy, createProxyAgents, type ProxySettings } from './proxy-agent.js';
@@ -82,12 +83,6 @@ const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', '
 
 /** Exponential backoff, 250 ms doubling up to 4 s, with a little jitter. */
 export const defaultRetryDelay = (attempt: number) => Math.min(4000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
-
-const describeIssues = (error: z.ZodError) =>
-  error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
 
 export class BffClient {
   readonly origin: string;

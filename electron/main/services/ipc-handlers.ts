@@ -235,7 +235,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     'app:reports:get': async ({ model_id, versions }) => (await signedReport(model_id, versions)).value,
     'app:reports:export': (request) =>
       request.format === 'json'
-        ? deps.reports.exportJson(request.model_id, () => signedReport(request.model_id, request.versions), deps.refreshReportKeys)
+        ? deps.reports.exportJson(request.model_id, () => signedReport(request.model_id, request.versions))
         : deps.reports.saveHtml(request.model_id, request.versions ?? [], request.html),
     'app:reports:open': () => deps.reports.openWithDialog(),
     'app:reports:open-dropped': ({ file_name, bytes }) => deps.reports.openBytes(file_name, bytes),

@@ -262,7 +262,7 @@ export class SessionService {
     return action(stepUpToken);
   }
 
-  /** Who the BFF says we are (used after restore to check roles). */
+  /** Who the BFF says we are: the cheap authorized call the wake check makes (wake-reconnect.ts). */
   async me(): Promise<User> {
     const { user } = await this.authorized((accessToken) =>
       this.#client.request({ method: 'GET', path: '/auth/me', accessToken, response: MeResponse }),
