@@ -1,6 +1,7 @@
 // One model: its versions, deployment and deployment history (the audit
 // entries about it), plus deprecating a version.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ModelDetailResponse } from '../../../../shared/api/models.js';
 import { isDeploymentHistoryAction, type AuditEntry } from '../../../../shared/domain/audit.js';
@@ -42,8 +43,7 @@ export const initialModelDetailState = (): ModelDetailSlice['modelDetail'] => ({
 });
 
 export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice> = (set, get) => {
-  const patch = (changes: Partial<ModelDetailSlice['modelDetail']>) =>
-    set((state) => ({ modelDetail: { ...state.modelDetail, ...changes } }));
+  const patch = slicePatch(set, 'modelDetail');
 
   return {
     modelDetail: initialModelDetailState(),
