@@ -2,8 +2,8 @@
 // settings, picks local or remote mode, wires session, event stream, notifier
 // and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
 import { join } from 'node:path';
-import { ApprovalListResponse } from '../../../shared/api/rollout.js';
-import { KeysResponse } from '../../../shared/report/report.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
+import type { ApprovalListResponse } from '../../../shared/api/rollout.js';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
@@ -142,7 +142,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     if (localBff) return;
     const { client } = backend;
     // Public on the BFF: no token needed, so pinning does not depend on the session's state.
-    await reports.pinKeysOf(client.origin, () => client.request({ method: 'GET', path: '/admin/keys', response: KeysResponse }));
+    await reports.pinKeysOf(client.origin, () => client.call(ENDPOINTS.listKeys, {}));
   };
 
   const openRequest = (requestId: string | null) => {
@@ -204,11 +204,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         const items: ChangeRequest[] = [];
         let cursor: string | null = null;
         for (let page = 0; page < PENDING_MAX_PAGES; page += 1) {
-          const query: Record<string, string | number> = { status: 'pending', limit: PENDING_PAGE_LIMIT };
-          if (cursor) query.cursor = cursor;
-          const answer = await authorized((accessToken) =>
-            client.request({ method: 'GET', path: '/admin/approvals', query, accessToken, response: ApprovalListResponse }),
-          );
+          const query = { status: 'pending' as const, limit: PENDING_PAGE_LIMIT, ...(cursor ? { cursor } : {}) };
+          const answer: ApprovalListResponse = await authorized((accessToken) => client.call(ENDPOINTS.listApprovals, { query }, { accessToken }));
           items.push(...answer.items);
           cursor = answer.next_cursor;
           if (!cursor) break;
