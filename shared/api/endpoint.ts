@@ -102,16 +102,16 @@ export function successSchema(endpoint: CallableEndpoint): z.ZodType {
 }
 
 /**
- * One path segment from a parameter value: percent-encoded, and `.` / `..`
- * encoded too (a URL parser would otherwise resolve them as "this" and
- * "parent" and the request would reach another route).
+ * One path segment from a parameter value, percent-encoded. `.` and `..` are
+ * refused: URL parsers resolve them (even as %2E) as "this" and "parent", so
+ * the request would reach another route. No id the API knows can be either.
  */
 export function encodePathSegment(value: string): string {
-  if (value === '.' || value === '..') return value.replace(/\./g, '%2E');
+  if (value === '.' || value === '..') throw new Error(`"${value}" cannot be a path parameter`);
   return encodeURIComponent(value);
 }
 
-/** The path of `endpoint` with its parameters filled in, each URL-encoded; a missing or empty one throws. */
+/** The path of `endpoint` with its parameters filled in, each URL-encoded; a missing, empty or dot-segment one throws. */
 export function endpointPath(endpoint: Endpoint, params?: Readonly<Record<string, unknown>>): string {
   return endpoint.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_match, name: string) => {
     const value = params?.[name];
