@@ -6,7 +6,6 @@
 // bert-sentiment comes from resources/demo/bert-sentiment.json (its versions'
 // metadata.json as training jobs write it); the others are declared below.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import bertSentimentFile from '../../../resources/demo/bert-sentiment.json' with { type: 'json' };
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
@@ -20,12 +19,12 @@ import { appendAudit, appendAuditBatch, type NewAuditEntry } from '../store/audi
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
-import type { DB } from '../store/schema.js';
 import { createUser, findUserByUsername } from '../store/users.js';
 import { insertVersion } from '../store/versions.js';
 import { insertServiceAccount } from '../store/service-accounts.js';
 import type { PasswordCost } from '../services/passwords.js';
 import { newId } from '../store/ids.js';
+import type { Db } from '../store/database.js';
 
 /** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
@@ -704,7 +703,7 @@ export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
  * passwords (shorter than the 12 characters asked of new passwords): demo
  * databases are for trying the console locally, never for real use.
  */
-export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
   const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;

@@ -8,7 +8,7 @@ import { effectiveGatePolicy } from '../../../shared/logic/gate.js';
 import { EvalReport, REPORT_MAX_RUNS, REPORT_MAX_VERSIONS, REPORT_SCHEMA_VERSION, type SignedReport } from '../../../shared/report/report.js';
 import type { BffContext } from '../context.js';
 import { fail } from '../errors.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { appendAudit } from '../store/audit-log.js';
 import { listEvalRuns } from '../store/eval-runs.js';
 import { newId } from '../store/ids.js';

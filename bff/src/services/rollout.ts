@@ -2,8 +2,6 @@
 // cancellations, lazy expiry and the immediate rollback. Every decision reads,
 // checks and writes in one transaction; the rollout machine in shared/logic
 // says what a command does to a deployment.
-import type { FastifyRequest } from 'fastify';
-import type { StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ApprovalListQuery, ApprovalListResponse, ApproveRequest, ApproveResponse, RolloutRequest } from '../../../shared/api/rollout.js';
 import type { ChangeRequest, Decision, GateRun } from '../../../shared/domain/change-request.js';
 import type { EvalRun } from '../../../shared/domain/eval-run.js';
@@ -31,17 +29,9 @@ import { appendEvent } from '../store/event-log.js';
 import { newId } from '../store/ids.js';
 import { applyStatusChanges } from '../store/versions.js';
 import { latestGate } from './evaluation.js';
-import { consumeStepUp } from './step-up.js';
+import type { SpendStepUp } from './step-up.js';
 import { queueDispatch } from './serving/serving-service.js';
 import { requireDeployment, requireModel, requireVersion, type Actor } from './registry.js';
-
-/** Spends the caller's step-up token inside the given transaction; tests may pass a stand-in. */
-export type SpendStepUp = (trx: Db, now: Date) => Promise<{ authTime: string }>;
-
-/** The step-up token of an HTTP request, for one purpose. */
-export function stepUpOf(request: FastifyRequest, purpose: StepUpPurpose): SpendStepUp {
-  return (trx, now) => consumeStepUp(trx, request, purpose, now);
-}
 
 const SYSTEM_ACTOR = 'system';
 

@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ServiceAccountName, ServiceRole, serviceActor, type ServiceAccount } from '../../../shared/domain/user.js';
 import { ApiError } from '../errors.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import { newId } from '../store/ids.js';

@@ -2,8 +2,7 @@
 // settings, picks local or remote mode, wires session, event stream, notifier
 // and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
 import { join } from 'node:path';
-import { ApprovalListResponse } from '../../../shared/api/rollout.js';
-import { KeysResponse } from '../../../shared/report/report.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
 import { BffClient } from './bff-client.js';
@@ -135,7 +134,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         if (localBff) return null;
         const { client } = backend;
         // Public on the BFF: no token needed, so pinning does not depend on the session's state.
-        return { origin: client.origin, keys: await client.request({ method: 'GET', path: '/admin/keys', response: KeysResponse }) };
+        return { origin: client.origin, keys: await client.call(ENDPOINTS.listKeys, {}) };
       },
     },
     dialogs: ports.fileDialogs,
@@ -199,8 +198,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       show: (notification) => desktop.showNotification(notification),
       setBadge: ports.setBadge,
       listPendingPage: ({ cursor, limit }) => {
-        const query: Record<string, string | number> = { status: 'pending', limit, ...(cursor ? { cursor } : {}) };
-        return authorized((accessToken) => client.request({ method: 'GET', path: '/admin/approvals', query, accessToken, response: ApprovalListResponse }));
+        const query = { status: 'pending' as const, limit, ...(cursor ? { cursor } : {}) };
+        return authorized((accessToken) => client.call(ENDPOINTS.listApprovals, { query }, { accessToken }));
       },
       currentUser: () => session.user,
       notificationsEnabled: () => settings.effective().settings.notifications_enabled && desktop.notificationsAllowed(),
