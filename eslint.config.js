@@ -49,7 +49,7 @@ function layeringZones(allowBff) {
       target: './shared',
       from: './',
       except: ['./shared', './node_modules'],
-      message: `shared/ is pure: it may import only other shared/ files and zod (${WHY}).`,
+      message: `shared/ is pure: it may import only other shared/ files, zod and @noble/hashes (${WHY}).`,
     },
     {
       target: './renderer',
@@ -113,6 +113,8 @@ const MODULES = {
   got: 'got',
   keytar: 'keytar',
   zod: 'zod',
+  // Pure-JS hashing (sync, no Node built-in), so one key-id rule can live in shared/.
+  hashes: '@noble/hashes',
   // Test-only devDependencies (canonicalize is the reference implementation that tests compare with).
   test: 'vitest|fast-check|@testing-library/[^/]+|canonicalize',
 };
@@ -126,6 +128,7 @@ const WHERE_ALLOWED = {
   got: 'only in electron/main/ (the BFF client)',
   keytar: `only in ${CREDENTIAL_VAULT} (the CredentialVault facade)`,
   zod: 'everywhere',
+  hashes: 'everywhere',
   test: 'only in *.test.* files',
 };
 
@@ -172,8 +175,8 @@ export function layeredConfig(root) {
   const layers = [
     // Tooling (scripts/, e2e/, config files) may use anything but keytar and raw IPC.
     { files: SOURCE_FILES, label: 'tooling', deny: ['keytar'] },
-    { files: ['shared/**'], label: 'shared/', allow: ['zod'] },
-    { files: [`shared/${TEST_FILES}`], label: 'shared/ tests', allow: ['zod', 'test'] },
+    { files: ['shared/**'], label: 'shared/', allow: ['zod', 'hashes'] },
+    { files: [`shared/${TEST_FILES}`], label: 'shared/ tests', allow: ['zod', 'hashes', 'test'] },
     { files: ['bff/**'], label: 'bff/', deny: ['electron', 'ui', 'got', 'keytar'] },
     { files: ['electron/**'], label: 'electron/', deny: mainDeny },
     { files: ['electron/main/adapters/**'], label: 'electron/main/adapters', deny: adapterDeny },

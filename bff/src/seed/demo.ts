@@ -5,7 +5,7 @@
 // Deterministic: every id, checksum and salt derives from names, every time from `now`.
 // bert-sentiment comes from resources/demo/bert-sentiment.json (its versions'
 // metadata.json as training jobs write it); the others are declared below.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import bertSentimentFile from '../../../resources/demo/bert-sentiment.json' with { type: 'json' };
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
@@ -25,6 +25,7 @@ import { insertServiceAccount } from '../store/service-accounts.js';
 import type { PasswordCost } from '../services/passwords.js';
 import { newId } from '../store/ids.js';
 import type { Db } from '../store/database.js';
+import { sha256Hex as sha256 } from '../services/sha256.js';
 
 /** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
@@ -45,9 +46,6 @@ export function demoPassword(username: string): string {
   return `demo-${username}`;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 interface SeedVersion {
   version: string;

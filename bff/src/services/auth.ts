@@ -1,7 +1,7 @@
 // Sign-in, refresh-token rotation, sign-out and step-up re-authentication,
 // with lockout after repeated failures and an audit entry for each outcome
 // that matters (never a secret).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { StepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
@@ -29,15 +29,13 @@ import { signAccessToken } from './access-tokens.js';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword, type PasswordCost } from './passwords.js';
 import { issueStepUp } from './step-up.js';
 import { verifyTotp } from './totp.js';
+import { sha256Hex as sha256 } from './sha256.js';
 
 // One answer for an unknown user, a wrong password and a locked account, so
 // that sign-in never tells a guesser which user names exist.
 const INVALID_CREDENTIALS = 'the user name or password is wrong, or the account is locked for a while after repeated failures';
 const INVALID_REFRESH = 'the session has ended; sign in again';
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 function lockedOut(lockedUntil: string | null): ApiError {
   return new ApiError('locked_out', 'too many failed attempts; the account is locked for a while', {

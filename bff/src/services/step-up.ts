@@ -5,15 +5,14 @@
 // The token is an opaque 256-bit random string (base64url). Its sha256 (hex) is
 // the row id: the database never holds a usable token, and an opaque token
 // needs no signing key of its own.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { StepUpPurpose, StepUpResponse } from '../../../shared/api/auth.js';
 import { ApiError } from '../errors.js';
 import type { Db } from '../store/database.js';
 import { consumeStepUpToken, insertStepUpToken } from '../store/step-up-tokens.js';
+import { sha256Hex } from './sha256.js';
 
-function tokenId(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+const tokenId = sha256Hex;
 
 /**
  * Issues a token for `userId` after the caller has verified the password (and
