@@ -1,6 +1,6 @@
 // Row types of the BFF's tables as Kysely sees them. JSON columns hold text;
 // repositories parse them with the shared/ zod schemas on the way out.
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -300,7 +300,6 @@ export type VersionRow = Selectable<ModelVersionsTable>;
 export type EvalRunRow = Selectable<EvalRunsTable>;
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;
-export type NewChangeRequest = Insertable<ChangeRequestsTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type PolicyChangeRow = Selectable<PolicyChangesTable>;
 export type ServiceAccountRow = Selectable<ServiceAccountsTable>;

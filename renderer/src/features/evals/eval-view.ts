@@ -110,8 +110,3 @@ export function trendOf(runs: readonly EvalRunResult[], metric: string): TrendPo
     passed: run.gate.passed,
   }));
 }
-
-/** What a failed gate check says in a badge: the metric and its limit. */
-export function failedCheckSummary(gate: GateResult): string[] {
-  return gate.checks.filter((check) => !check.passed).map((check) => check.message);
-}
