@@ -39,7 +39,12 @@ export type VirtualTableProps<T> = {
   className?: string;
   /** Extra classes for a row (e.g. its status). */
   rowClassName?: (row: T) => string | undefined;
+  /** Called when a row within NEAR_END rows of the last one is rendered: a paged source reads on. */
+  onNearEnd?: () => void;
 };
+
+/** How close to the last row the view gets before onNearEnd asks for more. */
+const NEAR_END = 60;
 
 const HEADER_HEIGHT = 34;
 
@@ -62,6 +67,7 @@ export function VirtualTable<T>({
   rowHeight = 40,
   className,
   rowClassName,
+  onNearEnd,
 }: VirtualTableProps<T>): ReactElement {
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -139,6 +145,11 @@ export function VirtualTable<T>({
 
   const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
   const items = virtualizer.getVirtualItems();
+  const lastRendered = items.length > 0 ? items[items.length - 1]!.index : -1;
+  const nearEnd = lastRendered >= 0 && lastRendered >= rows.length - NEAR_END;
+  useEffect(() => {
+    if (nearEnd) onNearEnd?.();
+  }, [nearEnd, rows.length, onNearEnd]);
 
   return (
     <div
