@@ -44,7 +44,7 @@ export type VirtualTableProps<T> = {
 };
 
 /** How close to the last row the view gets before onNearEnd asks for more. */
-const NEAR_END = 60;
+const NEAR_END = 25;
 
 const HEADER_HEIGHT = 34;
 

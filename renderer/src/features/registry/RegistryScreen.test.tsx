@@ -5,7 +5,7 @@ import { installTableLayout } from '../../test-support/layout.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { summary } from '../../test-support/fixtures.js';
 import { pagedBff } from './registry-bff-double.js';
-import { REGISTRY_FIRST_PAGE_SIZE, REGISTRY_LOCAL_LIMIT, REGISTRY_PAGE_SIZE } from './registry-slice.js';
+import { REGISTRY_FIRST_PAGE_SIZE, REGISTRY_LOCAL_LIMIT, REGISTRY_PAGE_SIZE, REGISTRY_QUERY_PAGE_SIZE } from './registry-slice.js';
 import { RegistryScreen } from './RegistryScreen.js';
 
 configure({ asyncUtilTimeout: 5000 });
@@ -60,7 +60,7 @@ describe('registry screen, paged by the BFF', () => {
     expect(empty.parentElement!.textContent).not.toMatch(/loaded so far/);
     await act(() => Promise.resolve());
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
-    await count(`${REGISTRY_FIRST_PAGE_SIZE}+ models`);
+    await count(`${REGISTRY_QUERY_PAGE_SIZE}+ models`);
   });
 
   it('filters a small registry in memory, without asking the BFF again', async () => {

@@ -9,6 +9,7 @@ import {
   REGISTRY_FIRST_PAGE_SIZE,
   REGISTRY_LOCAL_LIMIT,
   REGISTRY_PAGE_SIZE,
+  REGISTRY_QUERY_PAGE_SIZE,
   SERVER_QUERY_DELAY_MS,
   selectRegistryView,
 } from './registry-slice.js';
@@ -98,7 +99,7 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     useStore.getState().setRegistryFilters({ type: 'RAG' });
     expect(useStore.getState().registry.status).toBe('loading');
     await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('ready'));
-    expect(double.callsTo('app:models:list').at(-1)).toEqual({ limit: REGISTRY_FIRST_PAGE_SIZE, type: 'RAG', sort: 'name', order: 'asc' });
+    expect(double.callsTo('app:models:list').at(-1)).toEqual({ limit: REGISTRY_QUERY_PAGE_SIZE, type: 'RAG', sort: 'name', order: 'asc' });
     const rows = useStore.getState().registry.rows;
     expect(rows.every((row) => row.model.type === 'RAG')).toBe(true);
     // The type filter still offers every type seen, not only the one on screen.
@@ -125,7 +126,7 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     expect(useStore.getState().registry.status).toBe('loading');
     await new Promise((resolve) => setTimeout(resolve, SERVER_QUERY_DELAY_MS + 50));
     await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('ready'));
-    expect(double.callsTo('app:models:list').slice(before)).toEqual([{ limit: REGISTRY_FIRST_PAGE_SIZE, q: 'model-0012', sort: 'name', order: 'asc' }]);
+    expect(double.callsTo('app:models:list').slice(before)).toEqual([{ limit: REGISTRY_QUERY_PAGE_SIZE, q: 'model-0012', sort: 'name', order: 'asc' }]);
     expect(idsOf(useStore.getState().registry.rows)).toEqual(Array.from({ length: 10 }, (_, i) => `model-0012${i}`));
 
     // A slow answer to "model-001" arrives after the answer to "model-0013": it is dropped.
@@ -155,6 +156,6 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     double.on('app:models:list', pagedBff(big));
     await useStore.getState().loadRegistry({ force: true });
     expect(useStore.getState().registry).toMatchObject({ mode: 'server', status: 'ready' });
-    expect(useStore.getState().registry.rows).toHaveLength(REGISTRY_FIRST_PAGE_SIZE);
+    expect(useStore.getState().registry.rows).toHaveLength(REGISTRY_QUERY_PAGE_SIZE);
   });
 });

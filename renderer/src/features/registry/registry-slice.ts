@@ -10,6 +10,7 @@ import { call, type IpcError } from '../../lib/model-ops.js';
 import {
   buildRegistryIndex,
   filterRegistry,
+  prepareOrders,
   type RegistryFilters,
   type RegistryIndex,
   type RegistrySort,
@@ -28,6 +29,11 @@ export const REGISTRY_FIRST_PAGE_SIZE = 100;
 export const REGISTRY_LOCAL_LIMIT = 5000;
 /** While later pages stream in, the list is re-indexed at most this often. */
 const COMMIT_INTERVAL_MS = 400;
+/**
+ * Server mode: the first page of each search. Small, because every row of it is copied across
+ * the IPC boundary while the user waits, and still more than a tall window shows.
+ */
+export const REGISTRY_QUERY_PAGE_SIZE = 50;
 /** Typing in server mode: one query once the keys pause, not one per key. */
 export const SERVER_QUERY_DELAY_MS = 120;
 
@@ -117,6 +123,7 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
     patch({ rows, index: EMPTY_INDEX, ...(seen.size > known ? { types: [...seen].sort() } : {}), ...changes });
   };
   let queryTimer: ReturnType<typeof setTimeout> | undefined;
+  let cancelOrders = () => {};
 
   /** Server mode: reads the first page of the current filters and sort; the rows on screen stay until it is in. */
   const runServerQuery = async () => {
@@ -124,7 +131,7 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
     const generation = get().registry.generation + 1;
     patch({ status: 'loading', error: null, generation, loadingMore: false });
     const { filters, sort } = get().registry;
-    const page = await call((api) => api.models.list(serverQuery(filters, sort, REGISTRY_FIRST_PAGE_SIZE)));
+    const page = await call((api) => api.models.list(serverQuery(filters, sort, REGISTRY_QUERY_PAGE_SIZE)));
     if (get().registry.generation !== generation) return;
     if (!page.ok) {
       patch({ status: 'error', error: page.error });
@@ -191,6 +198,10 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
         if (done || lastCommit === 0 || now - lastCommit >= COMMIT_INTERVAL_MS) {
           setRows([...rows], { mode: 'local', status: done ? 'ready' : 'loading', complete: done, nextCursor: null });
           lastCommit = now;
+        }
+        if (done) {
+          cancelOrders();
+          cancelOrders = prepareOrders(get().registry.index);
         }
         if (done) return;
       }
