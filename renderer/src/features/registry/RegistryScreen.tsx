@@ -191,7 +191,11 @@ export function RegistryScreen(): ReactElement {
       <header className="page-header">
         <div className="page-title-row">
           <h1 id="registry-title">Registry</h1>
-          <span className="page-count num" aria-live="polite">
+          <span
+            className="page-count num"
+            aria-live="polite"
+            title={server ? 'A large registry: search, filters and sort run on the server, and more rows are read as you scroll' : undefined}
+          >
             {count}
             {((status === 'loading' && !server) || loadingMore) && total > 0 && (
               <>

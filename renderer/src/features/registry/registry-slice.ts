@@ -1,7 +1,7 @@
 // The registry list. A registry of up to REGISTRY_LOCAL_LIMIT models is read
 // whole, page by page in the background, and filtered and sorted in memory (see
 // registry-view.ts). A larger one is paged by the BFF: search, filters and sort
-// go to the server, and pages are read as the list is scrolled (docs/decisions/0012).
+// go to the server, and pages are read as the list is scrolled (README, "Large registries").
 import type { StateCreator } from 'zustand';
 import type { All } from '../../app/store.js';
 import type { ModelListQuery, ModelSortKey, ModelSummary } from '../../../../shared/api/models.js';
