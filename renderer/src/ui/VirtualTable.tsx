@@ -41,6 +41,11 @@ export type VirtualTableProps<T> = {
   rowClassName?: (row: T) => string | undefined;
   /** Called when a row within NEAR_END rows of the last one is rendered: a paged source reads on. */
   onNearEnd?: () => void;
+  /**
+   * Hidden but kept mounted (e.g. while a filter matches nothing and an empty state shows
+   * instead): the next match then patches the rows instead of building the table again.
+   */
+  hidden?: boolean;
 };
 
 /** How close to the last row the view gets before onNearEnd asks for more. */
@@ -68,6 +73,7 @@ export function VirtualTable<T>({
   className,
   rowClassName,
   onNearEnd,
+  hidden = false,
 }: VirtualTableProps<T>): ReactElement {
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -156,6 +162,7 @@ export function VirtualTable<T>({
       ref={scroller}
       className={`vtable${className ? ` ${className}` : ''}`}
       style={gridStyle}
+      hidden={hidden}
       role="grid"
       aria-label={label}
       aria-rowcount={rows.length + 1}

@@ -70,6 +70,14 @@ describe('registry screen, paged by the BFF', () => {
     fireEvent.change(screen.getByRole('combobox', { name: 'Type' }), { target: { value: 'LTR' } });
     await count('20 of 40 models');
     expect(double.callsTo('app:models:list')).toHaveLength(1);
+    // While nothing matches, the table is hidden, not taken down: a match brings the same grid back.
+    const grid = screen.getByRole('grid', { name: 'Models' });
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search models' }), { target: { value: 'nothing like this' } });
+    await screen.findByText('No models match');
+    expect(screen.queryByRole('grid', { name: 'Models' })).toBeNull();
+    fireEvent.change(screen.getByRole('searchbox', { name: 'Search models' }), { target: { value: 'model-0000' } });
+    await count('5 of 40 models');
+    expect(screen.getByRole('grid', { name: 'Models' })).toBe(grid);
     const sortOptions = within(screen.getByRole('combobox', { name: 'Sort' })).getAllByRole('option');
     expect(sortOptions).toHaveLength(6);
   });

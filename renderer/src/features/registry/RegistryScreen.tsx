@@ -155,29 +155,32 @@ export function RegistryScreen(): ReactElement {
   if (total === 0 && (status === 'loading' || status === 'idle')) body = <LoadingState label="Loading the registry…" />;
   else if (total === 0 && status === 'error' && error) body = <ErrorState error={error} onRetry={() => void loadRegistry({ force: true })} />;
   else if (total === 0 && !(server && filtered)) body = <EmptyState icon="layers" title="No models are registered yet">Models appear here once they are created in the BFF.</EmptyState>;
-  else if (rows.length === 0)
-    body = (
-      <EmptyState icon="search" title="No models match" action={<Button size="sm" onClick={clear}>Clear filters</Button>}>
-        Nothing matches {filters.text ? <>“{filters.text}”</> : 'these filters'}
-        {!server && !complete && ' in the models loaded so far'}.
-      </EmptyState>
-    );
   else
     body = (
-      <VirtualTable
-        rows={rows}
-        columns={server ? SERVER_COLUMNS : COLUMNS}
-        rowKey={rowKey}
-        label="Models"
-        activeKey={activeId}
-        onActiveChange={onActive}
-        onOpen={open}
-        openOnClick
-        sort={sort}
-        onSort={(key) => setRegistrySort(key as RegistrySortKey)}
-        rowHeight={52}
-        {...(server ? { onNearEnd } : {})}
-      />
+      <>
+        {rows.length === 0 && (
+          <EmptyState icon="search" title="No models match" action={<Button size="sm" onClick={clear}>Clear filters</Button>}>
+            Nothing matches {filters.text ? <>“{filters.text}”</> : 'these filters'}
+            {!server && !complete && ' in the models loaded so far'}.
+          </EmptyState>
+        )}
+        {/* Kept mounted while nothing matches: the next keystroke that matches patches rows instead of building a table. */}
+        <VirtualTable
+          rows={rows}
+          columns={server ? SERVER_COLUMNS : COLUMNS}
+          rowKey={rowKey}
+          label="Models"
+          activeKey={activeId}
+          onActiveChange={onActive}
+          onOpen={open}
+          openOnClick
+          sort={sort}
+          onSort={(key) => setRegistrySort(key as RegistrySortKey)}
+          rowHeight={52}
+          hidden={rows.length === 0}
+          {...(server ? { onNearEnd } : {})}
+        />
+      </>
     );
 
   // Local: "12 of 40 models"; server: what has been read of the answer ("500+ models": more as the list scrolls).

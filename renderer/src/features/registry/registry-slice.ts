@@ -128,6 +128,8 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
   /** Server mode: reads the first page of the current filters and sort; the rows on screen stay until it is in. */
   const runServerQuery = async () => {
     clearTimeout(queryTimer);
+    // A search timed before a sign-out reset the slice is not run.
+    if (get().registry.mode !== 'server') return;
     const generation = get().registry.generation + 1;
     patch({ status: 'loading', error: null, generation, loadingMore: false });
     const { filters, sort } = get().registry;
