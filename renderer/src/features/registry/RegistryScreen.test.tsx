@@ -1,6 +1,6 @@
 import { act, cleanup, configure, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
+import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { installTableLayout } from '../../test-support/layout.js';
 import { resetStore } from '../../test-support/store-reset.js';
 import { summary } from '../../test-support/fixtures.js';
@@ -61,6 +61,22 @@ describe('registry screen, paged by the BFF', () => {
     await act(() => Promise.resolve());
     fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
     await count(`${REGISTRY_QUERY_PAGE_SIZE}+ models`);
+  });
+
+  it('shows a failed search as an error with a retry that asks again', async () => {
+    const answer = pagedBff(registryOf(REGISTRY_LOCAL_LIMIT + 2000));
+    double = installModelOpsDouble({ 'app:models:list': answer });
+    render(<RegistryScreen />);
+    await count(`${FIRST_READ.toLocaleString('en')}+ models`);
+    double.on('app:models:list', () => fail('unavailable', 'database is restarting'));
+    fireEvent.change(screen.getByRole('combobox', { name: 'Type' }), { target: { value: 'LTR' } });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/temporarily unavailable.*Database is restarting/);
+    expect(screen.queryByRole('grid', { name: 'Models' })).toBeNull();
+    double.on('app:models:list', answer);
+    fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await count(`${REGISTRY_QUERY_PAGE_SIZE}+ matching models`);
+    expect(double.callsTo('app:models:list').at(-1)).toMatchObject({ type: 'LTR' });
   });
 
   it('filters a small registry in memory, without asking the BFF again', async () => {

@@ -139,6 +139,7 @@ export function RegistryScreen(): ReactElement {
   );
   const server = mode === 'server';
   const onNearEnd = useCallback(() => void loadMoreRegistry(), [loadMoreRegistry]);
+  const onSort = useCallback((key: string) => setRegistrySort(key as RegistrySortKey), [setRegistrySort]);
 
   useEffect(() => {
     void loadRegistry();
@@ -150,6 +151,30 @@ export function RegistryScreen(): ReactElement {
   const filtered = filters.text !== '' || filters.type !== '' || filters.status !== '';
   const clear = () => setRegistryFilters({ text: '', type: '', status: '' });
   const description = useMemo(() => (error ? describeError(error) : null), [error]);
+
+  // The same element while only the toolbar changed (a keystroke waiting for the BFF): React then
+  // skips the table. Kept mounted while nothing matches, so the next match patches rows instead of
+  // building a table.
+  const table = useMemo(
+    () => (
+      <VirtualTable
+        rows={rows}
+        columns={server ? SERVER_COLUMNS : COLUMNS}
+        rowKey={rowKey}
+        label="Models"
+        activeKey={activeId}
+        onActiveChange={onActive}
+        onOpen={open}
+        openOnClick
+        sort={sort}
+        onSort={onSort}
+        rowHeight={52}
+        hidden={rows.length === 0}
+        {...(server ? { onNearEnd } : {})}
+      />
+    ),
+    [rows, server, rowKey, activeId, onActive, open, sort, onSort, onNearEnd],
+  );
 
   let body: ReactElement;
   if (total === 0 && (status === 'loading' || status === 'idle')) body = <LoadingState label="Loading the registry…" />;
@@ -164,22 +189,7 @@ export function RegistryScreen(): ReactElement {
             {!server && !complete && ' in the models loaded so far'}.
           </EmptyState>
         )}
-        {/* Kept mounted while nothing matches: the next keystroke that matches patches rows instead of building a table. */}
-        <VirtualTable
-          rows={rows}
-          columns={server ? SERVER_COLUMNS : COLUMNS}
-          rowKey={rowKey}
-          label="Models"
-          activeKey={activeId}
-          onActiveChange={onActive}
-          onOpen={open}
-          openOnClick
-          sort={sort}
-          onSort={(key) => setRegistrySort(key as RegistrySortKey)}
-          rowHeight={52}
-          hidden={rows.length === 0}
-          {...(server ? { onNearEnd } : {})}
-        />
+        {table}
       </>
     );
 

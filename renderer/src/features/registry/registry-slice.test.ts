@@ -157,5 +157,11 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     await useStore.getState().loadRegistry({ force: true });
     expect(useStore.getState().registry).toMatchObject({ mode: 'server', status: 'ready' });
     expect(useStore.getState().registry.rows).toHaveLength(REGISTRY_QUERY_PAGE_SIZE);
+
+    // A failed search leaves no rows of the previous one under the new filters: the error shows instead.
+    double.on('app:models:list', () => fail('unavailable', 'database is restarting'));
+    useStore.getState().setRegistryFilters({ type: 'LTR' });
+    await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('error'));
+    expect(useStore.getState().registry.rows).toEqual([]);
   });
 });

@@ -136,7 +136,8 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
     const page = await call((api) => api.models.list(serverQuery(filters, sort, REGISTRY_QUERY_PAGE_SIZE)));
     if (get().registry.generation !== generation) return;
     if (!page.ok) {
-      patch({ status: 'error', error: page.error });
+      // The rows on screen answer the previous search, not this one: the error takes their place.
+      setRows([], { status: 'error', error: page.error, complete: false, nextCursor: null });
       return;
     }
     const nextCursor = page.value.next_cursor;
