@@ -3,7 +3,7 @@ import { useStore } from '../../app/store.js';
 import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { deployment, summary } from '../../test-support/fixtures.js';
 import { resetStore } from '../../test-support/store-reset.js';
-import type { ModelSummary } from '../../../../shared/api/models.js';
+import { ModelListQuery, type ModelSummary } from '../../../../shared/api/models.js';
 import { pagedBff } from './registry-bff-double.js';
 import {
   REGISTRY_FIRST_PAGE_SIZE,
@@ -12,6 +12,7 @@ import {
   REGISTRY_QUERY_PAGE_SIZE,
   SERVER_QUERY_DELAY_MS,
   selectRegistryView,
+  serverQuery,
 } from './registry-slice.js';
 import type { RegistryView } from './registry-view.js';
 
@@ -163,5 +164,20 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     useStore.getState().setRegistryFilters({ type: 'LTR' });
     await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('error'));
     expect(useStore.getState().registry.rows).toEqual([]);
+  });
+});
+
+describe('the list query of a search', () => {
+  it('names only what is set, maps the sort to the BFF\'s keys, and is valid for any text typed', () => {
+    expect(serverQuery({ text: '  ltr ', type: '', status: '' }, { key: 'gate', dir: 'desc' }, 50)).toEqual({ limit: 50, q: 'ltr', sort: 'last_gate', order: 'desc' });
+    expect(serverQuery({ text: '', type: 'RAG', status: 'deprecated' }, { key: 'name', dir: 'asc' }, 500, 'abc')).toEqual({
+      limit: 500,
+      type: 'RAG',
+      status: 'deprecated',
+      sort: 'name',
+      order: 'asc',
+      cursor: 'abc',
+    });
+    expect(ModelListQuery.safeParse(serverQuery({ text: 'x'.repeat(300), type: '', status: '' }, { key: 'name', dir: 'asc' }, 50)).success).toBe(true);
   });
 });

@@ -37,6 +37,9 @@ export const REGISTRY_QUERY_PAGE_SIZE = 50;
 /** Typing in server mode: one query once the keys pause, not one per key. */
 export const SERVER_QUERY_DELAY_MS = 120;
 
+/** The longest search text the list query takes (ModelListQuery.q). */
+const SEARCH_TEXT_MAX = 200;
+
 /** The sort keys the BFF orders by, with the name it knows each by. */
 export const SERVER_SORT_KEYS: Partial<Record<RegistrySortKey, ModelSortKey>> = { name: 'name', type: 'type', gate: 'last_gate' };
 
@@ -95,7 +98,8 @@ export const initialRegistryState = (): RegistrySlice['registry'] => ({
 
 /** The list query that asks the BFF for `filters` in `sort` order. */
 export function serverQuery(filters: RegistryFilters, sort: RegistrySort, limit: number, cursor?: string | null): ModelListQuery {
-  const text = filters.text.trim();
+  // The query refuses longer text: what is sent is its start (the results then hold a superset).
+  const text = filters.text.trim().slice(0, SEARCH_TEXT_MAX);
   return {
     limit,
     ...(text ? { q: text } : {}),
