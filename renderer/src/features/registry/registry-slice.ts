@@ -3,6 +3,7 @@
 // registry-view.ts). A larger one is paged by the BFF: search, filters and sort
 // go to the server, and pages are read as the list is scrolled (README, "Large registries").
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ModelListQuery, ModelSortKey, ModelSummary } from '../../../../shared/api/models.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -114,7 +115,7 @@ export function serverQuery(filters: RegistryFilters, sort: RegistrySort, limit:
 const EMPTY_INDEX = buildRegistryIndex([]);
 
 export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (set, get) => {
-  const patch = (changes: Partial<RegistrySlice['registry']>) => set((state) => ({ registry: { ...state.registry, ...changes } }));
+  const patch = slicePatch(set, 'registry');
   const setRows = (rows: ModelSummary[], changes: Partial<RegistrySlice['registry']> = {}) => {
     if ((changes.mode ?? get().registry.mode) === 'local') {
       const index = buildRegistryIndex(rows);
