@@ -39,7 +39,17 @@ export type VirtualTableProps<T> = {
   className?: string;
   /** Extra classes for a row (e.g. its status). */
   rowClassName?: (row: T) => string | undefined;
+  /** Called when a row within NEAR_END rows of the last one is rendered: a paged source reads on. */
+  onNearEnd?: () => void;
+  /**
+   * Hidden but kept mounted (e.g. while a filter matches nothing and an empty state shows
+   * instead): the next match then patches the rows instead of building the table again.
+   */
+  hidden?: boolean;
 };
+
+/** How close to the last row the view gets before onNearEnd asks for more. */
+const NEAR_END = 25;
 
 const HEADER_HEIGHT = 34;
 
@@ -62,6 +72,8 @@ export function VirtualTable<T>({
   rowHeight = 40,
   className,
   rowClassName,
+  onNearEnd,
+  hidden = false,
 }: VirtualTableProps<T>): ReactElement {
   const id = useId();
   const scroller = useRef<HTMLDivElement>(null);
@@ -142,12 +154,18 @@ export function VirtualTable<T>({
 
   const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
   const items = virtualizer.getVirtualItems();
+  const lastRendered = items.length > 0 ? items[items.length - 1]!.index : -1;
+  const nearEnd = lastRendered >= 0 && lastRendered >= rows.length - NEAR_END;
+  useEffect(() => {
+    if (nearEnd) onNearEnd?.();
+  }, [nearEnd, rows.length, onNearEnd]);
 
   return (
     <div
       ref={scroller}
       className={`vtable${className ? ` ${className}` : ''}`}
       style={gridStyle}
+      hidden={hidden}
       role="grid"
       aria-label={label}
       aria-rowcount={rows.length + 1}

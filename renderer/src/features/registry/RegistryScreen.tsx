@@ -1,6 +1,7 @@
 // The registry: every model with its type, active version, candidates,
 // deployment (phase and traffic) and last gate; filter, search and sort in
-// memory over the whole list, virtualized for very large registries.
+// memory over the whole list, or by the BFF page by page for a registry too
+// large to read whole (registry-slice.ts); virtualized either way.
 import { useCallback, useEffect, useMemo, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelSummary } from '../../../../shared/api/models.js';
@@ -15,7 +16,7 @@ import { LoadingState, Spinner } from '../../ui/Spinner.js';
 import { MiniTrafficBar } from '../../ui/TrafficBar.js';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { describeError } from '../../lib/error-messages.js';
-import { selectRegistryView } from './registry-slice.js';
+import { SERVER_SORT_KEYS, selectRegistryView } from './registry-slice.js';
 import type { RegistrySortKey } from './registry-view.js';
 
 const SORT_LABEL: Record<RegistrySortKey, string> = {
@@ -103,29 +104,42 @@ const COLUMNS: Array<Column<ModelSummary>> = [
   { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', render: (row) => <span className="num">{formatInteger(row.version_count)}</span> },
 ];
 
+/** Server mode: only the orders the BFF offers are sortable. */
+const SERVER_COLUMNS: Array<Column<ModelSummary>> = COLUMNS.map(({ sortKey, ...column }) =>
+  sortKey && SERVER_SORT_KEYS[sortKey as RegistrySortKey] ? { ...column, sortKey } : column,
+);
+const SORT_KEYS = Object.keys(SORT_LABEL) as RegistrySortKey[];
+const SERVER_SORT_OPTIONS = SORT_KEYS.filter((key) => SERVER_SORT_KEYS[key]);
+
 export function RegistryScreen(): ReactElement {
-  const { status, error, complete, filters, sort, activeId, total, types } = useStore(
+  const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types } = useStore(
     useShallow((s) => ({
+      mode: s.registry.mode,
       status: s.registry.status,
       error: s.registry.error,
       complete: s.registry.complete,
+      loadingMore: s.registry.loadingMore,
       filters: s.registry.filters,
       sort: s.registry.sort,
       activeId: s.registry.activeId,
       total: s.registry.rows.length,
-      types: s.registry.index.types,
+      types: s.registry.types,
     })),
   );
   const rows = useStore(selectRegistryView);
-  const { loadRegistry, setRegistryFilters, setRegistrySort, setRegistryActive, navigate } = useStore(
+  const { loadRegistry, loadMoreRegistry, setRegistryFilters, setRegistrySort, setRegistryActive, navigate } = useStore(
     useShallow((s) => ({
       loadRegistry: s.loadRegistry,
+      loadMoreRegistry: s.loadMoreRegistry,
       setRegistryFilters: s.setRegistryFilters,
       setRegistrySort: s.setRegistrySort,
       setRegistryActive: s.setRegistryActive,
       navigate: s.navigate,
     })),
   );
+  const server = mode === 'server';
+  const onNearEnd = useCallback(() => void loadMoreRegistry(), [loadMoreRegistry]);
+  const onSort = useCallback((key: string) => setRegistrySort(key as RegistrySortKey), [setRegistrySort]);
 
   useEffect(() => {
     void loadRegistry();
@@ -138,22 +152,14 @@ export function RegistryScreen(): ReactElement {
   const clear = () => setRegistryFilters({ text: '', type: '', status: '' });
   const description = useMemo(() => (error ? describeError(error) : null), [error]);
 
-  let body: ReactElement;
-  if (total === 0 && (status === 'loading' || status === 'idle')) body = <LoadingState label="Loading the registry…" />;
-  else if (total === 0 && status === 'error' && error) body = <ErrorState error={error} onRetry={() => void loadRegistry({ force: true })} />;
-  else if (total === 0) body = <EmptyState icon="layers" title="No models are registered yet">Models appear here once they are created in the BFF.</EmptyState>;
-  else if (rows.length === 0)
-    body = (
-      <EmptyState icon="search" title="No models match" action={<Button size="sm" onClick={clear}>Clear filters</Button>}>
-        Nothing matches {filters.text ? <>“{filters.text}”</> : 'these filters'}
-        {!complete && ' in the models loaded so far'}.
-      </EmptyState>
-    );
-  else
-    body = (
+  // The same element while only the toolbar changed (a keystroke waiting for the BFF): React then
+  // skips the table. Kept mounted while nothing matches, so the next match patches rows instead of
+  // building a table.
+  const table = useMemo(
+    () => (
       <VirtualTable
         rows={rows}
-        columns={COLUMNS}
+        columns={server ? SERVER_COLUMNS : COLUMNS}
         rowKey={rowKey}
         label="Models"
         activeKey={activeId}
@@ -161,27 +167,60 @@ export function RegistryScreen(): ReactElement {
         onOpen={open}
         openOnClick
         sort={sort}
-        onSort={(key) => setRegistrySort(key as RegistrySortKey)}
+        onSort={onSort}
         rowHeight={52}
+        hidden={rows.length === 0}
+        {...(server ? { onNearEnd } : {})}
       />
+    ),
+    [rows, server, rowKey, activeId, onActive, open, sort, onSort, onNearEnd],
+  );
+
+  let body: ReactElement;
+  if (total === 0 && (status === 'loading' || status === 'idle')) body = <LoadingState label="Loading the registry…" />;
+  else if (total === 0 && status === 'error' && error) body = <ErrorState error={error} onRetry={() => void loadRegistry({ force: true })} />;
+  else if (total === 0 && !(server && filtered)) body = <EmptyState icon="layers" title="No models are registered yet">Models appear here once they are created in the BFF.</EmptyState>;
+  else
+    body = (
+      <>
+        {rows.length === 0 && (
+          <EmptyState icon="search" title="No models match" action={<Button size="sm" onClick={clear}>Clear filters</Button>}>
+            Nothing matches {filters.text ? <>“{filters.text}”</> : 'these filters'}
+            {!server && !complete && ' in the models loaded so far'}.
+          </EmptyState>
+        )}
+        {table}
+      </>
     );
+
+  // Local: "12 of 40 models"; server: what has been read of the answer ("500+ models": more as the list scrolls).
+  let count: string;
+  if (server) count = `${formatInteger(rows.length)}${complete ? '' : '+'} ${filtered ? 'matching models' : 'models'}`;
+  else count = `${rows.length === total ? formatInteger(total) : `${formatInteger(rows.length)} of ${formatInteger(total)}`} models`;
+  const busy = status === 'loading';
 
   return (
     <section className="page" aria-labelledby="registry-title">
       <header className="page-header">
         <div className="page-title-row">
           <h1 id="registry-title">Registry</h1>
-          <span className="page-count num" aria-live="polite">
-            {rows.length === total ? formatInteger(total) : `${formatInteger(rows.length)} of ${formatInteger(total)}`} models
-            {status === 'loading' && total > 0 && (
+          <span
+            className="page-count num"
+            aria-live="polite"
+            title={server ? 'A large registry: search, filters and sort run on the server, and more rows are read as you scroll' : undefined}
+          >
+            {count}
+            {((status === 'loading' && !server) || loadingMore) && total > 0 && (
               <>
                 {' '}
                 · <Spinner size={12} label="" /> loading more
               </>
             )}
+            {/* Words, not a spinner: an animation would repaint every frame while the BFF answers a keystroke. */}
+            {server && status === 'loading' && total > 0 && ' · searching…'}
           </span>
           <span className="spacer" />
-          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadRegistry({ force: true })} disabled={status === 'loading'}>
+          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadRegistry({ force: true })} disabled={status === 'loading' && !server}>
             Refresh
           </Button>
         </div>
@@ -223,7 +262,7 @@ export function RegistryScreen(): ReactElement {
           <label className="toolbar-field">
             <span>Sort</span>
             <select value={sort.key} onChange={(event) => setRegistrySort(event.target.value as RegistrySortKey)}>
-              {(Object.keys(SORT_LABEL) as RegistrySortKey[]).map((key) => (
+              {(server ? SERVER_SORT_OPTIONS : SORT_KEYS).map((key) => (
                 <option key={key} value={key}>
                   {SORT_LABEL[key]}
                 </option>
@@ -243,14 +282,16 @@ export function RegistryScreen(): ReactElement {
       {status === 'error' && total > 0 && description && (
         <div className="page-banner">
           <Callout tone="bad" role="alert">
-            <strong>Only part of the registry loaded.</strong> {description.title} {description.detail}{' '}
+            <strong>{server ? 'The registry could not be read from the server.' : 'Only part of the registry loaded.'}</strong> {description.title} {description.detail}{' '}
             <button type="button" className="link-button" onClick={() => void loadRegistry({ force: true })}>
               Try again
             </button>
           </Callout>
         </div>
       )}
-      <div className="page-fill">{body}</div>
+      <div className="page-fill" aria-busy={busy}>
+        {body}
+      </div>
     </section>
   );
 }

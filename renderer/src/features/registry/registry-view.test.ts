@@ -1,8 +1,11 @@
 // @vitest-environment node
 // Pure logic: no DOM needed, so no jsdom to start.
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import type { ModelSummary } from '../../../../shared/api/models.js';
+import type { VersionStatus } from '../../../../shared/domain/model.js';
 import { summary } from '../../test-support/fixtures.js';
-import { buildRegistryIndex, filterRegistry, type RegistryView } from './registry-view.js';
+import { buildRegistryIndex, filterRegistry, prepareOrders, type RegistryFilters, type RegistrySort, type RegistrySortKey, type RegistryView } from './registry-view.js';
 
 const ids = (view: Pick<RegistryView, 'rows'>) => Array.from({ length: view.rows.length }, (_, i) => view.rows.at(i)!.model.id);
 
@@ -34,6 +37,21 @@ describe('registry filtering', () => {
     expect(ids(filterRegistry(index, { ...all, status: 'deprecated' }, { key: 'name', dir: 'asc' }))).toEqual(['bert-sentiment', 'ltr-ranker']);
   });
 
+  it('builds every order in idle moments, so a first sort by a new key does not sort', async () => {
+    const fresh = buildRegistryIndex(rows);
+    filterRegistry(fresh, all, { key: 'name', dir: 'asc' });
+    const byName = fresh.orders.get('name');
+    prepareOrders(fresh);
+    await vi.waitFor(() => expect([...fresh.orders.keys()].sort()).toEqual(['active', 'gate', 'name', 'phase', 'type', 'versions']));
+    // The order already built is kept, not rebuilt.
+    expect(fresh.orders.get('name')).toBe(byName);
+    // Cancelled, it stops.
+    const other = buildRegistryIndex(rows);
+    prepareOrders(other)();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(other.orders.size).toBe(0);
+  });
+
   it('puts failed gates first when sorting by gate', () => {
     expect(filterRegistry(index, all, { key: 'gate', dir: 'asc' }).rows.at(0)!.model.id).toBe('ltr-ranker');
   });
@@ -54,5 +72,117 @@ describe('registry filtering', () => {
     expect(ids(narrowed)).toEqual(['model-99991']);
     // Deleting a character does not narrow: the full scan brings rows back.
     expect(filterRegistry(big, { ...all, text: 'model 999', type: 'LTR' }, { key: 'name', dir: 'asc' }, narrowed).rows.length).toBeGreaterThan(hits.rows.length);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The fast path (cached orders, narrowing the last result while typing) against the obvious one.
+
+const PHASE_RANK: Record<string, number> = { canary: 0, rolling: 1, rolled_back: 2, complete: 3, idle: 4 };
+const sortValue: Record<RegistrySortKey, (row: ModelSummary) => string | number> = {
+  name: (row) => row.model.name.toLowerCase(),
+  type: (row) => row.model.type,
+  active: (row) => row.active_version ?? '\uffff',
+  phase: (row) => PHASE_RANK[row.deployment.phase] ?? 9,
+  versions: (row) => row.version_count,
+  gate: (row) => (row.last_gate === null ? 2 : row.last_gate.passed ? 1 : 0),
+};
+
+/** Every row tested against every filter, then sorted by the key with the id breaking ties; desc is that order reversed. */
+function naiveRegistry(rows: ModelSummary[], filters: RegistryFilters, sort: RegistrySort): string[] {
+  const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
+  const hasStatus = (row: ModelSummary, status: VersionStatus) =>
+    status === 'active'
+      ? row.active_version !== null
+      : status === 'candidate'
+        ? row.candidate_versions.length > 0
+        : row.version_count > (row.active_version !== null ? 1 : 0) + row.candidate_versions.length;
+  const text = (row: ModelSummary) =>
+    [row.model.id, row.model.name, row.model.type, row.model.owner, ...row.model.tags, row.active_version ?? '', ...row.candidate_versions, row.deployment.phase].join(' ').toLowerCase();
+  const value = sortValue[sort.key];
+  const ascending = rows
+    .filter((row) => filters.type === '' || row.model.type === filters.type)
+    .filter((row) => filters.status === '' || hasStatus(row, filters.status))
+    .filter((row) => tokens.every((token) => text(row).includes(token)))
+    .sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (x !== y) return x < y ? -1 : 1;
+      return a.model.id < b.model.id ? -1 : a.model.id > b.model.id ? 1 : 0;
+    })
+    .map((row) => row.model.id);
+  return sort.dir === 'asc' ? ascending : ascending.reverse();
+}
+
+const letters = fc.constantFrom('a', 'b', 'e', 'r', '1', '2', '-', '.');
+const word = fc.string({ unit: letters, minLength: 1, maxLength: 5 });
+const semver = fc.tuple(fc.nat(3), fc.nat(3)).map(([a, b]) => `${a}.${b}.0`);
+const rowsArb = fc.uniqueArray(word, { maxLength: 30 }).chain((ids) =>
+  fc.tuple(
+    ...ids.map((id) =>
+      fc
+        .record({
+          name: word,
+          type: fc.constantFrom('LTR', 'RAG', 'EMBEDDING'),
+          owner: word,
+          tags: fc.array(word, { maxLength: 2 }),
+          active: fc.option(semver, { nil: null }),
+          candidates: fc.array(semver, { maxLength: 2 }),
+          extra: fc.nat(3),
+          phase: fc.constantFrom('idle', 'canary', 'rolling', 'complete', 'rolled_back'),
+          gate: fc.constantFrom(null, true, false),
+        })
+        .map((r) =>
+          summary(
+            `m-${id}`,
+            {
+              active_version: r.active,
+              candidate_versions: r.candidates,
+              version_count: (r.active ? 1 : 0) + r.candidates.length + r.extra,
+              deployment: { phase: r.phase, stable_version: r.active, canary_version: null, canary_pct: 0 },
+              last_gate: r.gate === null ? null : { run_id: 'r', version: '1.0.0', passed: r.gate, failed_metrics: r.gate ? [] : ['ndcg@10'], finished_at: 'x' },
+            },
+            { name: r.name, type: r.type, owner: r.owner, tags: r.tags },
+          ),
+        ),
+    ),
+  ),
+);
+const filtersArb = fc.record({
+  text: fc.array(word, { maxLength: 3 }).map((words) => words.join(' ')),
+  type: fc.constantFrom('', 'LTR', 'RAG', 'CLASSIFIER'),
+  status: fc.constantFrom<VersionStatus | ''>('', 'active', 'candidate', 'deprecated'),
+});
+const sortArb = fc.record({
+  key: fc.constantFrom<RegistrySortKey>('name', 'type', 'active', 'phase', 'versions', 'gate'),
+  dir: fc.constantFrom<'asc' | 'desc'>('asc', 'desc'),
+});
+
+describe('registry filtering, against the naive filter and sort', () => {
+  it('returns exactly what filtering every row and sorting the rest returns', () => {
+    fc.assert(
+      fc.property(rowsArb, filtersArb, sortArb, (rows, filters, sort) => {
+        expect(ids(filterRegistry(buildRegistryIndex(rows), filters, sort))).toEqual(naiveRegistry(rows, filters, sort));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('returns the same after any sequence of changes on one index (cached orders, narrowing while typing)', () => {
+    fc.assert(
+      fc.property(rowsArb, fc.array(fc.tuple(filtersArb, sortArb), { minLength: 1, maxLength: 6 }), (rows, changes) => {
+        const index = buildRegistryIndex(rows);
+        let previous: RegistryView | undefined;
+        for (const [filters, sort] of changes) {
+          // Typed one character at a time, each keystroke handed the previous view.
+          for (let length = 0; length <= filters.text.length; length++) {
+            const typed = { ...filters, text: filters.text.slice(0, length) };
+            previous = filterRegistry(index, typed, sort, previous);
+            expect(ids(previous)).toEqual(naiveRegistry(rows, typed, sort));
+          }
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 });

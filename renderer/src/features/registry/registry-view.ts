@@ -100,6 +100,28 @@ function sortedOrder(index: RegistryIndex, key: RegistrySortKey): Uint32Array {
   return order;
 }
 
+const SORT_KEYS: RegistrySortKey[] = ['name', 'type', 'active', 'phase', 'versions', 'gate'];
+
+/**
+ * Builds the orders not built yet, one per idle moment, so that the first sort by a new key
+ * finds its order ready instead of sorting during the click. Returns a cancel function.
+ */
+export function prepareOrders(index: RegistryIndex): () => void {
+  const idle: (run: () => void) => unknown = globalThis.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 50));
+  let cancelled = false;
+  const next = () => {
+    if (cancelled) return;
+    const key = SORT_KEYS.find((candidate) => !index.orders.has(candidate));
+    if (key === undefined) return;
+    sortedOrder(index, key);
+    idle(next);
+  };
+  idle(next);
+  return () => {
+    cancelled = true;
+  };
+}
+
 /** A filtered view: row indexes in display order, read like an array without copying the rows. */
 export type RegistryView = {
   filters: RegistryFilters;
