@@ -12,10 +12,12 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
 import { signingKeySecretFrom } from '../../bff/src/services/report-signing.js';
 import type { Db } from '../../bff/src/store/database.js';
+import { rebuildModelSummaries } from '../../bff/src/store/model-summaries.js';
 import { isPostgresUrl, redactLocation } from '../../bff/src/store/engine.js';
 import { startPgCluster, withClient, type PgCluster } from '../../bff/src/testing/pg-cluster.js';
 import { startHaproxy, startReplica, type LoadBalancer, type Replica } from '../../bff/src/testing/replicas.js';
@@ -26,21 +28,81 @@ const runsPerModel = Number(process.env.BENCH_RUNS_PER_MODEL ?? 20);
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function timeIt(label: string, samples: number, call: () => Promise<Response>): Promise<void> {
-  const durations: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    const response = await call();
-    const text = await response.text();
-    durations.push(performance.now() - started);
-    if (response.status !== 200) throw new Error(`${label}: ${response.status} ${text.slice(0, 200)}`);
-    bytes = text.length;
-  }
-  durations.sort((a, b) => a - b);
-  const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]!.toFixed(1);
-  console.log(`${label.padEnd(58)} p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms  ${(bytes / 1024).toFixed(0)} KiB`);
+/** The q-quantile of ascending durations. */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
+
+/**
+ * The floor a read is compared with: a bare Fastify route (no plugins, no
+ * auth, no database) answering the very bytes the BFF answered for that path,
+ * from memory, on the same loopback and through the same client.
+ */
+async function startFloor(): Promise<{ url: string; serve(path: string, body: string): void; close(): Promise<void> }> {
+  const bodies = new Map<string, string>();
+  const floor = Fastify();
+  floor.get('/*', (request, reply) => reply.type('application/json; charset=utf-8').send(bodies.get(request.url) ?? '{}'));
+  const url = await floor.listen({ host: '127.0.0.1', port: 0 });
+  return { url, serve: (path, body) => bodies.set(path, body), close: () => floor.close() };
+}
+
+export interface FloorGoal {
+  p50: number;
+  p99: number;
+}
+
+/**
+ * One read against its floor, interleaved (floor, BFF, floor, BFF …) so that
+ * the load of the machine at any moment weighs on both alike; prints p50 and
+ * p99 of each and their ratios, and whether `goal` (ratios) held.
+ */
+async function versusFloor(
+  label: string,
+  samples: number,
+  floor: Awaited<ReturnType<typeof startFloor>>,
+  bffUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  goal?: FloorGoal,
+): Promise<void> {
+  const first = await fetch(`${bffUrl}${path}`, { headers });
+  const body = await first.text();
+  if (first.status !== 200) throw new Error(`${label}: ${first.status} ${body.slice(0, 200)}`);
+  floor.serve(path, body);
+  const timed = async (url: string, init?: RequestInit) => {
+    const started = performance.now();
+    const response = await fetch(url, init);
+    const text = await response.text();
+    if (response.status !== 200 || text.length !== body.length) throw new Error(`${label}: ${response.status}, ${text.length} bytes, expected ${body.length}`);
+    return performance.now() - started;
+  };
+  // Warm both (JIT, connection pools, SQLite page cache) before counting.
+  for (let i = 0; i < 10; i++) {
+    await timed(`${floor.url}${path}`);
+    await timed(`${bffUrl}${path}`, { headers });
+  }
+  const floorTimes: number[] = [];
+  const bffTimes: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    floorTimes.push(await timed(`${floor.url}${path}`));
+    bffTimes.push(await timed(`${bffUrl}${path}`, { headers }));
+  }
+  floorTimes.sort((a, b) => a - b);
+  bffTimes.sort((a, b) => a - b);
+  const p50 = quantile(bffTimes, 0.5) / quantile(floorTimes, 0.5);
+  const p99 = quantile(bffTimes, 0.99) / quantile(floorTimes, 0.99);
+  const verdict = goal ? `  goal p50 ≤ ${goal.p50}x, p99 ≤ ${goal.p99}x: ${p50 <= goal.p50 && p99 <= goal.p99 ? 'HELD' : 'MISSED'}` : '';
+  results.push({ label: `${currentTarget}: ${label}`, p50, p99, goal, held: goal ? p50 <= goal.p50 && p99 <= goal.p99 : undefined });
+  console.log(
+    `${label.padEnd(52)} p50 ${quantile(bffTimes, 0.5).toFixed(2).padStart(6)} ms = ${p50.toFixed(1).padStart(4)}x  p99 ${quantile(bffTimes, 0.99).toFixed(2).padStart(6)} ms = ${p99.toFixed(1).padStart(4)}x  (floor ${quantile(floorTimes, 0.5).toFixed(2)} / ${quantile(floorTimes, 0.99).toFixed(2)} ms, ${(body.length / 1024).toFixed(0)} KiB)${verdict}`,
+  );
+}
+
+/** The engine being measured, for the summary. */
+let currentTarget = '';
+const results: { label: string; p50: number; p99: number; goal?: FloorGoal | undefined; held?: boolean | undefined }[] = [];
+/** Issue 12, goal 1: the list's pages and the model detail at full size. */
+const READ_GOAL: FloorGoal = { p50: 2, p99: 3 };
 
 /** Bulk rows straight into the tables: the benchmark measures reads, not the write API. */
 async function bulkLoad(db: Db, at: string): Promise<void> {
@@ -112,6 +174,24 @@ async function signIn(url: string, username = 'olivia'): Promise<string> {
   return ((await login.json()) as { access_token: string }).access_token;
 }
 
+/**
+ * The cursor of the page that starts 30 models before the end, found by paging
+ * through as a client would (the cursor's format is the server's business).
+ */
+async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
+  let position = 0;
+  let cursor: string | null = null;
+  while (position < modelCount - 30) {
+    const limit = Math.min(500, modelCount - 30 - position);
+    const response = await fetch(`${url}/admin/models?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
+    const page = (await response.json()) as { items: unknown[]; next_cursor: string | null };
+    position += page.items.length;
+    cursor = page.next_cursor;
+    if (cursor === null) throw new Error('the registry ended before its last 30 models');
+  }
+  return cursor!;
+}
+
 /** List and detail, on the demo data and then at full size, through one server on `location`. */
 async function measureReads(target: Target): Promise<void> {
   const bff = await startBff({
@@ -120,16 +200,21 @@ async function measureReads(target: Target): Promise<void> {
     seedDemo: true,
     settings: { ...SETTINGS, signingKeySecret: signingKeySecretFrom(REPLICA_ENV) },
   });
+  currentTarget = target.label;
+  const floor = await startFloor();
   try {
     const token = await signIn(bff.url);
-    const get = (path: string) => () => fetch(`${bff.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const headers = { authorization: `Bearer ${token}` };
+    const read = (label: string, path: string, samples: number, goal?: FloorGoal) => versusFloor(label, samples, floor, bff.url, path, headers, goal);
 
-    console.log(`\n--- ${target.label} ---\ndemo data (7 models)`);
-    await timeIt('GET /admin/models', 100, get('/admin/models'));
-    await timeIt('GET /admin/models/ltr-ranker', 100, get('/admin/models/ltr-ranker'));
+    console.log(`\n--- ${target.label} ---\ndemo data (7 models); each read against a bare Fastify route serving the same bytes`);
+    await read('GET /admin/models', '/admin/models', 100);
+    await read('GET /admin/models/ltr-ranker', '/admin/models/ltr-ranker', 100);
 
     const started = performance.now();
     await bulkLoad(bff.ctx.db, new Date().toISOString());
+    // Rows written around the store need their list summaries, as any bulk import does.
+    await rebuildModelSummaries(bff.ctx.db);
     // PostgreSQL plans from statistics; autovacuum would gather them a little later, a deployment's
     // bulk import should run ANALYZE itself (SQLite's planner needs none for these queries).
     if (bff.engine === 'postgres') await sql`analyze`.execute(bff.ctx.db);
@@ -137,16 +222,17 @@ async function measureReads(target: Target): Promise<void> {
     console.log(
       `\nloaded ${modelCount} models, ${versionTotal} versions, ${modelCount * runsPerModel} eval runs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    await timeIt('GET /admin/models (limit 50)', 50, get('/admin/models'));
-    await timeIt('GET /admin/models?limit=500', 20, get('/admin/models?limit=500'));
-    const lastCursor = Buffer.from(`bench-model-${String(modelCount - 30).padStart(5, '0')}`).toString('base64url');
-    await timeIt('GET /admin/models?cursor=<near the end>', 50, get(`/admin/models?cursor=${lastCursor}`));
-    await timeIt('GET /admin/models?status=deprecated', 50, get('/admin/models?status=deprecated'));
-    await timeIt('GET /admin/models?type=RAG&status=active', 50, get('/admin/models?type=RAG&status=active'));
-    await timeIt('GET /admin/models?q=number 99 (text search)', 50, get('/admin/models?q=number%2099'));
-    await timeIt(`GET /admin/models/bench-model-00000 (${versionsPerModel} versions)`, 50, get('/admin/models/bench-model-00000'));
-    await timeIt('GET /admin/models/bench-model-00000/eval-runs', 50, get('/admin/models/bench-model-00000/eval-runs'));
+    const samples = Number(process.env.BENCH_SAMPLES ?? 300);
+    await read('GET /admin/models (limit 50)', '/admin/models', samples, READ_GOAL);
+    await read('GET /admin/models?cursor=<30 before the end>', `/admin/models?cursor=${await cursorNearEnd(bff.url, headers)}`, samples, READ_GOAL);
+    await read(`GET /admin/models/bench-model-00000 (${versionsPerModel} versions)`, '/admin/models/bench-model-00000', samples, READ_GOAL);
+    await read('GET /admin/models?limit=500', '/admin/models?limit=500', 30);
+    await read('GET /admin/models?status=deprecated', '/admin/models?status=deprecated', 50);
+    await read('GET /admin/models?type=RAG&status=active', '/admin/models?type=RAG&status=active', 50);
+    await read('GET /admin/models?q=number 99 (text search)', '/admin/models?q=number%2099', 50);
+    await read('GET /admin/models/bench-model-00000/eval-runs', '/admin/models/bench-model-00000/eval-runs', 50);
   } finally {
+    await floor.close();
     await bff.close();
   }
 }
@@ -237,11 +323,28 @@ async function measureReplicas(location: string): Promise<void> {
 export default async function run(options: string[] = []): Promise<void> {
   const { values } = parseArgs({ args: options, options: { db: { type: 'string' } }, strict: true });
   const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
-  let cluster: PgCluster | undefined;
   try {
     await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
-    if (!values.db) return;
-    let adminUrl = values.db;
+    if (values.db) await measurePostgres(values.db);
+    printGoals();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Which of issue 12's goals held in this run. */
+function printGoals(): void {
+  console.log('\nissue 12 goals (ratios against the floor measured in this run)');
+  for (const result of results) {
+    if (!result.goal) continue;
+    console.log(`  ${result.held ? 'HELD  ' : 'MISSED'} ${result.label}: p50 ${result.p50.toFixed(2)}x (≤ ${result.goal.p50}x), p99 ${result.p99.toFixed(2)}x (≤ ${result.goal.p99}x)`);
+  }
+}
+
+async function measurePostgres(db: string): Promise<void> {
+  let cluster: PgCluster | undefined;
+  try {
+    let adminUrl = db;
     if (adminUrl === 'temp') {
       cluster = await startPgCluster();
       adminUrl = cluster.adminUrl;
@@ -259,6 +362,5 @@ export default async function run(options: string[] = []): Promise<void> {
     }
   } finally {
     await cluster?.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

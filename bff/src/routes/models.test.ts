@@ -33,15 +33,15 @@ function expectError(answer: { status: number; body: unknown }, status: number, 
 }
 
 describe('GET /admin/models', () => {
-  it('lists every demo model by id with its summary', async () => {
+  it('lists every demo model by name (the default order) with its summary', async () => {
     const { status, body } = await olivia.get('/admin/models');
     expect(status).toBe(200);
     expect(body.items.map((item: { model: { id: string } }) => item.model.id)).toEqual([
       'bert-sentiment',
+      'fraud-detector',
       'cross-encoder-reranker',
       'e5-base-v2',
       'e5-large-v2',
-      'fraud-detector',
       'ltr-ranker',
       'rag-retriever',
     ]);

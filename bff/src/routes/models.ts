@@ -32,7 +32,7 @@ const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
         response: { 200: ModelListResponse },
       },
     },
-    async (request) => listModels(ctx, request.query),
+    async (request) => listModels(ctx.db, request.query),
   );
 
   app.post(

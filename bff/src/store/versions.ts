@@ -2,6 +2,7 @@
 // `model_versions`. Rows leave as shared/ `ModelVersion` values.
 import type { Kysely } from 'kysely';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
+import { refreshModelSummary } from './model-summaries.js';
 import type { DB, VersionRow } from './schema.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
@@ -43,6 +44,7 @@ export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Prom
       deprecated_reason: version.deprecated_reason ?? null,
     })
     .execute();
+  await refreshModelSummary(db, version.model_id, version.created_at);
 }
 
 export async function findVersion(db: Kysely<DB>, modelId: string, version: string): Promise<ModelVersion | undefined> {
@@ -61,13 +63,14 @@ export async function listVersions(db: Kysely<DB>, modelId: string): Promise<Mod
   return rows.map(versionFromRow);
 }
 
-export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string): Promise<void> {
+export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string, at: string): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({ status: 'deprecated', deprecated_reason: reason })
     .where('model_id', '=', modelId)
     .where('version', '=', version)
     .execute();
+  await refreshModelSummary(db, modelId, at);
 }
 
 export interface StatusChange {
@@ -80,7 +83,7 @@ export interface StatusChange {
  * active version per model (a partial unique index), so versions leaving
  * `active` are written before the one that becomes active.
  */
-export async function applyStatusChanges(db: Kysely<DB>, modelId: string, changes: readonly StatusChange[]): Promise<void> {
+export async function applyStatusChanges(db: Kysely<DB>, modelId: string, changes: readonly StatusChange[], at: string): Promise<void> {
   const ordered = [...changes].sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'));
   for (const change of ordered) {
     await db
@@ -90,39 +93,5 @@ export async function applyStatusChanges(db: Kysely<DB>, modelId: string, change
       .where('version', '=', change.version)
       .execute();
   }
-}
-
-export interface VersionOverview {
-  activeVersion: string | null;
-  /** Oldest registration first. */
-  candidateVersions: string[];
-  versionCount: number;
-}
-
-/** Per model of a page: active version, candidates and version count, in two queries whatever the page size. */
-export async function versionOverviews(db: Kysely<DB>, modelIds: readonly string[]): Promise<Map<string, VersionOverview>> {
-  const overviews = new Map<string, VersionOverview>(
-    modelIds.map((id) => [id, { activeVersion: null, candidateVersions: [], versionCount: 0 }]),
-  );
-  if (modelIds.length === 0) return overviews;
-  const counts = await db
-    .selectFrom('model_versions')
-    .select(['model_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('model_id', 'in', modelIds)
-    .groupBy('model_id')
-    .execute();
-  for (const row of counts) overviews.get(row.model_id)!.versionCount = Number(row.n);
-  const live = await db
-    .selectFrom('model_versions')
-    .select(['model_id', 'version', 'status'])
-    .where('status', 'in', ['active', 'candidate'])
-    .where('model_id', 'in', modelIds)
-    .orderBy('seq')
-    .execute();
-  for (const row of live) {
-    const overview = overviews.get(row.model_id)!;
-    if (row.status === 'active') overview.activeVersion = row.version;
-    else overview.candidateVersions.push(row.version);
-  }
-  return overviews;
+  if (changes.length > 0) await refreshModelSummary(db, modelId, at);
 }
