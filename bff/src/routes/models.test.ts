@@ -1,6 +1,7 @@
 // Registry routes against a real, demo-seeded BFF: listing (filters, cursor
 // pages, summaries), detail, creation, policy, registration and deprecation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelDetailResponse, ModelListResponse } from '../../../shared/api/models.js';
 import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
@@ -36,6 +37,8 @@ describe('GET /admin/models', () => {
   it('lists every demo model by name (the default order) with its summary', async () => {
     const { status, body } = await olivia.get('/admin/models');
     expect(status).toBe(200);
+    // Serialized without zod's encode pass (plugins/plain-json.ts): the body must still be exactly the schema's.
+    expect(ModelListResponse.parse(body)).toEqual(body);
     expect(body.items.map((item: { model: { id: string } }) => item.model.id)).toEqual([
       'bert-sentiment',
       'fraud-detector',
@@ -105,6 +108,7 @@ describe('GET /admin/models/{model_id}', () => {
   it('answers the model, its versions newest first and the deployment with its plan', async () => {
     const { status, body } = await arjun.get('/admin/models/ltr-ranker');
     expect(status).toBe(200);
+    expect(ModelDetailResponse.parse(body)).toEqual(body);
     expect(body.model.id).toBe('ltr-ranker');
     expect(body.versions.map((v: { version: string }) => v.version)).toEqual(['2.2.0', '2.1.0', '2.0.0', '1.5.0', '1.0.0']);
     expect(body.versions.find((v: { version: string }) => v.version === '1.0.0')).toMatchObject({

@@ -16,6 +16,7 @@ import {
 } from '../../../shared/api/models.js';
 import type { BffContext } from '../context.js';
 import { requirePrincipal } from '../plugins/access.js';
+import { plainJsonSerializer } from '../plugins/plain-json.js';
 import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion } from '../services/registry.js';
 import { updatePolicy } from '../services/policy-changes.js';
 import { stepUpOf } from '../services/rollout.js';
@@ -25,6 +26,7 @@ const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
     '/admin/models',
     {
       config: { access: { role: 'viewer' } },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['models'],
         security: [{ bearer: [] }],
@@ -56,6 +58,7 @@ const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
     '/admin/models/:model_id',
     {
       config: { access: { role: 'viewer' } },
+      serializerCompiler: plainJsonSerializer,
       schema: {
         tags: ['models'],
         security: [{ bearer: [] }],

@@ -57,10 +57,35 @@ export async function findVersion(db: Kysely<DB>, modelId: string, version: stri
   return row ? versionFromRow(row) : undefined;
 }
 
+/**
+ * A version row as the shared shape without re-validating it: the row was
+ * checked by ModelVersion when registered, and a model's whole history is
+ * read at once (parsing 100 versions' metadata trees cost more than the query).
+ */
+function versionFromStoredRow(row: VersionRow): ModelVersion {
+  const version: ModelVersion = {
+    model_id: row.model_id,
+    version: row.version,
+    status: row.status,
+    artifact_uri: row.artifact_uri,
+    checksum: row.checksum,
+    runtime: JSON.parse(row.runtime) as ModelVersion['runtime'],
+    framework: row.framework,
+    export_format: row.export_format,
+    release_notes: row.release_notes,
+    metadata: JSON.parse(row.metadata) as ModelVersion['metadata'],
+    created_at: row.created_at,
+    created_by: row.created_by,
+  };
+  if (row.supported_until !== null) version.supported_until = row.supported_until;
+  if (row.deprecated_reason !== null) version.deprecated_reason = row.deprecated_reason;
+  return version;
+}
+
 /** Every version of a model, newest registration first. */
 export async function listVersions(db: Kysely<DB>, modelId: string): Promise<ModelVersion[]> {
   const rows = await db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
-  return rows.map(versionFromRow);
+  return rows.map(versionFromStoredRow);
 }
 
 export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string, at: string): Promise<void> {
