@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { semverSortKey } from '../../shared/logic/semver-key.js';
 import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
 import { signingKeySecretFrom } from '../../bff/src/services/report-signing.js';
@@ -65,7 +66,8 @@ async function versusFloor(
   headers: Record<string, string>,
   goal?: FloorGoal,
 ): Promise<void> {
-  const first = await fetch(`${bffUrl}${path}`, { headers });
+  // A keep-alive connection left idle through a long bulk load may be gone: one retry.
+  const first = await fetch(`${bffUrl}${path}`, { headers }).catch(() => fetch(`${bffUrl}${path}`, { headers }));
   const body = await first.text();
   if (first.status !== 200) throw new Error(`${label}: ${first.status} ${body.slice(0, 200)}`);
   floor.serve(path, body);
@@ -131,6 +133,7 @@ async function bulkLoad(db: Db, at: string): Promise<void> {
         created_at: at,
         created_by: 'ravi',
         deprecated_reason: null,
+        version_key: semverSortKey(`1.${v}.0`),
       }));
       for (let i = 0; i < versions.length; i += 200) await trx.insertInto('model_versions').values(versions.slice(i, i + 200)).execute();
       const metrics = JSON.stringify({ 'ndcg@10': 0.51, 'mrr@10': 0.57, 'recall@100': 0.92, zero_result_rate: 0.02, latency_proxy: 4.4 });

@@ -1,7 +1,7 @@
 // Registry routes against a real, demo-seeded BFF: listing (filters, cursor
 // pages, summaries), detail, creation, policy, registration and deprecation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelDetailResponse, ModelListResponse } from '../../../shared/api/models.js';
+import { ModelDetailResponse, ModelListResponse, VersionListResponse } from '../../../shared/api/models.js';
 import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
@@ -128,6 +128,28 @@ describe('GET /admin/models/{model_id}', () => {
   it('answers 404 for an unknown model and 400 for a malformed id', async () => {
     expectError(await olivia.get('/admin/models/no-such-model'), 404, 'not_found');
     expectError(await olivia.get('/admin/models/Not_A_Slug'), 400, 'invalid_request');
+  });
+});
+
+describe('GET /admin/models/{model_id}/versions', () => {
+  it('pages a model\'s versions, newest version first, filtered by status and text', async () => {
+    const first = await olivia.get('/admin/models/ltr-ranker/versions?limit=2');
+    expect(first.status).toBe(200);
+    expect(VersionListResponse.parse(first.body)).toEqual(first.body);
+    expect(first.body.items.map((v: { version: string }) => v.version)).toEqual(['2.2.0', '2.1.0']);
+    const rest = await olivia.get(`/admin/models/ltr-ranker/versions?limit=5&cursor=${first.body.next_cursor}`);
+    expect(rest.body.items.map((v: { version: string }) => v.version)).toEqual(['2.0.0', '1.5.0', '1.0.0']);
+    expect(rest.body.next_cursor).toBeNull();
+    const deprecated = await olivia.get('/admin/models/ltr-ranker/versions?status=deprecated&sort=created&order=asc');
+    expect(deprecated.body.items.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
+    expect((await olivia.get('/admin/models/ltr-ranker/versions?q=2.1')).body.items.map((v: { version: string }) => v.version)).toEqual(['2.1.0']);
+  });
+
+  it('answers 404 for an unknown model, 400 for a cursor of another order', async () => {
+    expectError(await olivia.get('/admin/models/no-such-model/versions'), 404, 'not_found');
+    const first = await olivia.get('/admin/models/ltr-ranker/versions?limit=1');
+    expectError(await olivia.get(`/admin/models/ltr-ranker/versions?order=asc&cursor=${first.body.next_cursor}`), 400, 'invalid_request');
+    expectError(await h.anonymous('GET', '/admin/models/ltr-ranker/versions'), 401, 'unauthenticated');
   });
 });
 

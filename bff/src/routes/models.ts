@@ -11,13 +11,15 @@ import {
   RegisterVersionRequest,
   PolicyChangeResponse,
   UpdatePolicyRequest,
+  VersionListQuery,
+  VersionListResponse,
   VersionParams,
   VersionResponse,
 } from '../../../shared/api/models.js';
 import type { BffContext } from '../context.js';
 import { requirePrincipal } from '../plugins/access.js';
 import { plainJsonSerializer } from '../plugins/plain-json.js';
-import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion } from '../services/registry.js';
+import { createModel, deprecateVersion, getModelDetail, listModels, listModelVersions, registerVersion } from '../services/registry.js';
 import { updatePolicy } from '../services/policy-changes.js';
 import { stepUpOf } from '../services/rollout.js';
 
@@ -86,6 +88,22 @@ const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       const outcome = await updatePolicy(ctx, requirePrincipal(request), request.params.model_id, request.body.policy, stepUpOf(request, 'policy'));
       return outcome.kind === 'applied' ? reply.status(200).send({ model: outcome.model }) : reply.status(202).send({ policy_change: outcome.change });
     },
+  );
+
+  app.get(
+    '/admin/models/:model_id/versions',
+    {
+      config: { access: { role: 'viewer' } },
+      serializerCompiler: plainJsonSerializer,
+      schema: {
+        tags: ['models'],
+        security: [{ bearer: [] }],
+        params: ModelParams,
+        querystring: VersionListQuery,
+        response: { 200: VersionListResponse },
+      },
+    },
+    async (request) => listModelVersions(ctx.db, request.params.model_id, request.query),
   );
 
   app.post(

@@ -1,7 +1,17 @@
 // The model registry: models, their versions and policies. Each change is one
 // transaction with its audit entry (and event), so none lands half-done.
 import { randomBytes } from 'node:crypto';
-import type { CreateModelRequest, ModelDetailResponse, ModelListQuery, ModelListResponse, ModelSortKey, SortOrder } from '../../../shared/api/models.js';
+import type {
+  CreateModelRequest,
+  ModelDetailResponse,
+  ModelListQuery,
+  ModelListResponse,
+  ModelSortKey,
+  SortOrder,
+  VersionListQuery,
+  VersionListResponse,
+  VersionSortKey,
+} from '../../../shared/api/models.js';
 import type { Deployment } from '../../../shared/domain/deployment.js';
 import type { Model, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
 import { ModelId } from '../../../shared/domain/primitives.js';
@@ -80,6 +90,50 @@ export async function listModels(db: Db, query: ModelListQuery): Promise<ModelLi
   const more = page.items.length > query.limit;
   const items = more ? page.items.slice(0, query.limit) : page.items;
   return { items, next_cursor: more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null };
+}
+
+/** A cursor of a model's versions: sort, order, the last row's version key (for `version`) and seq. */
+function encodeVersionCursor(sort: VersionSortKey, order: SortOrder, position: { values: readonly string[]; seq: number }): string {
+  return Buffer.from(JSON.stringify([sort, order, ...position.values, position.seq]), 'utf8').toString('base64url');
+}
+
+function decodeVersionCursor(cursor: string, sort: VersionSortKey, order: SortOrder): { values: string[]; seq: number } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  const width = versions.VERSION_SORT_COLUMNS[sort].length;
+  if (!Array.isArray(decoded) || decoded.length !== width + 3) fail('invalid_request', 'not a cursor returned by this server');
+  const [cursorSort, cursorOrder, ...rest] = decoded as unknown[];
+  if (cursorSort !== sort || cursorOrder !== order) fail('invalid_request', 'the cursor belongs to another sort or order; start again from the first page');
+  const values = rest.slice(0, width);
+  const seq = rest[width];
+  if (!values.every((value) => typeof value === 'string') || typeof seq !== 'number' || !Number.isSafeInteger(seq)) {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  return { values: values as string[], seq };
+}
+
+/** One page of a model's versions, filtered and sorted by the database (newest version first by default). */
+export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<VersionListResponse> {
+  await requireModel(db, modelId);
+  const sort = query.sort ?? 'version';
+  const order = query.order ?? 'desc';
+  const page = await versions.listVersionPage(db, modelId, {
+    status: query.status,
+    text: query.q || undefined,
+    sort,
+    order,
+    after: query.cursor === undefined ? undefined : decodeVersionCursor(query.cursor, sort, order),
+    limit: query.limit + 1,
+  });
+  const more = page.items.length > query.limit;
+  return {
+    items: more ? page.items.slice(0, query.limit) : page.items,
+    next_cursor: more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null,
+  };
 }
 
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<ModelDetailResponse> {

@@ -13,6 +13,7 @@ import * as idempotencyLease from './migrations/031-idempotency-lease.js';
 import * as authRateWindows from './migrations/040-auth-rate-windows.js';
 import * as sealedSigningKeys from './migrations/041-sealed-signing-keys.js';
 import * as modelSummaries from './migrations/050-model-summaries.js';
+import * as versionSortKey from './migrations/051-version-sort-key.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '040-auth-rate-windows': authRateWindows,
   '041-sealed-signing-keys': sealedSigningKeys,
   '050-model-summaries': modelSummaries,
+  '051-version-sort-key': versionSortKey,
 };
 
 /** Every migration's name, in the order they run. */

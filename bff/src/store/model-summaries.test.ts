@@ -1,4 +1,4 @@
-// The registry list's summaries and keyset pages on a generated registry (SQLite,
+// The registry list's summaries, its keyset pages and a model's versions pages on a generated registry (SQLite,
 // and PostgreSQL in the bff-pg project): paging through with any sort, order and
 // filter returns each matching model exactly once and in order; the summaries
 // the writes maintain equal a rebuild from the source tables; and on SQLite
@@ -9,16 +9,17 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelListQuery, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
+import type { ModelListQuery, ModelSortKey, ModelSummary, SortOrder, VersionListQuery, VersionSortKey } from '../../../shared/api/models.js';
+import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import type { VersionStatus } from '../../../shared/domain/model.js';
-import { listModels } from '../services/registry.js';
+import { listModels, listModelVersions } from '../services/registry.js';
 import { TEST_ENGINE, testDatabase } from '../testing/harness.js';
 import { openDatabase, type Db } from './database.js';
 import { insertDeployment, replaceDeployment } from './deployments.js';
 import { insertEvalRun } from './eval-runs.js';
 import { SORT_COLUMNS, rebuildModelSummaries, summaryPageQuery } from './model-summaries.js';
 import { insertModel, updateModelPolicy } from './models.js';
-import { applyStatusChanges, insertVersion } from './versions.js';
+import { VERSION_SORT_COLUMNS, applyStatusChanges, insertVersion, versionPageQuery } from './versions.js';
 
 let dir: string;
 let db: Db;
@@ -241,6 +242,99 @@ describe('summaries maintained by the writes', () => {
   });
 });
 
+describe("a model's versions (keyset pages)", () => {
+  const MODEL = 'many-versions';
+  const VersionSpec = fc.record({
+    core: fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 })),
+    pre: fc.constantFrom('', '-alpha', '-alpha.1', '-beta.2', '-beta.11', '-rc.1', '-1'),
+    build: fc.constantFrom('', '+b7'),
+    status: fc.constantFrom<VersionStatus>('candidate', 'deprecated'),
+    framework: fc.constantFrom('lightgbm', 'torch', 'onnxruntime'),
+  });
+  const stored: { version: string; key: string; seq: number; status: VersionStatus; haystack: string }[] = [];
+
+  beforeAll(async () => {
+    const specs = fc.sample(VersionSpec, { seed: 7, numRuns: 60 });
+    await db.transaction().execute(async (trx) => {
+      await insertModel(trx, { id: MODEL, name: 'Many versions', type: 'LTR', owner: 'team', description: '', tags: [], policy: {}, created_at: instant(0) });
+      await insertDeployment(trx, MODEL, 'salt', instant(0));
+      const names = new Set<string>();
+      for (const spec of specs) {
+        const version = `${spec.core.join('.')}${spec.pre}${spec.build}`;
+        if (names.has(version)) continue;
+        names.add(version);
+        await insertVersion(trx, {
+          model_id: MODEL,
+          version,
+          status: spec.status,
+          artifact_uri: `s3://bucket/${version}`,
+          checksum: 'a'.repeat(64),
+          runtime: { device: 'cpu' },
+          framework: spec.framework,
+          export_format: 'onnx',
+          release_notes: '',
+          metadata: {},
+          created_at: instant(1),
+          created_by: 'ravi',
+        });
+      }
+    });
+    const rows = await db.selectFrom('model_versions').select(['version', 'seq', 'status', 'artifact_uri', 'framework', 'export_format', 'created_by']).where('model_id', '=', MODEL).execute();
+    for (const row of rows) {
+      stored.push({
+        version: row.version,
+        key: semverSortKey(row.version),
+        seq: Number(row.seq),
+        status: row.status,
+        haystack: [row.version, row.artifact_uri, row.framework, row.export_format, row.created_by].join(' ').toLowerCase(),
+      });
+    }
+  });
+
+  const VersionQuery = fc.record(
+    {
+      sort: fc.constantFrom<VersionSortKey>('version', 'created'),
+      order: fc.constantFrom<SortOrder>('asc', 'desc'),
+      status: fc.constantFrom<VersionStatus>('candidate', 'deprecated'),
+      q: fc.constantFrom('torch', 'alpha', '1.', '+b7', 'ONNXRUNTIME'),
+      limit: fc.integer({ min: 1, max: 13 }),
+    },
+    { requiredKeys: ['sort', 'order', 'limit'] },
+  );
+
+  it('returns each matching version exactly once, in semver or registration order', async () => {
+    await fc.assert(
+      fc.asyncProperty(VersionQuery, async (query) => {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Awaited<ReturnType<typeof listModelVersions>> = await listModelVersions(db, MODEL, { ...query, ...(cursor ? { cursor } : {}) } as VersionListQuery);
+          expect(page.items.length).toBeLessThanOrEqual(query.limit);
+          seen.push(...page.items.map((item) => item.version));
+          cursor = page.next_cursor;
+        } while (cursor !== null);
+        const want = stored
+          .filter((v) => (query.status === undefined || v.status === query.status) && (query.q === undefined || v.haystack.includes(query.q.toLowerCase())))
+          .sort((a, b) => {
+            const byKey = query.sort === 'version' ? compareValues(a.key, b.key) : 0;
+            const difference = byKey !== 0 ? byKey : a.seq - b.seq;
+            return query.order === 'asc' ? difference : -difference;
+          })
+          .map((v) => v.version);
+        expect(seen).toEqual(want);
+      }),
+      { numRuns: 40, seed: 99 },
+    );
+  });
+
+  it('lists newest version first by default; an unknown model is not_found', async () => {
+    const page = await listModelVersions(db, MODEL, { limit: 3 } as VersionListQuery);
+    const newest = [...stored].sort((a, b) => compareValues(b.key, a.key) || b.seq - a.seq).slice(0, 3);
+    expect(page.items.map((item) => item.version)).toEqual(newest.map((v) => v.version));
+    await expect(listModelVersions(db, 'no-such-model', { limit: 3 } as VersionListQuery)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
+
 describe.runIf(TEST_ENGINE === 'sqlite')('query plans (SQLite)', () => {
   const plan = async (query: Parameters<typeof summaryPageQuery>[1]) => {
     const compiled = summaryPageQuery(db, query).compile();
@@ -258,6 +352,22 @@ describe.runIf(TEST_ENGINE === 'sqlite')('query plans (SQLite)', () => {
             expect(summaries, JSON.stringify({ sort, order, type, details })).toMatch(/USING (COVERING )?INDEX model_summaries_/);
             if (type) expect(summaries).toMatch(/INDEX model_summaries_type_/);
             expect(details.join('\n')).not.toMatch(/TEMP B-TREE/);
+          }
+        }
+      }
+    }
+  });
+
+  it("reads a model's versions in either order, with or without a status and a cursor, through an index and never sorts", async () => {
+    for (const sort of ['version', 'created'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        for (const status of [undefined, 'candidate' as const]) {
+          for (const after of [undefined, { values: VERSION_SORT_COLUMNS[sort].map(() => 'k'), seq: 10 }]) {
+            const compiled = versionPageQuery(db, 'm-001', { sort, order, status, after, text: 'a', limit: 51 }).compile();
+            const result = await db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]));
+            const details = result.rows.map((row) => row.detail).join('\n');
+            expect(details, JSON.stringify({ sort, order, status, details })).toMatch(/(SEARCH|SCAN) model_versions USING (COVERING )?INDEX model_versions_model_/);
+            expect(details).not.toMatch(/TEMP B-TREE/);
           }
         }
       }

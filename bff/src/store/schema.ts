@@ -83,6 +83,8 @@ export interface ModelVersionsTable {
   created_at: string;
   created_by: string;
   deprecated_reason: string | null;
+  /** shared/logic/semver-key.ts of `version` (migration 051): its byte order is semver precedence. */
+  version_key: ColumnType<string | null, string | undefined, string | null>;
 }
 
 /** Per model, what the registry list shows and sorts by (migration 050, store/model-summaries.ts). */

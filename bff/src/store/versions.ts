@@ -1,7 +1,9 @@
 // Repository of model versions: the only place that reads or writes
 // `model_versions`. Rows leave as shared/ `ModelVersion` values.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { SortOrder, VersionSortKey } from '../../../shared/api/models.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
+import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import { refreshModelSummary } from './model-summaries.js';
 import type { DB, VersionRow } from './schema.js';
 
@@ -42,6 +44,7 @@ export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Prom
       created_at: version.created_at,
       created_by: version.created_by,
       deprecated_reason: version.deprecated_reason ?? null,
+      version_key: semverSortKey(version.version),
     })
     .execute();
   await refreshModelSummary(db, version.model_id, version.created_at);
@@ -86,6 +89,61 @@ function versionFromStoredRow(row: VersionRow): ModelVersion {
 export async function listVersions(db: Kysely<DB>, modelId: string): Promise<ModelVersion[]> {
   const rows = await db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
   return rows.map(versionFromStoredRow);
+}
+
+export interface VersionPageQuery {
+  status?: VersionStatus | undefined;
+  /** Case-insensitive substring of version, artifact URI, framework, export format or registrant. */
+  text?: string | undefined;
+  sort: VersionSortKey;
+  order: SortOrder;
+  /** Keyset: the previous page's last sort value (version key; none for `created`) and seq. */
+  after?: { values: readonly string[]; seq: number } | undefined;
+  limit: number;
+}
+
+/** Columns of each order before the seq tie-break (indexes of migrations 050 and 051, after model_id [and status]). */
+export const VERSION_SORT_COLUMNS: Record<VersionSortKey, readonly 'version_key'[]> = { version: ['version_key'], created: [] };
+
+/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The statement of one page of a model's versions: a range scan of
+ * (model_id[, status], version_key, seq) or (model_id[, status], seq) from the
+ * cursor, stopping at `limit` (model-summaries.test.ts checks SQLite's plan).
+ */
+export function versionPageQuery(db: Kysely<DB>, modelId: string, query: VersionPageQuery) {
+  const columns = [...VERSION_SORT_COLUMNS[query.sort], 'seq'] as const;
+  const direction = query.order === 'desc' ? 'desc' : 'asc';
+  let select = db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId);
+  if (query.status !== undefined) select = select.where('status', '=', query.status);
+  if (query.text) {
+    const haystack = sql`lower(version || ' ' || artifact_uri || ' ' || framework || ' ' || export_format || ' ' || created_by)`;
+    select = select.where(sql<boolean>`${haystack} like ${likePattern(query.text)} escape '\\'`);
+  }
+  if (query.after) {
+    const refs = sql.join(columns.map((column) => sql.ref(column)));
+    const values = sql.join([...query.after.values, query.after.seq]);
+    select = select.where(direction === 'asc' ? sql<boolean>`(${refs}) > (${values})` : sql<boolean>`(${refs}) < (${values})`);
+  }
+  for (const column of columns) select = select.orderBy(column, direction);
+  return select.limit(query.limit);
+}
+
+/** One page of a model's versions, with each row's position for the next cursor. */
+export async function listVersionPage(
+  db: Kysely<DB>,
+  modelId: string,
+  query: VersionPageQuery,
+): Promise<{ items: ModelVersion[]; positions: { values: string[]; seq: number }[] }> {
+  const rows = await versionPageQuery(db, modelId, query).execute();
+  return {
+    items: rows.map(versionFromStoredRow),
+    positions: rows.map((row) => ({ values: VERSION_SORT_COLUMNS[query.sort].map((column) => row[column] ?? ''), seq: Number(row.seq) })),
+  };
 }
 
 export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string, at: string): Promise<void> {
