@@ -7,12 +7,15 @@
 // BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL (1000, 100, 20),
 // load from BENCH_THROUGHPUT_REQUESTS and BENCH_THROUGHPUT_CONCURRENCY (1000, 8).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
+import { build as viteBuild } from 'vite';
 import { semverSortKey } from '../../shared/logic/semver-key.js';
 import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
@@ -323,11 +326,93 @@ async function measureReplicas(location: string): Promise<void> {
  * (a throwaway PostgreSQL 15 cluster): PostgreSQL is measured beside SQLite,
  * then the list's throughput with one and two replicas behind HAProxy.
  */
+/** Issue 12, goal 4: local mode's start to first data against a bare Fastify start-and-answer. */
+const LOCAL_START_GOAL = { existing: 1.5, firstRun: 2.5 };
+
+type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; bytes: number };
+
+/** Runs a compiled probe in a fresh `node` (no tsx): wall time from spawn to exit, and the marks it printed. */
+async function runProbe(file: string, args: string[]): Promise<{ wall: number; marks: ProbeMarks }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const wall = performance.now() - started;
+  if (code !== 0) throw new Error(`${file} exited with ${code}`);
+  return { wall, marks: JSON.parse(out.trim().split('\n').at(-1)!) as ProbeMarks };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Local mode, from a fresh process to the first registry page on screen's data:
+ * the embedded BFF as compiled for the console (scripts/bench-probes/local-start.ts:
+ * unix socket, sign-in as the console does, GET /admin/models), with an existing
+ * database and on a first run (new database, demo seed), against a bare Fastify
+ * app started on a unix socket answering the same bytes. Rounds interleave the three.
+ */
+async function measureLocalStart(dir: string): Promise<void> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const outDir = join(root, 'out', 'bench-probes');
+  await viteBuild({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: true,
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      rolldownOptions: {
+        input: { 'local-start': 'scripts/bench-probes/local-start.ts', 'floor-start': 'scripts/bench-probes/floor-start.ts' },
+        output: { format: 'es', entryFileNames: '[name].js' },
+        checks: { ineffectiveDynamicImport: false },
+      },
+    },
+  });
+  const localProbe = join(outDir, 'local-start.js');
+  const floorProbe = join(outDir, 'floor-start.js');
+  const existingDb = join(dir, 'local-existing.sqlite');
+  await runProbe(localProbe, [existingDb]);
+  const bodyFile = join(dir, 'floor-body.json');
+  // The floor answers as many bytes as the BFF's first page (the demo registry's).
+  const sample = await runProbe(localProbe, [existingDb]);
+  await writeFile(bodyFile, JSON.stringify({ items: [], pad: 'x'.repeat(Math.max(0, sample.marks.bytes - 24)) }));
+  const rounds = Number(process.env.BENCH_LOCAL_ROUNDS ?? 7);
+  const floor: { wall: number; marks: ProbeMarks }[] = [];
+  const existing: typeof floor = [];
+  const firstRun: typeof floor = [];
+  for (let round = 0; round < rounds; round++) {
+    floor.push(await runProbe(floorProbe, [bodyFile]));
+    existing.push(await runProbe(localProbe, [existingDb]));
+    firstRun.push(await runProbe(localProbe, [join(dir, `local-first-${round}.sqlite`)]));
+  }
+  const floorWall = median(floor.map((run) => run.wall));
+  const line = (label: string, runs: typeof floor, goal?: number) => {
+    const wall = median(runs.map((run) => run.wall));
+    const ratio = wall / floorWall;
+    const at = (mark: keyof ProbeMarks) => median(runs.map((run) => run.marks[mark] ?? NaN)).toFixed(0);
+    const held = goal === undefined ? undefined : ratio <= goal;
+    if (goal !== undefined) results.push({ label: `local mode: ${label}`, p50: ratio, p99: ratio, goal: { p50: goal, p99: goal }, held });
+    console.log(
+      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
+    );
+  };
+  console.log(`\n--- local mode start to first data (fresh node process, compiled, unix socket; median of ${rounds}) ---`);
+  line('bare Fastify start-and-answer (floor)', floor);
+  line('existing database', existing, LOCAL_START_GOAL.existing);
+  line('first run (new database, demo seed)', firstRun, LOCAL_START_GOAL.firstRun);
+}
+
 export default async function run(options: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: options, options: { db: { type: 'string' } }, strict: true });
+  // --only reads | local-start: one part of the benchmark.
+  const { values } = parseArgs({ args: options, options: { db: { type: 'string' }, only: { type: 'string' } }, strict: true });
   const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
   try {
-    await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
+    if (values.only !== 'local-start') await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
+    if (values.only !== 'reads') await measureLocalStart(dir);
     if (values.db) await measurePostgres(values.db);
     printGoals();
   } finally {
