@@ -16,7 +16,7 @@ import type { Deployment } from '../../../shared/domain/deployment.js';
 import type { Model, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
 import { ModelId } from '../../../shared/domain/primitives.js';
 import type { BffContext } from '../context.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { pendingRequestsOfModel } from '../store/change-requests.js';

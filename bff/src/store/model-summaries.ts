@@ -3,14 +3,15 @@
 // runs, policy or deployment refreshes the model's row in the same transaction
 // (the store functions that make those writes call in here), so the list reads
 // one row per model instead of recomputing counts and gates per request.
-import { sql, type Kysely } from 'kysely';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { z } from 'zod';
 import { dispatchView } from './dispatches.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
-import type { DB, ModelSummariesTable } from './schema.js';
+import type { ModelSummariesTable } from './schema.js';
 
 /** Rows per batch of a rebuild: bounded memory and bind parameters whatever the registry's size. */
 const REBUILD_BATCH = 500;
@@ -33,7 +34,7 @@ const later = (a: string, b: string | null | undefined) => (b !== null && b !== 
  * them. `at` is the instant of the change being made (the "updated" order);
  * without it (backfill) the newest instant found in the sources is used.
  */
-export async function refreshModelSummaries(db: Kysely<DB>, modelIds: readonly string[], at?: string): Promise<void> {
+export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string): Promise<void> {
   if (modelIds.length === 0) return;
   const models = await db
     .selectFrom('models')
@@ -121,17 +122,17 @@ export async function refreshModelSummaries(db: Kysely<DB>, modelIds: readonly s
 }
 
 /** One model's summary, after a change made at `at` in the same transaction. */
-export async function refreshModelSummary(db: Kysely<DB>, modelId: string, at: string): Promise<void> {
+export async function refreshModelSummary(db: Db, modelId: string, at: string): Promise<void> {
   await refreshModelSummaries(db, [modelId], at);
 }
 
 /** A change that moves no count or gate (a deployment's state) still moves the model in the "updated" order. */
-export async function touchModelSummary(db: Kysely<DB>, modelId: string, at: string): Promise<void> {
+export async function touchModelSummary(db: Db, modelId: string, at: string): Promise<void> {
   await db.updateTable('model_summaries').set({ updated_at: at }).where('model_id', '=', modelId).where('updated_at', '<', at).execute();
 }
 
 /** Every model's summary from the source tables (the migration's backfill; bulk imports). */
-export async function rebuildModelSummaries(db: Kysely<DB>): Promise<void> {
+export async function rebuildModelSummaries(db: Db): Promise<void> {
   let after = '';
   for (;;) {
     const batch = await db.selectFrom('models').select('id').where('id', '>', after).orderBy('id').limit(REBUILD_BATCH).execute();
@@ -185,7 +186,7 @@ export interface SummaryPage {
  * index entries from the cursor and stops at `limit` instead of sorting
  * (model-summaries.test.ts checks SQLite's plan).
  */
-export function summaryPageQuery(db: Kysely<DB>, query: SummaryQuery) {
+export function summaryPageQuery(db: Db, query: SummaryQuery) {
   const columns = [...SORT_COLUMNS[query.sort], 'model_id'] as const;
   const direction = query.order === 'desc' ? 'desc' : 'asc';
   let select = db
@@ -238,7 +239,7 @@ export function summaryPageQuery(db: Kysely<DB>, query: SummaryQuery) {
 }
 
 /** One page of summaries, reassembled as the list's items. */
-export async function listModelSummaries(db: Kysely<DB>, query: SummaryQuery): Promise<SummaryPage> {
+export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
   const rows = await summaryPageQuery(db, query).execute();
 
   const items: ModelSummary[] = [];

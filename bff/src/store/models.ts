@@ -1,9 +1,9 @@
 // Repository of registered models: the only place that reads or writes the
 // `models` table. Rows leave as shared/ `Model` values.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { Model, type ModelPolicy } from '../../../shared/domain/model.js';
 import { refreshModelSummary } from './model-summaries.js';
-import type { DB, ModelRow } from './schema.js';
+import type { ModelRow } from './schema.js';
 
 export function modelFromRow(row: ModelRow): Model {
   return Model.parse({
@@ -18,7 +18,7 @@ export function modelFromRow(row: ModelRow): Model {
   });
 }
 
-export async function insertModel(db: Kysely<DB>, model: Model): Promise<void> {
+export async function insertModel(db: Db, model: Model): Promise<void> {
   await db
     .insertInto('models')
     .values({
@@ -35,18 +35,18 @@ export async function insertModel(db: Kysely<DB>, model: Model): Promise<void> {
   await refreshModelSummary(db, model.id, model.created_at);
 }
 
-export async function findModel(db: Kysely<DB>, id: string): Promise<Model | undefined> {
+export async function findModel(db: Db, id: string): Promise<Model | undefined> {
   const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? modelFromRow(row) : undefined;
 }
 
 /** The policy decides the gate, so the model's summary (its last gate) is refreshed with it. */
-export async function updateModelPolicy(db: Kysely<DB>, id: string, policy: ModelPolicy, at: string): Promise<void> {
+export async function updateModelPolicy(db: Db, id: string, policy: ModelPolicy, at: string): Promise<void> {
   await db.updateTable('models').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
   await refreshModelSummary(db, id, at);
 }
 
-export async function countModels(db: Kysely<DB>): Promise<number> {
+export async function countModels(db: Db): Promise<number> {
   const row = await db
     .selectFrom('models')
     .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,11 +1,12 @@
 // Repository of model versions: the only place that reads or writes
 // `model_versions`. Rows leave as shared/ `ModelVersion` values.
-import { sql, type Kysely } from 'kysely';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 import type { SortOrder, VersionSortKey } from '../../../shared/api/models.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import { refreshModelSummary } from './model-summaries.js';
-import type { DB, VersionRow } from './schema.js';
+import type { VersionRow } from './schema.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
   return ModelVersion.parse({
@@ -26,7 +27,7 @@ export function versionFromRow(row: VersionRow): ModelVersion {
   });
 }
 
-export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Promise<void> {
+export async function insertVersion(db: Db, version: ModelVersion): Promise<void> {
   await db
     .insertInto('model_versions')
     .values({
@@ -50,7 +51,7 @@ export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Prom
   await refreshModelSummary(db, version.model_id, version.created_at);
 }
 
-export async function findVersion(db: Kysely<DB>, modelId: string, version: string): Promise<ModelVersion | undefined> {
+export async function findVersion(db: Db, modelId: string, version: string): Promise<ModelVersion | undefined> {
   const row = await db
     .selectFrom('model_versions')
     .selectAll()
@@ -86,7 +87,7 @@ function versionFromStoredRow(row: VersionRow): ModelVersion {
 }
 
 /** Every version of a model, newest registration first. */
-export async function listVersions(db: Kysely<DB>, modelId: string): Promise<ModelVersion[]> {
+export async function listVersions(db: Db, modelId: string): Promise<ModelVersion[]> {
   const rows = await db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
   return rows.map(versionFromStoredRow);
 }
@@ -115,7 +116,7 @@ function likePattern(text: string): string {
  * (model_id[, status], version_key, seq) or (model_id[, status], seq) from the
  * cursor, stopping at `limit` (model-summaries.test.ts checks SQLite's plan).
  */
-export function versionPageQuery(db: Kysely<DB>, modelId: string, query: VersionPageQuery) {
+export function versionPageQuery(db: Db, modelId: string, query: VersionPageQuery) {
   const columns = [...VERSION_SORT_COLUMNS[query.sort], 'seq'] as const;
   const direction = query.order === 'desc' ? 'desc' : 'asc';
   let select = db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId);
@@ -135,7 +136,7 @@ export function versionPageQuery(db: Kysely<DB>, modelId: string, query: Version
 
 /** One page of a model's versions, with each row's position for the next cursor. */
 export async function listVersionPage(
-  db: Kysely<DB>,
+  db: Db,
   modelId: string,
   query: VersionPageQuery,
 ): Promise<{ items: ModelVersion[]; positions: { values: string[]; seq: number }[] }> {
@@ -146,7 +147,7 @@ export async function listVersionPage(
   };
 }
 
-export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string, at: string): Promise<void> {
+export async function deprecateVersion(db: Db, modelId: string, version: string, reason: string, at: string): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({ status: 'deprecated', deprecated_reason: reason })
@@ -166,7 +167,7 @@ export interface StatusChange {
  * active version per model (a partial unique index), so versions leaving
  * `active` are written before the one that becomes active.
  */
-export async function applyStatusChanges(db: Kysely<DB>, modelId: string, changes: readonly StatusChange[], at: string): Promise<void> {
+export async function applyStatusChanges(db: Db, modelId: string, changes: readonly StatusChange[], at: string): Promise<void> {
   const ordered = [...changes].sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'));
   for (const change of ordered) {
     await db
