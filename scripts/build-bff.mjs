@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build:bff`: compiles the reference BFF (bff/src/cli.ts and all it imports from
 // bff/ and shared/) into one ES module, out/bff/cli.js, which plain `node` runs: no tsx,
-// no TypeScript at run time (docs/decisions/0010-compiled-bff-and-local-start.md).
+// no TypeScript at run time (docs/decisions/0011-compiled-bff-and-local-start.md).
 // Packages stay external and load from node_modules, as in the Electron main bundle
 // (libsql is a native addon and cannot be bundled). About 2 s.
 import { fileURLToPath } from 'node:url';
