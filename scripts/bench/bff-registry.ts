@@ -81,8 +81,8 @@ async function versusFloor(
     if (response.status !== 200 || text.length !== body.length) throw new Error(`${label}: ${response.status}, ${text.length} bytes, expected ${body.length}`);
     return performance.now() - started;
   };
-  // Warm both (JIT, connection pools, SQLite page cache) before counting.
-  for (let i = 0; i < 10; i++) {
+  // Warm both (JIT, connection pools, SQLite page cache, the garbage of a bulk load) before counting.
+  for (let i = 0; i < 50; i++) {
     await timed(`${floor.url}${path}`);
     await timed(`${bffUrl}${path}`, { headers });
   }
