@@ -7,15 +7,21 @@
 // BENCH_MODELS, BENCH_VERSIONS_PER_MODEL, BENCH_RUNS_PER_MODEL (1000, 100, 20),
 // load from BENCH_THROUGHPUT_REQUESTS and BENCH_THROUGHPUT_CONCURRENCY (1000, 8).
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import { build as viteBuild } from 'vite';
+import { semverSortKey } from '../../shared/logic/semver-key.js';
 import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
 import { signingKeySecretFrom } from '../../bff/src/services/report-signing.js';
 import type { Db } from '../../bff/src/store/database.js';
+import { rebuildModelSummaries } from '../../bff/src/store/model-summaries.js';
 import { isPostgresUrl, redactLocation } from '../../bff/src/store/engine.js';
 import { startPgCluster, withClient, type PgCluster } from '../../bff/src/testing/pg-cluster.js';
 import { startHaproxy, startReplica, type LoadBalancer, type Replica } from '../../bff/src/testing/replicas.js';
@@ -26,21 +32,82 @@ const runsPerModel = Number(process.env.BENCH_RUNS_PER_MODEL ?? 20);
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function timeIt(label: string, samples: number, call: () => Promise<Response>): Promise<void> {
-  const durations: number[] = [];
-  let bytes = 0;
-  for (let i = 0; i < samples; i++) {
-    const started = performance.now();
-    const response = await call();
-    const text = await response.text();
-    durations.push(performance.now() - started);
-    if (response.status !== 200) throw new Error(`${label}: ${response.status} ${text.slice(0, 200)}`);
-    bytes = text.length;
-  }
-  durations.sort((a, b) => a - b);
-  const at = (q: number) => durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]!.toFixed(1);
-  console.log(`${label.padEnd(58)} p50 ${at(0.5).padStart(7)} ms  p95 ${at(0.95).padStart(7)} ms  ${(bytes / 1024).toFixed(0)} KiB`);
+/** The q-quantile of ascending durations. */
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
+
+/**
+ * The floor a read is compared with: a bare Fastify route (no plugins, no
+ * auth, no database) answering the very bytes the BFF answered for that path,
+ * from memory, on the same loopback and through the same client.
+ */
+async function startFloor(): Promise<{ url: string; serve(path: string, body: string): void; close(): Promise<void> }> {
+  const bodies = new Map<string, string>();
+  const floor = Fastify();
+  floor.get('/*', (request, reply) => reply.type('application/json; charset=utf-8').send(bodies.get(request.url) ?? '{}'));
+  const url = await floor.listen({ host: '127.0.0.1', port: 0 });
+  return { url, serve: (path, body) => bodies.set(path, body), close: () => floor.close() };
+}
+
+export interface FloorGoal {
+  p50: number;
+  p99: number;
+}
+
+/**
+ * One read against its floor, interleaved (floor, BFF, floor, BFF …) so that
+ * the load of the machine at any moment weighs on both alike; prints p50 and
+ * p99 of each and their ratios, and whether `goal` (ratios) held.
+ */
+async function versusFloor(
+  label: string,
+  samples: number,
+  floor: Awaited<ReturnType<typeof startFloor>>,
+  bffUrl: string,
+  path: string,
+  headers: Record<string, string>,
+  goal?: FloorGoal,
+): Promise<void> {
+  // A keep-alive connection left idle through a long bulk load may be gone: one retry.
+  const first = await fetch(`${bffUrl}${path}`, { headers }).catch(() => fetch(`${bffUrl}${path}`, { headers }));
+  const body = await first.text();
+  if (first.status !== 200) throw new Error(`${label}: ${first.status} ${body.slice(0, 200)}`);
+  floor.serve(path, body);
+  const timed = async (url: string, init?: RequestInit) => {
+    const started = performance.now();
+    const response = await fetch(url, init);
+    const text = await response.text();
+    if (response.status !== 200 || text.length !== body.length) throw new Error(`${label}: ${response.status}, ${text.length} bytes, expected ${body.length}`);
+    return performance.now() - started;
+  };
+  // Warm both (JIT, connection pools, SQLite page cache, the garbage of a bulk load) before counting.
+  for (let i = 0; i < 50; i++) {
+    await timed(`${floor.url}${path}`);
+    await timed(`${bffUrl}${path}`, { headers });
+  }
+  const floorTimes: number[] = [];
+  const bffTimes: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    floorTimes.push(await timed(`${floor.url}${path}`));
+    bffTimes.push(await timed(`${bffUrl}${path}`, { headers }));
+  }
+  floorTimes.sort((a, b) => a - b);
+  bffTimes.sort((a, b) => a - b);
+  const p50 = quantile(bffTimes, 0.5) / quantile(floorTimes, 0.5);
+  const p99 = quantile(bffTimes, 0.99) / quantile(floorTimes, 0.99);
+  const verdict = goal ? `  goal p50 ≤ ${goal.p50}x, p99 ≤ ${goal.p99}x: ${p50 <= goal.p50 && p99 <= goal.p99 ? 'HELD' : 'MISSED'}` : '';
+  results.push({ label: `${currentTarget}: ${label}`, p50, p99, goal, held: goal ? p50 <= goal.p50 && p99 <= goal.p99 : undefined });
+  console.log(
+    `${label.padEnd(52)} p50 ${quantile(bffTimes, 0.5).toFixed(2).padStart(6)} ms = ${p50.toFixed(1).padStart(4)}x  p99 ${quantile(bffTimes, 0.99).toFixed(2).padStart(6)} ms = ${p99.toFixed(1).padStart(4)}x  (floor ${quantile(floorTimes, 0.5).toFixed(2)} / ${quantile(floorTimes, 0.99).toFixed(2)} ms, ${(body.length / 1024).toFixed(0)} KiB)${verdict}`,
+  );
+}
+
+/** The engine being measured, for the summary. */
+let currentTarget = '';
+const results: { label: string; p50: number; p99: number; goal?: FloorGoal | undefined; held?: boolean | undefined }[] = [];
+/** Issue 12, goal 1: the list's pages and the model detail at full size. */
+const READ_GOAL: FloorGoal = { p50: 2, p99: 3 };
 
 /** Bulk rows straight into the tables: the benchmark measures reads, not the write API. */
 async function bulkLoad(db: Db, at: string): Promise<void> {
@@ -69,6 +136,7 @@ async function bulkLoad(db: Db, at: string): Promise<void> {
         created_at: at,
         created_by: 'ravi',
         deprecated_reason: null,
+        version_key: semverSortKey(`1.${v}.0`),
       }));
       for (let i = 0; i < versions.length; i += 200) await trx.insertInto('model_versions').values(versions.slice(i, i + 200)).execute();
       const metrics = JSON.stringify({ 'ndcg@10': 0.51, 'mrr@10': 0.57, 'recall@100': 0.92, zero_result_rate: 0.02, latency_proxy: 4.4 });
@@ -112,6 +180,24 @@ async function signIn(url: string, username = 'olivia'): Promise<string> {
   return ((await login.json()) as { access_token: string }).access_token;
 }
 
+/**
+ * The cursor of the page that starts 30 models before the end, found by paging
+ * through as a client would (the cursor's format is the server's business).
+ */
+async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
+  let position = 0;
+  let cursor: string | null = null;
+  while (position < modelCount - 30) {
+    const limit = Math.min(500, modelCount - 30 - position);
+    const response = await fetch(`${url}/admin/models?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, { headers });
+    const page = (await response.json()) as { items: unknown[]; next_cursor: string | null };
+    position += page.items.length;
+    cursor = page.next_cursor;
+    if (cursor === null) throw new Error('the registry ended before its last 30 models');
+  }
+  return cursor!;
+}
+
 /** List and detail, on the demo data and then at full size, through one server on `location`. */
 async function measureReads(target: Target): Promise<void> {
   const bff = await startBff({
@@ -120,16 +206,21 @@ async function measureReads(target: Target): Promise<void> {
     seedDemo: true,
     settings: { ...SETTINGS, signingKeySecret: signingKeySecretFrom(REPLICA_ENV) },
   });
+  currentTarget = target.label;
+  const floor = await startFloor();
   try {
     const token = await signIn(bff.url);
-    const get = (path: string) => () => fetch(`${bff.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const headers = { authorization: `Bearer ${token}` };
+    const read = (label: string, path: string, samples: number, goal?: FloorGoal) => versusFloor(label, samples, floor, bff.url, path, headers, goal);
 
-    console.log(`\n--- ${target.label} ---\ndemo data (7 models)`);
-    await timeIt('GET /admin/models', 100, get('/admin/models'));
-    await timeIt('GET /admin/models/ltr-ranker', 100, get('/admin/models/ltr-ranker'));
+    console.log(`\n--- ${target.label} ---\ndemo data (7 models); each read against a bare Fastify route serving the same bytes`);
+    await read('GET /admin/models', '/admin/models', 100);
+    await read('GET /admin/models/ltr-ranker', '/admin/models/ltr-ranker', 100);
 
     const started = performance.now();
     await bulkLoad(bff.ctx.db, new Date().toISOString());
+    // Rows written around the store need their list summaries, as any bulk import does.
+    await rebuildModelSummaries(bff.ctx.db);
     // PostgreSQL plans from statistics; autovacuum would gather them a little later, a deployment's
     // bulk import should run ANALYZE itself (SQLite's planner needs none for these queries).
     if (bff.engine === 'postgres') await sql`analyze`.execute(bff.ctx.db);
@@ -137,16 +228,17 @@ async function measureReads(target: Target): Promise<void> {
     console.log(
       `\nloaded ${modelCount} models, ${versionTotal} versions, ${modelCount * runsPerModel} eval runs in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
-    await timeIt('GET /admin/models (limit 50)', 50, get('/admin/models'));
-    await timeIt('GET /admin/models?limit=500', 20, get('/admin/models?limit=500'));
-    const lastCursor = Buffer.from(`bench-model-${String(modelCount - 30).padStart(5, '0')}`).toString('base64url');
-    await timeIt('GET /admin/models?cursor=<near the end>', 50, get(`/admin/models?cursor=${lastCursor}`));
-    await timeIt('GET /admin/models?status=deprecated', 50, get('/admin/models?status=deprecated'));
-    await timeIt('GET /admin/models?type=RAG&status=active', 50, get('/admin/models?type=RAG&status=active'));
-    await timeIt('GET /admin/models?q=number 99 (text search)', 50, get('/admin/models?q=number%2099'));
-    await timeIt(`GET /admin/models/bench-model-00000 (${versionsPerModel} versions)`, 50, get('/admin/models/bench-model-00000'));
-    await timeIt('GET /admin/models/bench-model-00000/eval-runs', 50, get('/admin/models/bench-model-00000/eval-runs'));
+    const samples = Number(process.env.BENCH_SAMPLES ?? 300);
+    await read('GET /admin/models (limit 50)', '/admin/models', samples, READ_GOAL);
+    await read('GET /admin/models?cursor=<30 before the end>', `/admin/models?cursor=${await cursorNearEnd(bff.url, headers)}`, samples, READ_GOAL);
+    await read(`GET /admin/models/bench-model-00000 (${versionsPerModel} versions)`, '/admin/models/bench-model-00000', samples, READ_GOAL);
+    await read('GET /admin/models?limit=500', '/admin/models?limit=500', 30);
+    await read('GET /admin/models?status=deprecated', '/admin/models?status=deprecated', 50);
+    await read('GET /admin/models?type=RAG&status=active', '/admin/models?type=RAG&status=active', 50);
+    await read('GET /admin/models?q=number 99 (text search)', '/admin/models?q=number%2099', 50);
+    await read('GET /admin/models/bench-model-00000/eval-runs', '/admin/models/bench-model-00000/eval-runs', 50);
   } finally {
+    await floor.close();
     await bff.close();
   }
 }
@@ -234,14 +326,113 @@ async function measureReplicas(location: string): Promise<void> {
  * (a throwaway PostgreSQL 15 cluster): PostgreSQL is measured beside SQLite,
  * then the list's throughput with one and two replicas behind HAProxy.
  */
+/** Issue 12, goal 4: local mode's start to first data against a bare Fastify start-and-answer. */
+const LOCAL_START_GOAL = { existing: 1.5, firstRun: 2.5 };
+
+type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; bytes: number };
+
+/** Runs a compiled probe in a fresh `node` (no tsx): wall time from spawn to exit, and the marks it printed. */
+async function runProbe(file: string, args: string[]): Promise<{ wall: number; marks: ProbeMarks }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const wall = performance.now() - started;
+  if (code !== 0) throw new Error(`${file} exited with ${code}`);
+  return { wall, marks: JSON.parse(out.trim().split('\n').at(-1)!) as ProbeMarks };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * Local mode, from a fresh process to the first registry page on screen's data:
+ * the embedded BFF as compiled for the console (scripts/bench-probes/local-start.ts:
+ * unix socket, sign-in as the console does, GET /admin/models), with an existing
+ * database and on a first run (new database, demo seed), against a bare Fastify
+ * app started on a unix socket answering the same bytes. Rounds interleave the three.
+ */
+async function measureLocalStart(dir: string): Promise<void> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const outDir = join(root, 'out', 'bench-probes');
+  await viteBuild({
+    root,
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr: true,
+      outDir,
+      emptyOutDir: true,
+      target: 'node20',
+      rolldownOptions: {
+        input: { 'local-start': 'scripts/bench-probes/local-start.ts', 'floor-start': 'scripts/bench-probes/floor-start.ts' },
+        output: { format: 'es', entryFileNames: '[name].js' },
+        checks: { ineffectiveDynamicImport: false },
+      },
+    },
+  });
+  const localProbe = join(outDir, 'local-start.js');
+  const floorProbe = join(outDir, 'floor-start.js');
+  const existingDb = join(dir, 'local-existing.sqlite');
+  await runProbe(localProbe, [existingDb]);
+  const bodyFile = join(dir, 'floor-body.json');
+  // The floor answers as many bytes as the BFF's first page (the demo registry's).
+  const sample = await runProbe(localProbe, [existingDb]);
+  await writeFile(bodyFile, JSON.stringify({ items: [], pad: 'x'.repeat(Math.max(0, sample.marks.bytes - 24)) }));
+  const rounds = Number(process.env.BENCH_LOCAL_ROUNDS ?? 7);
+  const floor: { wall: number; marks: ProbeMarks }[] = [];
+  const existing: typeof floor = [];
+  const firstRun: typeof floor = [];
+  for (let round = 0; round < rounds; round++) {
+    floor.push(await runProbe(floorProbe, [bodyFile]));
+    existing.push(await runProbe(localProbe, [existingDb]));
+    firstRun.push(await runProbe(localProbe, [join(dir, `local-first-${round}.sqlite`)]));
+  }
+  const floorWall = median(floor.map((run) => run.wall));
+  const line = (label: string, runs: typeof floor, goal?: number) => {
+    const wall = median(runs.map((run) => run.wall));
+    const ratio = wall / floorWall;
+    const at = (mark: keyof ProbeMarks) => median(runs.map((run) => run.marks[mark] ?? NaN)).toFixed(0);
+    const held = goal === undefined ? undefined : ratio <= goal;
+    if (goal !== undefined) results.push({ label: `local mode: ${label}`, p50: ratio, p99: ratio, goal: { p50: goal, p99: goal }, held });
+    console.log(
+      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
+    );
+  };
+  console.log(`\n--- local mode start to first data (fresh node process, compiled, unix socket; median of ${rounds}) ---`);
+  line('bare Fastify start-and-answer (floor)', floor);
+  line('existing database', existing, LOCAL_START_GOAL.existing);
+  line('first run (new database, demo seed)', firstRun, LOCAL_START_GOAL.firstRun);
+}
+
 export default async function run(options: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: options, options: { db: { type: 'string' } }, strict: true });
+  // --only reads | local-start: one part of the benchmark.
+  const { values } = parseArgs({ args: options, options: { db: { type: 'string' }, only: { type: 'string' } }, strict: true });
   const dir = await mkdtemp(join(tmpdir(), 'bench-registry-'));
+  try {
+    if (values.only !== 'local-start') await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
+    if (values.only !== 'reads') await measureLocalStart(dir);
+    if (values.db) await measurePostgres(values.db);
+    printGoals();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Which of issue 12's goals held in this run. */
+function printGoals(): void {
+  console.log('\nissue 12 goals (ratios against the floor measured in this run)');
+  for (const result of results) {
+    if (!result.goal) continue;
+    console.log(`  ${result.held ? 'HELD  ' : 'MISSED'} ${result.label}: p50 ${result.p50.toFixed(2)}x (≤ ${result.goal.p50}x), p99 ${result.p99.toFixed(2)}x (≤ ${result.goal.p99}x)`);
+  }
+}
+
+async function measurePostgres(db: string): Promise<void> {
   let cluster: PgCluster | undefined;
   try {
-    await measureReads({ label: 'SQLite', location: join(dir, 'bench.db') });
-    if (!values.db) return;
-    let adminUrl = values.db;
+    let adminUrl = db;
     if (adminUrl === 'temp') {
       cluster = await startPgCluster();
       adminUrl = cluster.adminUrl;
@@ -259,6 +450,5 @@ export default async function run(options: string[] = []): Promise<void> {
     }
   } finally {
     await cluster?.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -27,6 +27,8 @@ import {
   PolicyChangeResponse,
   RegisterVersionRequest,
   UpdatePolicyRequest,
+  VersionListQuery,
+  VersionListResponse,
   VersionParams,
   VersionResponse,
 } from './models.js';
@@ -125,6 +127,15 @@ export const ENDPOINTS = {
     // 202: the edit loosens the bar for rollouts and waits for a second admin.
     responses: { 200: ModelResponse, 202: PolicyChangeResponse },
     access: { role: 'admin', stepUp: 'policy' },
+    tags: ['models'],
+  }),
+  listVersions: defineEndpoint({
+    method: 'GET',
+    path: '/admin/models/:model_id/versions',
+    params: ModelParams,
+    query: VersionListQuery,
+    responses: { 200: VersionListResponse },
+    access: { role: 'viewer' },
     tags: ['models'],
   }),
   registerVersion: defineEndpoint({

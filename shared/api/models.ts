@@ -1,6 +1,6 @@
 // Registry endpoints: models, versions, eval runs, deployments.
 import { z } from 'zod';
-import { Cursor, FreeText, ModelId, PageLimit, SemVer } from '../domain/primitives.js';
+import { FreeText, ModelId, PageLimit, SemVer } from '../domain/primitives.js';
 import { Model, ModelPolicy, ModelType, Tag, VersionRegistration, VersionStatus, ModelVersion } from '../domain/model.js';
 import { Deployment, Phase } from '../domain/deployment.js';
 import { DeploymentDispatch } from '../domain/serving.js';
@@ -16,6 +16,12 @@ export type ModelSortKey = z.infer<typeof ModelSortKey>;
 export const SortOrder = z.enum(['asc', 'desc']);
 export type SortOrder = z.infer<typeof SortOrder>;
 
+/**
+ * A keyset cursor of a sorted list: it carries the last row's sort values
+ * (a lower-cased name can take 360 bytes), so it may be longer than `Cursor`.
+ */
+export const SortedListCursor = z.string().max(1024).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this server');
+
 export const ModelListQuery = z.strictObject({
   type: ModelType.optional(),
   /** Models having at least one version in this status. */
@@ -24,7 +30,8 @@ export const ModelListQuery = z.strictObject({
   /** Server-side order of the list (issue 12); name ascending when omitted. */
   sort: ModelSortKey.optional(),
   order: SortOrder.optional(),
-  cursor: Cursor.optional(),
+  /** From the previous page's next_cursor, with the same filters, sort and order. */
+  cursor: SortedListCursor.optional(),
   limit: PageLimit,
 });
 export type ModelListQuery = z.infer<typeof ModelListQuery>;
@@ -67,6 +74,29 @@ export const ModelDetailResponse = z.strictObject({
   deployment: Deployment,
 });
 export type ModelDetailResponse = z.infer<typeof ModelDetailResponse>;
+
+/** A model's versions: `version` is semver precedence (newest first with desc), `created` registration order. */
+export const VersionSortKey = z.enum(['version', 'created']);
+export type VersionSortKey = z.infer<typeof VersionSortKey>;
+
+/** GET /admin/models/{model_id}/versions (issue 12): one page, filtered and sorted by the server. */
+export const VersionListQuery = z.strictObject({
+  /** Case-insensitive substring of version, artifact URI, framework, export format or registrant. */
+  q: FreeText(200).optional(),
+  status: VersionStatus.optional(),
+  /** version descending when omitted (newest first, as the console shows them). */
+  sort: VersionSortKey.optional(),
+  order: SortOrder.optional(),
+  cursor: SortedListCursor.optional(),
+  limit: PageLimit,
+});
+export type VersionListQuery = z.infer<typeof VersionListQuery>;
+
+export const VersionListResponse = z.strictObject({
+  items: z.array(ModelVersion),
+  next_cursor: z.string().nullable(),
+});
+export type VersionListResponse = z.infer<typeof VersionListResponse>;
 
 export const CreateModelRequest = z.strictObject({
   id: ModelId,

@@ -1,6 +1,7 @@
 // Registry routes against a real, demo-seeded BFF: listing (filters, cursor
 // pages, summaries), detail, creation, policy, registration and deprecation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelDetailResponse, ModelListResponse, VersionListResponse } from '../../../shared/api/models.js';
 import { startHarness, type Client, type Harness } from '../testing/demo-harness.js';
 
 let h: Harness;
@@ -33,15 +34,17 @@ function expectError(answer: { status: number; body: unknown }, status: number, 
 }
 
 describe('GET /admin/models', () => {
-  it('lists every demo model by id with its summary', async () => {
+  it('lists every demo model by name (the default order) with its summary', async () => {
     const { status, body } = await olivia.get('/admin/models');
     expect(status).toBe(200);
+    // Serialized without zod's encode pass (plugins/plain-json.ts): the body must still be exactly the schema's.
+    expect(ModelListResponse.parse(body)).toEqual(body);
     expect(body.items.map((item: { model: { id: string } }) => item.model.id)).toEqual([
       'bert-sentiment',
+      'fraud-detector',
       'cross-encoder-reranker',
       'e5-base-v2',
       'e5-large-v2',
-      'fraud-detector',
       'ltr-ranker',
       'rag-retriever',
     ]);
@@ -105,6 +108,7 @@ describe('GET /admin/models/{model_id}', () => {
   it('answers the model, its versions newest first and the deployment with its plan', async () => {
     const { status, body } = await arjun.get('/admin/models/ltr-ranker');
     expect(status).toBe(200);
+    expect(ModelDetailResponse.parse(body)).toEqual(body);
     expect(body.model.id).toBe('ltr-ranker');
     expect(body.versions.map((v: { version: string }) => v.version)).toEqual(['2.2.0', '2.1.0', '2.0.0', '1.5.0', '1.0.0']);
     expect(body.versions.find((v: { version: string }) => v.version === '1.0.0')).toMatchObject({
@@ -124,6 +128,28 @@ describe('GET /admin/models/{model_id}', () => {
   it('answers 404 for an unknown model and 400 for a malformed id', async () => {
     expectError(await olivia.get('/admin/models/no-such-model'), 404, 'not_found');
     expectError(await olivia.get('/admin/models/Not_A_Slug'), 400, 'invalid_request');
+  });
+});
+
+describe('GET /admin/models/{model_id}/versions', () => {
+  it('pages a model\'s versions, newest version first, filtered by status and text', async () => {
+    const first = await olivia.get('/admin/models/ltr-ranker/versions?limit=2');
+    expect(first.status).toBe(200);
+    expect(VersionListResponse.parse(first.body)).toEqual(first.body);
+    expect(first.body.items.map((v: { version: string }) => v.version)).toEqual(['2.2.0', '2.1.0']);
+    const rest = await olivia.get(`/admin/models/ltr-ranker/versions?limit=5&cursor=${first.body.next_cursor}`);
+    expect(rest.body.items.map((v: { version: string }) => v.version)).toEqual(['2.0.0', '1.5.0', '1.0.0']);
+    expect(rest.body.next_cursor).toBeNull();
+    const deprecated = await olivia.get('/admin/models/ltr-ranker/versions?status=deprecated&sort=created&order=asc');
+    expect(deprecated.body.items.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
+    expect((await olivia.get('/admin/models/ltr-ranker/versions?q=2.1')).body.items.map((v: { version: string }) => v.version)).toEqual(['2.1.0']);
+  });
+
+  it('answers 404 for an unknown model, 400 for a cursor of another order', async () => {
+    expectError(await olivia.get('/admin/models/no-such-model/versions'), 404, 'not_found');
+    const first = await olivia.get('/admin/models/ltr-ranker/versions?limit=1');
+    expectError(await olivia.get(`/admin/models/ltr-ranker/versions?order=asc&cursor=${first.body.next_cursor}`), 400, 'invalid_request');
+    expectError(await h.anonymous('GET', '/admin/models/ltr-ranker/versions'), 401, 'unauthenticated');
   });
 });
 

@@ -1,20 +1,25 @@
-// Registry routes: list, detail, create, policy, register and deprecate versions.
+// Registry routes: list, detail, create, policy, list, register and deprecate versions.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { BffContext } from '../context.js';
-import { createModel, deprecateVersion, getModelDetail, listModels, registerVersion } from '../services/registry.js';
+import { plainJsonSerializer } from '../plugins/plain-json.js';
+import { createModel, deprecateVersion, getModelDetail, listModels, listModelVersions, registerVersion } from '../services/registry.js';
 import { updatePolicy } from '../services/policy-changes.js';
 import { registerEndpoint } from './register-endpoint.js';
 
 const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
-  registerEndpoint(app, ENDPOINTS.listModels, async (request) => listModels(ctx, request.query));
+  // The registry's hot reads answer through plainJsonSerializer (plugins/plain-json.ts says why).
+  const hotRead = { serializerCompiler: plainJsonSerializer };
+  registerEndpoint(app, ENDPOINTS.listModels, async (request) => listModels(ctx.db, request.query), hotRead);
 
   registerEndpoint(app, ENDPOINTS.createModel, async (request, reply, { principal }) => {
     const model = await createModel(ctx, principal, request.body);
     return reply.status(201).send({ model });
   });
 
-  registerEndpoint(app, ENDPOINTS.getModel, async (request) => getModelDetail(ctx, request.params.model_id));
+  registerEndpoint(app, ENDPOINTS.getModel, async (request) => getModelDetail(ctx, request.params.model_id), hotRead);
+
+  registerEndpoint(app, ENDPOINTS.listVersions, async (request) => listModelVersions(ctx.db, request.params.model_id, request.query), hotRead);
 
   // Step-up for every edit; one that loosens the bar for rollouts answers 202 and waits for a second admin.
   registerEndpoint(app, ENDPOINTS.updatePolicy, async (request, reply, { principal, spendStepUp }) => {

@@ -3,6 +3,7 @@
 // only the handler. The handler gets the caller as the access plugin found it,
 // and for a step-up route a spender bound to the declared purpose.
 import type { FastifyBaseLogger, FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Endpoint, EndpointResponse, SchemaOf } from '../../../shared/api/endpoint.js';
@@ -36,6 +37,8 @@ export type EndpointHandler<E extends Endpoint> = (request: EndpointRequest<E>, 
 export interface RegisterOptions {
   /** Route config beyond access (the /auth routes' rate limit). */
   config?: Omit<FastifyContextConfig, 'access'>;
+  /** Instead of the app's zod serializer (the registry's hot reads: plugins/plain-json.ts). */
+  serializerCompiler?: FastifySerializerCompiler<unknown>;
 }
 
 /** The Fastify schema of an endpoint (what fastify-type-provider-zod validates and the OpenAPI document shows). */
@@ -59,6 +62,7 @@ export function registerEndpoint<E extends Endpoint>(app: BffApp, endpoint: E, h
     url: endpoint.path,
     config: { ...options.config, access: endpoint.access },
     schema: routeSchema(endpoint),
+    ...(options.serializerCompiler ? { serializerCompiler: options.serializerCompiler } : {}),
     handler: async (request, reply) => {
       // The access plugin has refused anyone it should before this runs; these guard the types' promise.
       if (endpoint.access.role !== 'public' && !request.principal) throw new ApiError('unauthenticated', 'sign in first');

@@ -32,7 +32,7 @@ async function applyPolicy(
   after: ModelPolicy,
   extra: Record<string, JsonValue>,
 ): Promise<void> {
-  await updateModelPolicy(trx, modelId, after);
+  await updateModelPolicy(trx, modelId, after, at);
   await appendAudit(trx, {
     at,
     actor: actor.username,

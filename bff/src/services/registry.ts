@@ -1,34 +1,61 @@
 // The model registry: models, their versions and policies. Each change is one
 // transaction with its audit entry (and event), so none lands half-done.
 import { randomBytes } from 'node:crypto';
-import type { CreateModelRequest, ModelDetailResponse, ModelListQuery, ModelListResponse, ModelSummary } from '../../../shared/api/models.js';
+import type {
+  CreateModelRequest,
+  ModelDetailResponse,
+  ModelListQuery,
+  ModelListResponse,
+  ModelSortKey,
+  SortOrder,
+  VersionListQuery,
+  VersionListResponse,
+  VersionSortKey,
+} from '../../../shared/api/models.js';
 import type { Deployment } from '../../../shared/domain/deployment.js';
 import type { Model, ModelVersion, VersionRegistration } from '../../../shared/domain/model.js';
 import { ModelId } from '../../../shared/domain/primitives.js';
-import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { BffContext } from '../context.js';
 import type { Principal } from './principal.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { pendingRequestsOfModel } from '../store/change-requests.js';
-import { deploymentsOf, findDeployment, insertDeployment } from '../store/deployments.js';
-import { newestEvalRunPerModel } from '../store/eval-runs.js';
+import { findDeployment, insertDeployment } from '../store/deployments.js';
 import { appendEvent } from '../store/event-log.js';
-import { findModel, insertModel, listModels as listModelRows } from '../store/models.js';
+import { findModel, insertModel } from '../store/models.js';
+import { listModelSummaries, SORT_COLUMNS, type SortPosition } from '../store/model-summaries.js';
 import * as versions from '../store/versions.js';
 import type { Db } from '../store/database.js';
 
 /** Who is acting: the signed-in user's name goes into created_by, audit actors and events. */
 export type Actor = Pick<Principal, 'username'>;
 
-function encodeModelCursor(lastId: string): string {
-  return Buffer.from(lastId, 'utf8').toString('base64url');
+/**
+ * A list cursor: the sort and order it belongs to, the last row's sort values
+ * and its id, as base64url JSON. The values make the next page a keyset read
+ * that neither skips nor repeats a row, whatever was written in between.
+ */
+function encodeModelCursor(sort: ModelSortKey, order: SortOrder, position: SortPosition): string {
+  return Buffer.from(JSON.stringify([sort, order, ...position.values, position.modelId]), 'utf8').toString('base64url');
 }
 
-function decodeModelCursor(cursor: string): string {
-  const id = ModelId.safeParse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!id.success) fail('invalid_request', 'not a cursor returned by this server');
-  return id.data;
+function decodeModelCursor(cursor: string, sort: ModelSortKey, order: SortOrder): SortPosition {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  const width = SORT_COLUMNS[sort].length;
+  if (!Array.isArray(decoded) || decoded.length !== width + 3) fail('invalid_request', 'not a cursor returned by this server');
+  const [cursorSort, cursorOrder, ...rest] = decoded as unknown[];
+  if (cursorSort !== sort || cursorOrder !== order) fail('invalid_request', 'the cursor belongs to another sort or order; start again from the first page');
+  const values = rest.slice(0, width);
+  const modelId = ModelId.safeParse(rest[width]);
+  if (!modelId.success || !values.every((value) => typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value)))) {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  return { values: values as (string | number)[], modelId: modelId.data };
 }
 
 export async function requireModel(db: Db, modelId: string): Promise<Model> {
@@ -44,49 +71,69 @@ export async function requireVersion(db: Db, modelId: string, version: string): 
 }
 
 /**
- * One page of the registry. Whatever the page size, the summaries cost a fixed
- * number of queries (models, version counts, live versions, deployments,
- * newest runs), never one per model.
+ * One page of the registry, in the asked order: one indexed read of the
+ * per-model summaries (store/model-summaries.ts) joined with the deployment,
+ * whatever the page size or the registry's size.
  */
-export async function listModels(ctx: BffContext, query: ModelListQuery): Promise<ModelListResponse> {
-  const rows = await listModelRows(ctx.db, {
+export async function listModels(db: Db, query: ModelListQuery): Promise<ModelListResponse> {
+  const sort = query.sort ?? 'name';
+  const order = query.order ?? 'asc';
+  const page = await listModelSummaries(db, {
     type: query.type,
-    versionStatus: query.status,
+    status: query.status,
     text: query.q || undefined,
-    afterId: query.cursor === undefined ? undefined : decodeModelCursor(query.cursor),
+    sort,
+    order,
+    after: query.cursor === undefined ? undefined : decodeModelCursor(query.cursor, sort, order),
     limit: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const ids = page.map((model) => model.id);
-  const overviews = await versions.versionOverviews(ctx.db, ids);
-  const deployments = await deploymentsOf(ctx.db, ids);
-  const newestRuns = await newestEvalRunPerModel(ctx.db, ids);
+  const more = page.items.length > query.limit;
+  const items = more ? page.items.slice(0, query.limit) : page.items;
+  return { items, next_cursor: more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null };
+}
 
-  const items = page.map((model): ModelSummary => {
-    const overview = overviews.get(model.id)!;
-    const deployment = deployments.get(model.id);
-    const run = newestRuns.get(model.id);
-    const gate = run ? evaluateGate(effectiveGatePolicy(model), run.metrics, run.baseline_metrics) : undefined;
-    return {
-      model,
-      active_version: overview.activeVersion,
-      candidate_versions: overview.candidateVersions,
-      version_count: overview.versionCount,
-      deployment: {
-        phase: deployment?.phase ?? 'idle',
-        stable_version: deployment?.stable_version ?? null,
-        canary_version: deployment?.canary_version ?? null,
-        canary_pct: deployment?.canary_pct ?? 0,
-        ...(deployment ? { dispatch: deployment.dispatch } : {}),
-      },
-      last_gate:
-        run && gate
-          ? { run_id: run.id, version: run.version, passed: gate.passed, failed_metrics: gate.failed_metrics, finished_at: run.finished_at }
-          : null,
-    };
+/** A cursor of a model's versions: sort, order, the last row's version key (for `version`) and seq. */
+function encodeVersionCursor(sort: VersionSortKey, order: SortOrder, position: { values: readonly string[]; seq: number }): string {
+  return Buffer.from(JSON.stringify([sort, order, ...position.values, position.seq]), 'utf8').toString('base64url');
+}
+
+function decodeVersionCursor(cursor: string, sort: VersionSortKey, order: SortOrder): { values: string[]; seq: number } {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  const width = versions.VERSION_SORT_COLUMNS[sort].length;
+  if (!Array.isArray(decoded) || decoded.length !== width + 3) fail('invalid_request', 'not a cursor returned by this server');
+  const [cursorSort, cursorOrder, ...rest] = decoded as unknown[];
+  if (cursorSort !== sort || cursorOrder !== order) fail('invalid_request', 'the cursor belongs to another sort or order; start again from the first page');
+  const values = rest.slice(0, width);
+  const seq = rest[width];
+  if (!values.every((value) => typeof value === 'string') || typeof seq !== 'number' || !Number.isSafeInteger(seq)) {
+    fail('invalid_request', 'not a cursor returned by this server');
+  }
+  return { values: values as string[], seq };
+}
+
+/** One page of a model's versions, filtered and sorted by the database (newest version first by default). */
+export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<VersionListResponse> {
+  await requireModel(db, modelId);
+  const sort = query.sort ?? 'version';
+  const order = query.order ?? 'desc';
+  const page = await versions.listVersionPage(db, modelId, {
+    status: query.status,
+    text: query.q || undefined,
+    sort,
+    order,
+    after: query.cursor === undefined ? undefined : decodeVersionCursor(query.cursor, sort, order),
+    limit: query.limit + 1,
   });
-  const last = page[page.length - 1];
-  return { items, next_cursor: rows.length > query.limit && last ? encodeModelCursor(last.id) : null };
+  const more = page.items.length > query.limit;
+  return {
+    items: more ? page.items.slice(0, query.limit) : page.items,
+    next_cursor: more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null,
+  };
 }
 
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<ModelDetailResponse> {
@@ -166,7 +213,7 @@ export async function deprecateVersion(
     }
     const pending = (await pendingRequestsOfModel(trx, modelId)).find((request) => request.target_version === versionName);
     if (pending) fail('version_in_use', `pending request ${pending.id} targets ${modelId} ${versionName}; cancel it first`);
-    await versions.deprecateVersion(trx, modelId, versionName, reason);
+    await versions.deprecateVersion(trx, modelId, versionName, reason, at);
     await appendAudit(trx, {
       at,
       actor: actor.username,

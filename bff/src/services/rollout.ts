@@ -253,7 +253,7 @@ export async function rollback(
     if (!(await replaceDeployment(trx, plan.next, deployment.state_version))) {
       fail('stale_state', `the deployment of ${modelId} changed meanwhile; try again`);
     }
-    await applyStatusChanges(trx, modelId, plan.statusChanges);
+    await applyStatusChanges(trx, modelId, plan.statusChanges, at);
     // The outbox row commits with the change: a rollback replaces anything still queued for the model.
     await queueDispatch(trx, modelId, at);
     const next = await requireDeployment(trx, modelId);
@@ -406,7 +406,7 @@ export async function approveRequest(
     if (!(await replaceDeployment(trx, plan.next, deployment.state_version))) {
       fail('stale_state', `the deployment of ${request.model_id} changed meanwhile`);
     }
-    await applyStatusChanges(trx, request.model_id, plan.statusChanges);
+    await applyStatusChanges(trx, request.model_id, plan.statusChanges, at);
     // Desired state and outbox row in one transaction (docs/decisions/0003-level-triggered-dispatch.md).
     await queueDispatch(trx, request.model_id, at);
     const next = await requireDeployment(trx, request.model_id);

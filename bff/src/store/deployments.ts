@@ -4,6 +4,7 @@ import type { Db } from './database.js';
 import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
 import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
 import { dispatchView } from './dispatches.js';
+import { touchModelSummary } from './model-summaries.js';
 import type { DeploymentRow, DispatchRow, ServingTargetRow } from './schema.js';
 
 type DispatchColumns = {
@@ -92,14 +93,6 @@ export async function findDeployment(db: Db, modelId: string): Promise<Deploymen
   return row ? deploymentFromRow(row, row.policy) : undefined;
 }
 
-export async function deploymentsOf(db: Db, modelIds: readonly string[]): Promise<Map<string, Deployment>> {
-  const found = new Map<string, Deployment>();
-  if (modelIds.length === 0) return found;
-  const rows = await selectWithPolicy(db).where('deployments.model_id', 'in', modelIds).execute();
-  for (const row of rows) found.set(row.model_id, deploymentFromRow(row, row.policy));
-  return found;
-}
-
 /**
  * Writes `next` only if the stored state is still `expectedStateVersion`
  * (compare-and-set), so two writers can never both move the same state.
@@ -120,5 +113,7 @@ export async function replaceDeployment(db: Db, next: DeploymentState, expectedS
     .where('model_id', '=', next.model_id)
     .where('state_version', '=', expectedStateVersion)
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  if (result.numUpdatedRows !== 1n) return false;
+  await touchModelSummary(db, next.model_id, next.updated_at);
+  return true;
 }

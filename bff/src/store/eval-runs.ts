@@ -2,6 +2,7 @@
 // gates are derived on the way out by the evaluation service, never stored.
 import type { Db } from './database.js';
 import { EvalRun } from '../../../shared/domain/eval-run.js';
+import { refreshModelSummary } from './model-summaries.js';
 import type { EvalRunRow } from './schema.js';
 
 export function evalRunFromRow(row: EvalRunRow): EvalRun {
@@ -38,6 +39,7 @@ export async function insertEvalRun(db: Db, run: EvalRun): Promise<void> {
       reported_at: run.reported_at,
     })
     .execute();
+  await refreshModelSummary(db, run.model_id, run.reported_at);
 }
 
 /** A model's runs (optionally of one version), newest first: by finish time, then by report time and id (ids grow with time). */

@@ -12,6 +12,8 @@ import * as idempotencySecrets from './migrations/030-idempotency-secrets.js';
 import * as idempotencyLease from './migrations/031-idempotency-lease.js';
 import * as authRateWindows from './migrations/040-auth-rate-windows.js';
 import * as sealedSigningKeys from './migrations/041-sealed-signing-keys.js';
+import * as modelSummaries from './migrations/050-model-summaries.js';
+import * as versionSortKey from './migrations/051-version-sort-key.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -28,6 +30,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '031-idempotency-lease': idempotencyLease,
   '040-auth-rate-windows': authRateWindows,
   '041-sealed-signing-keys': sealedSigningKeys,
+  '050-model-summaries': modelSummaries,
+  '051-version-sort-key': versionSortKey,
 };
 
 /** Every migration's name, in the order they run. */

@@ -83,6 +83,27 @@ export interface ModelVersionsTable {
   created_at: string;
   created_by: string;
   deprecated_reason: string | null;
+  /** shared/logic/semver-key.ts of `version` (migration 051): its byte order is semver precedence. */
+  version_key: ColumnType<string | null, string | undefined, string | null>;
+}
+
+/** Per model, what the registry list shows and sorts by (migration 050, store/model-summaries.ts). */
+export interface ModelSummariesTable {
+  model_id: string;
+  name_key: string;
+  type: string;
+  updated_at: string;
+  active_version: string | null;
+  /** JSON array, oldest registration first. */
+  candidate_versions: string;
+  candidate_count: number;
+  deprecated_count: number;
+  version_count: number;
+  /** JSON LastGate or null. */
+  last_gate: string | null;
+  /** 0 failed, 1 passed, 2 never evaluated. */
+  gate_rank: number;
+  search_text: string;
 }
 
 export interface EvalRunsTable {
@@ -277,6 +298,7 @@ export interface DB {
   step_up_tokens: StepUpTokensTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;
+  model_summaries: ModelSummariesTable;
   eval_runs: EvalRunsTable;
   deployments: DeploymentsTable;
   change_requests: ChangeRequestsTable;
@@ -297,6 +319,7 @@ export interface DB {
 export type UserRow = Selectable<UsersTable>;
 export type ModelRow = Selectable<ModelsTable>;
 export type VersionRow = Selectable<ModelVersionsTable>;
+export type ModelSummaryRow = Selectable<ModelSummariesTable>;
 export type EvalRunRow = Selectable<EvalRunsTable>;
 export type DeploymentRow = Selectable<DeploymentsTable>;
 export type ChangeRequestRow = Selectable<ChangeRequestsTable>;

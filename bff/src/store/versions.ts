@@ -1,7 +1,11 @@
 // Repository of model versions: the only place that reads or writes
 // `model_versions`. Rows leave as shared/ `ModelVersion` values.
 import type { Db } from './database.js';
+import { sql } from 'kysely';
+import type { SortOrder, VersionSortKey } from '../../../shared/api/models.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
+import { semverSortKey } from '../../../shared/logic/semver-key.js';
+import { refreshModelSummary } from './model-summaries.js';
 import type { VersionRow } from './schema.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
@@ -41,8 +45,10 @@ export async function insertVersion(db: Db, version: ModelVersion): Promise<void
       created_at: version.created_at,
       created_by: version.created_by,
       deprecated_reason: version.deprecated_reason ?? null,
+      version_key: semverSortKey(version.version),
     })
     .execute();
+  await refreshModelSummary(db, version.model_id, version.created_at);
 }
 
 export async function findVersion(db: Db, modelId: string, version: string): Promise<ModelVersion | undefined> {
@@ -55,19 +61,100 @@ export async function findVersion(db: Db, modelId: string, version: string): Pro
   return row ? versionFromRow(row) : undefined;
 }
 
+/**
+ * A version row as the shared shape without re-validating it: the row was
+ * checked by ModelVersion when registered, and a model's whole history is
+ * read at once (parsing 100 versions' metadata trees cost more than the query).
+ */
+function versionFromStoredRow(row: VersionRow): ModelVersion {
+  const version: ModelVersion = {
+    model_id: row.model_id,
+    version: row.version,
+    status: row.status,
+    artifact_uri: row.artifact_uri,
+    checksum: row.checksum,
+    runtime: JSON.parse(row.runtime) as ModelVersion['runtime'],
+    framework: row.framework,
+    export_format: row.export_format,
+    release_notes: row.release_notes,
+    metadata: JSON.parse(row.metadata) as ModelVersion['metadata'],
+    created_at: row.created_at,
+    created_by: row.created_by,
+  };
+  if (row.supported_until !== null) version.supported_until = row.supported_until;
+  if (row.deprecated_reason !== null) version.deprecated_reason = row.deprecated_reason;
+  return version;
+}
+
 /** Every version of a model, newest registration first. */
 export async function listVersions(db: Db, modelId: string): Promise<ModelVersion[]> {
   const rows = await db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
-  return rows.map(versionFromRow);
+  return rows.map(versionFromStoredRow);
 }
 
-export async function deprecateVersion(db: Db, modelId: string, version: string, reason: string): Promise<void> {
+export interface VersionPageQuery {
+  status?: VersionStatus | undefined;
+  /** Case-insensitive substring of version, artifact URI, framework, export format or registrant. */
+  text?: string | undefined;
+  sort: VersionSortKey;
+  order: SortOrder;
+  /** Keyset: the previous page's last sort value (version key; none for `created`) and seq. */
+  after?: { values: readonly string[]; seq: number } | undefined;
+  limit: number;
+}
+
+/** Columns of each order before the seq tie-break (indexes of migrations 050 and 051, after model_id [and status]). */
+export const VERSION_SORT_COLUMNS: Record<VersionSortKey, readonly 'version_key'[]> = { version: ['version_key'], created: [] };
+
+/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The statement of one page of a model's versions: a range scan of
+ * (model_id[, status], version_key, seq) or (model_id[, status], seq) from the
+ * cursor, stopping at `limit` (model-summaries.test.ts checks SQLite's plan).
+ */
+export function versionPageQuery(db: Db, modelId: string, query: VersionPageQuery) {
+  const columns = [...VERSION_SORT_COLUMNS[query.sort], 'seq'] as const;
+  const direction = query.order === 'desc' ? 'desc' : 'asc';
+  let select = db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId);
+  if (query.status !== undefined) select = select.where('status', '=', query.status);
+  if (query.text) {
+    const haystack = sql`lower(version || ' ' || artifact_uri || ' ' || framework || ' ' || export_format || ' ' || created_by)`;
+    select = select.where(sql<boolean>`${haystack} like ${likePattern(query.text)} escape '\\'`);
+  }
+  if (query.after) {
+    const refs = sql.join(columns.map((column) => sql.ref(column)));
+    const values = sql.join([...query.after.values, query.after.seq]);
+    select = select.where(direction === 'asc' ? sql<boolean>`(${refs}) > (${values})` : sql<boolean>`(${refs}) < (${values})`);
+  }
+  for (const column of columns) select = select.orderBy(column, direction);
+  return select.limit(query.limit);
+}
+
+/** One page of a model's versions, with each row's position for the next cursor. */
+export async function listVersionPage(
+  db: Db,
+  modelId: string,
+  query: VersionPageQuery,
+): Promise<{ items: ModelVersion[]; positions: { values: string[]; seq: number }[] }> {
+  const rows = await versionPageQuery(db, modelId, query).execute();
+  return {
+    items: rows.map(versionFromStoredRow),
+    positions: rows.map((row) => ({ values: VERSION_SORT_COLUMNS[query.sort].map((column) => row[column] ?? ''), seq: Number(row.seq) })),
+  };
+}
+
+export async function deprecateVersion(db: Db, modelId: string, version: string, reason: string, at: string): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({ status: 'deprecated', deprecated_reason: reason })
     .where('model_id', '=', modelId)
     .where('version', '=', version)
     .execute();
+  await refreshModelSummary(db, modelId, at);
 }
 
 export interface StatusChange {
@@ -80,7 +167,7 @@ export interface StatusChange {
  * active version per model (a partial unique index), so versions leaving
  * `active` are written before the one that becomes active.
  */
-export async function applyStatusChanges(db: Db, modelId: string, changes: readonly StatusChange[]): Promise<void> {
+export async function applyStatusChanges(db: Db, modelId: string, changes: readonly StatusChange[], at: string): Promise<void> {
   const ordered = [...changes].sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'));
   for (const change of ordered) {
     await db
@@ -90,39 +177,5 @@ export async function applyStatusChanges(db: Db, modelId: string, changes: reado
       .where('version', '=', change.version)
       .execute();
   }
-}
-
-export interface VersionOverview {
-  activeVersion: string | null;
-  /** Oldest registration first. */
-  candidateVersions: string[];
-  versionCount: number;
-}
-
-/** Per model of a page: active version, candidates and version count, in two queries whatever the page size. */
-export async function versionOverviews(db: Db, modelIds: readonly string[]): Promise<Map<string, VersionOverview>> {
-  const overviews = new Map<string, VersionOverview>(
-    modelIds.map((id) => [id, { activeVersion: null, candidateVersions: [], versionCount: 0 }]),
-  );
-  if (modelIds.length === 0) return overviews;
-  const counts = await db
-    .selectFrom('model_versions')
-    .select(['model_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('model_id', 'in', modelIds)
-    .groupBy('model_id')
-    .execute();
-  for (const row of counts) overviews.get(row.model_id)!.versionCount = Number(row.n);
-  const live = await db
-    .selectFrom('model_versions')
-    .select(['model_id', 'version', 'status'])
-    .where('status', 'in', ['active', 'candidate'])
-    .where('model_id', 'in', modelIds)
-    .orderBy('seq')
-    .execute();
-  for (const row of live) {
-    const overview = overviews.get(row.model_id)!;
-    if (row.status === 'active') overview.activeVersion = row.version;
-    else overview.candidateVersions.push(row.version);
-  }
-  return overviews;
+  if (changes.length > 0) await refreshModelSummary(db, modelId, at);
 }

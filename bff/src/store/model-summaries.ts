@@ -1,0 +1,287 @@
+// Repository of the per-model registry summaries (migration 050): the only
+// place that writes `model_summaries`. Every write to a model, its versions,
+// runs, policy or deployment refreshes the model's row in the same transaction
+// (the store functions that make those writes call in here), so the list reads
+// one row per model instead of recomputing counts and gates per request.
+import type { Db } from './database.js';
+import { sql } from 'kysely';
+import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
+import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
+import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
+import type { z } from 'zod';
+import { dispatchView } from './dispatches.js';
+import { newestEvalRunPerModel } from './eval-runs.js';
+import type { ModelSummariesTable } from './schema.js';
+
+/** Rows per batch of a rebuild: bounded memory and bind parameters whatever the registry's size. */
+const REBUILD_BATCH = 500;
+
+/** The text `q` searches: id, name, description and tags, lower-cased; fields never run into each other. */
+export function searchTextOf(model: { id: string; name: string; description: string; tags: readonly string[] }): string {
+  return [model.id, model.name, model.description, model.tags.join(' ')].join('\n').toLowerCase();
+}
+
+/** Failures first, then passes, then models never evaluated (the renderer's order too). */
+function gateRankOf(gate: z.infer<typeof LastGate> | null): number {
+  if (gate === null) return 2;
+  return gate.passed ? 1 : 0;
+}
+
+const later = (a: string, b: string | null | undefined) => (b !== null && b !== undefined && b > a ? b : a);
+
+/**
+ * Recomputes the summaries of `modelIds` from the source tables and writes
+ * them. `at` is the instant of the change being made (the "updated" order);
+ * without it (backfill) the newest instant found in the sources is used.
+ */
+export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string): Promise<void> {
+  if (modelIds.length === 0) return;
+  const models = await db
+    .selectFrom('models')
+    .select(['id', 'name', 'type', 'description', 'tags', 'policy', 'created_at'])
+    .where('id', 'in', modelIds)
+    .execute();
+  if (models.length === 0) return;
+  const ids = models.map((model) => model.id);
+  const counts = await db
+    .selectFrom('model_versions')
+    .select(['model_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n'), (eb) => eb.fn.max('created_at').as('newest')])
+    .where('model_id', 'in', ids)
+    .groupBy(['model_id', 'status'])
+    .execute();
+  const live = await db
+    .selectFrom('model_versions')
+    .select(['model_id', 'version', 'status'])
+    .where('model_id', 'in', ids)
+    .where('status', 'in', ['active', 'candidate'])
+    .orderBy('seq')
+    .execute();
+  const runs = await newestEvalRunPerModel(db, ids);
+  const deployments =
+    at === undefined ? await db.selectFrom('deployments').select(['model_id', 'updated_at']).where('model_id', 'in', ids).execute() : [];
+  const deploymentUpdated = new Map(deployments.map((row) => [row.model_id, row.updated_at]));
+
+  const rows = models.map((model): ModelSummariesTable => {
+    const tags = JSON.parse(model.tags) as string[];
+    const byStatus = new Map<string, { n: number; newest: string | null }>();
+    for (const row of counts) if (row.model_id === model.id) byStatus.set(row.status, { n: Number(row.n), newest: row.newest });
+    let active: string | null = null;
+    const candidates: string[] = [];
+    for (const row of live) {
+      if (row.model_id !== model.id) continue;
+      if (row.status === 'active') active = row.version;
+      else candidates.push(row.version);
+    }
+    const run = runs.get(model.id);
+    let gate: z.infer<typeof LastGate> | null = null;
+    if (run) {
+      const policy = ModelPolicy.parse(JSON.parse(model.policy));
+      const result = evaluateGate(effectiveGatePolicy({ type: model.type, policy }), run.metrics, run.baseline_metrics);
+      gate = { run_id: run.id, version: run.version, passed: result.passed, failed_metrics: result.failed_metrics, finished_at: run.finished_at };
+    }
+    let updated = at;
+    if (updated === undefined) {
+      updated = later(model.created_at, deploymentUpdated.get(model.id));
+      for (const entry of byStatus.values()) updated = later(updated, entry.newest);
+      updated = later(updated, run?.reported_at);
+    }
+    return {
+      model_id: model.id,
+      name_key: model.name.toLowerCase(),
+      type: model.type,
+      updated_at: updated,
+      active_version: active,
+      candidate_versions: JSON.stringify(candidates),
+      candidate_count: byStatus.get('candidate')?.n ?? 0,
+      deprecated_count: byStatus.get('deprecated')?.n ?? 0,
+      version_count: [...byStatus.values()].reduce((sum, entry) => sum + entry.n, 0),
+      last_gate: gate === null ? null : JSON.stringify(gate),
+      gate_rank: gateRankOf(gate),
+      search_text: searchTextOf({ id: model.id, name: model.name, description: model.description, tags }),
+    };
+  });
+  await db
+    .insertInto('model_summaries')
+    .values(rows)
+    .onConflict((conflict) =>
+      conflict.column('model_id').doUpdateSet((eb) => ({
+        name_key: eb.ref('excluded.name_key'),
+        type: eb.ref('excluded.type'),
+        updated_at: eb.ref('excluded.updated_at'),
+        active_version: eb.ref('excluded.active_version'),
+        candidate_versions: eb.ref('excluded.candidate_versions'),
+        candidate_count: eb.ref('excluded.candidate_count'),
+        deprecated_count: eb.ref('excluded.deprecated_count'),
+        version_count: eb.ref('excluded.version_count'),
+        last_gate: eb.ref('excluded.last_gate'),
+        gate_rank: eb.ref('excluded.gate_rank'),
+        search_text: eb.ref('excluded.search_text'),
+      })),
+    )
+    .execute();
+}
+
+/** One model's summary, after a change made at `at` in the same transaction. */
+export async function refreshModelSummary(db: Db, modelId: string, at: string): Promise<void> {
+  await refreshModelSummaries(db, [modelId], at);
+}
+
+/** A change that moves no count or gate (a deployment's state) still moves the model in the "updated" order. */
+export async function touchModelSummary(db: Db, modelId: string, at: string): Promise<void> {
+  await db.updateTable('model_summaries').set({ updated_at: at }).where('model_id', '=', modelId).where('updated_at', '<', at).execute();
+}
+
+/** Every model's summary from the source tables (the migration's backfill; bulk imports). */
+export async function rebuildModelSummaries(db: Db): Promise<void> {
+  let after = '';
+  for (;;) {
+    const batch = await db.selectFrom('models').select('id').where('id', '>', after).orderBy('id').limit(REBUILD_BATCH).execute();
+    if (batch.length === 0) return;
+    await refreshModelSummaries(
+      db,
+      batch.map((row) => row.id),
+    );
+    after = batch[batch.length - 1]!.id;
+  }
+}
+
+/** Columns of each order, before the model_id tie-break; each list is an index's prefix (migration 050). */
+export const SORT_COLUMNS: Record<ModelSortKey, readonly ('name_key' | 'updated_at' | 'type' | 'gate_rank')[]> = {
+  name: ['name_key'],
+  updated: ['updated_at'],
+  type: ['type', 'name_key'],
+  last_gate: ['gate_rank', 'name_key'],
+};
+
+/** Where a page starts: the sort values of the previous page's last row and its id. */
+export type SortPosition = { values: readonly (string | number)[]; modelId: string };
+
+export interface SummaryQuery {
+  type?: string | undefined;
+  /** Models having at least one version in this status. */
+  status?: VersionStatus | undefined;
+  /** Case-insensitive substring of id, name, description or tags. */
+  text?: string | undefined;
+  sort: ModelSortKey;
+  order: SortOrder;
+  after?: SortPosition | undefined;
+  limit: number;
+}
+
+/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export interface SummaryPage {
+  items: ModelSummary[];
+  /** Sort values of each item, in `items` order (for the next cursor). */
+  positions: SortPosition[];
+}
+
+/**
+ * The statement of one page: summaries in `sort` order, joined with the model,
+ * deployment and dispatch rows. The keyset condition and ORDER BY match the
+ * order's index (the type's index when filtered by type), so the read walks
+ * index entries from the cursor and stops at `limit` instead of sorting
+ * (model-summaries.test.ts checks SQLite's plan).
+ */
+export function summaryPageQuery(db: Db, query: SummaryQuery) {
+  const columns = [...SORT_COLUMNS[query.sort], 'model_id'] as const;
+  const direction = query.order === 'desc' ? 'desc' : 'asc';
+  let select = db
+    .selectFrom('model_summaries as s')
+    .innerJoin('models as m', 'm.id', 's.model_id')
+    .leftJoin('deployments as d', 'd.model_id', 's.model_id')
+    .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
+    .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
+    .select([
+      's.model_id',
+      's.name_key',
+      's.type',
+      's.updated_at',
+      's.active_version',
+      's.candidate_versions',
+      's.version_count',
+      's.last_gate',
+      's.gate_rank',
+      'm.name',
+      'm.owner',
+      'm.description',
+      'm.tags',
+      'm.policy',
+      'm.created_at',
+      'd.phase',
+      'd.stable_version',
+      'd.canary_version',
+      'd.canary_pct',
+      't.kind as target_kind',
+      'x.status as dispatch_status',
+      'x.attempts as dispatch_attempts',
+      'x.last_error as dispatch_last_error',
+      'x.applied_at as dispatch_applied_at',
+      'x.next_attempt_at as dispatch_next_attempt_at',
+      'x.observed as dispatch_observed',
+    ]);
+  if (query.type !== undefined) select = select.where('s.type', '=', query.type);
+  if (query.status === 'active') select = select.where('s.active_version', 'is not', null);
+  if (query.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
+  if (query.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
+  if (query.text) select = select.where(sql<boolean>`s.search_text like ${likePattern(query.text)} escape '\\'`);
+  if (query.after) {
+    const after = query.after;
+    const refs = sql.join(columns.map((column) => sql.ref(`s.${column}`)));
+    const values = sql.join([...after.values, after.modelId]);
+    select = select.where(direction === 'asc' ? sql<boolean>`(${refs}) > (${values})` : sql<boolean>`(${refs}) < (${values})`);
+  }
+  for (const column of columns) select = select.orderBy(`s.${column}`, direction);
+  return select.limit(query.limit);
+}
+
+/** One page of summaries, reassembled as the list's items. */
+export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
+  const rows = await summaryPageQuery(db, query).execute();
+
+  const items: ModelSummary[] = [];
+  const positions: SortPosition[] = [];
+  for (const row of rows) {
+    // Rows were validated by the shared schemas when written; the list only reassembles them.
+    const dispatchRow =
+      row.dispatch_status === null
+        ? null
+        : {
+            status: row.dispatch_status,
+            attempts: row.dispatch_attempts ?? 0,
+            last_error: row.dispatch_last_error,
+            applied_at: row.dispatch_applied_at,
+            next_attempt_at: row.dispatch_next_attempt_at,
+            observed: row.dispatch_observed,
+          };
+    items.push({
+      model: {
+        id: row.model_id,
+        name: row.name,
+        type: row.type,
+        owner: row.owner,
+        description: row.description,
+        tags: JSON.parse(row.tags) as string[],
+        policy: JSON.parse(row.policy) as ModelPolicy,
+        created_at: row.created_at,
+      },
+      active_version: row.active_version,
+      candidate_versions: JSON.parse(row.candidate_versions) as string[],
+      version_count: row.version_count,
+      deployment: {
+        phase: row.phase ?? 'idle',
+        stable_version: row.stable_version ?? null,
+        canary_version: row.canary_version ?? null,
+        canary_pct: row.canary_pct ?? 0,
+        dispatch: dispatchView(row.target_kind ?? null, dispatchRow),
+      },
+      last_gate: row.last_gate === null ? null : (JSON.parse(row.last_gate) as z.infer<typeof LastGate>),
+    });
+    const record = row as Record<string, unknown>;
+    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => record[column] as string | number), modelId: row.model_id });
+  }
+  return { items, positions };
+}

@@ -1,0 +1,46 @@
+// Probe of local mode's start (compiled by the bff-registry benchmark, run by plain
+// node as a fresh process): starts the embedded BFF exactly as the console's main
+// process does (unix socket, demo seed into a new database), signs in as the console
+// does (the run's password of a demo user), and reads the registry's first page.
+// Prints the moments since the process started, in ms, as one JSON line.
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import { startEmbeddedBff } from '../../electron/main/local-mode/start-local-bff.js';
+
+const dbFile = process.argv[2]!;
+const loaded = performance.now();
+const handle = await startEmbeddedBff({ dbFile, seedDemo: !existsSync(dbFile) });
+const listening = performance.now();
+
+function call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const request = http.request(
+      {
+        socketPath: handle.socketPath,
+        path,
+        method,
+        headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+const password = await handle.passwordOf('olivia');
+const login = await call('POST', '/auth/login', { username: 'olivia', password });
+if (login.status !== 200) throw new Error(`login ${login.status} ${login.text}`);
+const signedIn = performance.now();
+const { access_token: token } = JSON.parse(login.text) as { access_token: string };
+const models = await call('GET', '/admin/models', undefined, token);
+if (models.status !== 200) throw new Error(`models ${models.status}`);
+const firstData = performance.now();
+process.stdout.write(`${JSON.stringify({ loaded, listening, signedIn, firstData, bytes: models.text.length })}\n`);
+await handle.close();
