@@ -7,3 +7,4 @@ export * from './serving.js';
 export * from './change-request.js';
 export * from './audit.js';
 export * from './user.js';
+export * from './online-gate.js';

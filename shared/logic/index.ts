@@ -6,3 +6,4 @@ export * from './rollout-machine.js';
 export * from './routing.js';
 export * from './intent.js';
 export * from './audit-chain.js';
+export * from './online-gate.js';
