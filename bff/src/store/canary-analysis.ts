@@ -43,24 +43,19 @@ export async function liveCanaries(db: Kysely<DB>): Promise<Array<{ model_id: st
     .execute();
 }
 
-/** Analysis rows still due although their model has no live canary any more (rolled back by a person, promoted). */
-export async function endStaleSteps(db: Kysely<DB>, at: string): Promise<void> {
+/** Analysis rows still waiting for a verdict (the loop ends those whose step is over). */
+export async function activeSteps(db: Kysely<DB>): Promise<Array<{ model_id: string; state_version: number }>> {
+  return db.selectFrom('canary_steps').select(['model_id', 'state_version']).where('next_evaluation_at', 'is not', null).execute();
+}
+
+/** Ends a step whose canary is gone (rolled back by a person, promoted, or replaced): no more verdicts for it. */
+export async function endStep(db: Kysely<DB>, modelId: string, stateVersion: number, at: string): Promise<void> {
   await db
     .updateTable('canary_steps')
     .set({ next_evaluation_at: null, updated_at: at })
+    .where('model_id', '=', modelId)
+    .where('state_version', '=', stateVersion)
     .where('next_evaluation_at', 'is not', null)
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('deployments')
-            .select('deployments.model_id')
-            .whereRef('deployments.model_id', '=', 'canary_steps.model_id')
-            .whereRef('deployments.state_version', '=', 'canary_steps.state_version')
-            .where('deployments.canary_pct', '>', 0),
-        ),
-      ),
-    )
     .execute();
 }
 

@@ -9,6 +9,8 @@ import {
   ApprovalResponse,
   ApproveResponse,
   AuditListResponse,
+  CanaryAnalysisResponse,
+  OnlineGateResponse,
   AuditVerifyResponse,
   SignedAuditHead,
   EvalRunListResponse,
@@ -209,6 +211,9 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     // Re-applies the state already approved, so no step-up: it cannot change where traffic should go.
     'app:serving:retry-dispatch': ({ model_id }) =>
       change({ path: path('/admin/models/%/dispatch/retry', model_id), body: {}, response: RetryDispatchResponse }),
+
+    'app:canary:get': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%/canary-analysis', model_id), response: CanaryAnalysisResponse }),
+    'app:canary:gate': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%/online-gate', model_id), response: OnlineGateResponse }),
 
     'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
     'app:audit:verify': async () => {

@@ -15,7 +15,8 @@ import { advanceProgress, evaluateInterval, mergeVersionMetrics, mustRollBack, s
 import type { BffContext } from '../../context.js';
 import {
   claimCanaryStep,
-  endStaleSteps,
+  activeSteps,
+  endStep,
   findCanaryStep,
   hasReportedSamples,
   insertEvaluation,
@@ -95,8 +96,12 @@ export class CanaryAnalyzer {
   async runOnce(): Promise<void> {
     const now = this.ctx.now();
     const at = now.toISOString();
-    await endStaleSteps(this.ctx.db, at);
-    for (const live of await liveCanaries(this.ctx.db)) {
+    // An idle pass only reads: steps that are over are ended one by one, which is rare.
+    const lives = await liveCanaries(this.ctx.db);
+    for (const step of await activeSteps(this.ctx.db)) {
+      if (!lives.some((live) => live.model_id === step.model_id && live.state_version === step.state_version)) await endStep(this.ctx.db, step.model_id, step.state_version, at);
+    }
+    for (const live of lives) {
       const newStep = live.step_state_version !== live.state_version;
       if (!newStep && (live.next_evaluation_at === null || live.next_evaluation_at > at)) continue;
       const leaseUntil = new Date(now.getTime() + canarySettingsOf(this.ctx).leaseMs).toISOString();
