@@ -7,6 +7,7 @@ import './ui/ui.css';
 import './app/app.css';
 import './features/reports/reports.css';
 import './features/serving/serving.css';
+import './features/canary/live-canary.css';
 import { App } from './app/App.js';
 import { connectPushes } from './app/push-bridge.js';
 

@@ -14,6 +14,7 @@ import { createRegisterSlice, initialRegisterState, type RegisterSlice } from '.
 import { createAuditSlice, initialAuditState, type AuditSlice } from '../features/audit/audit-slice.js';
 import { createReportsSlice, type ReportsSlice } from '../features/reports/reports-slice.js';
 import { createServingSlice, initialServingState, type ServingSlice } from '../features/serving/serving-slice.js';
+import { createCanarySlice, initialCanaryState, type CanarySlice } from '../features/canary/canary-slice.js';
 
 type DataSlice = {
   /** Forgets every screen's data (sign-out, or a different user signing in). */
@@ -33,6 +34,7 @@ export type All = NavSlice &
   AuditSlice &
   ReportsSlice &
   ServingSlice &
+  CanarySlice &
   DataSlice;
 
 const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
@@ -47,6 +49,7 @@ const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
       register: initialRegisterState(),
       audit: initialAuditState(),
       serving: initialServingState(),
+      canary: initialCanaryState(),
       pendingApprovalCount: 0,
     }),
 });
@@ -66,6 +69,7 @@ export const createAppStore = () =>
     ...createAuditSlice(...a),
     ...createReportsSlice(...a),
     ...createServingSlice(...a),
+    ...createCanarySlice(...a),
     ...createDataSlice(...a),
   }));
 

@@ -18,6 +18,9 @@ import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
 import { DeploymentHistory } from '../model-detail/DeploymentCard.js';
 import { ServingStatus } from '../serving/ServingStatus.js';
+import { LiveCanaryPanel } from '../canary/LiveCanaryPanel.js';
+import type { StepAnalysisSummary } from '../../../../shared/domain/online-gate.js';
+import { bakeProgressText } from '../../../../shared/logic/online-gate.js';
 import { RolloutDialog, trafficSentence } from './RolloutDialog.js';
 import { ACTION_LABEL, currentStepIndex, offeredActions, planAction, releasableVersions, type GateStatus } from './rollout-plan.js';
 
@@ -127,7 +130,7 @@ function PendingRequestCard({ request }: { request: ChangeRequest }): ReactEleme
   );
 }
 
-function ActionRow({ deployment, action, canOperate }: { deployment: Deployment; action: RolloutAction; canOperate: boolean }): ReactElement {
+function ActionRow({ deployment, action, canOperate, heldBy }: { deployment: Deployment; action: RolloutAction; canOperate: boolean; heldBy?: string | null }): ReactElement {
   const versions = useStore((s) => s.modelDetail.data?.versions ?? []);
   const runs = useStore((s) => s.evals.runs);
   const openRolloutAction = useStore((s) => s.openRolloutAction);
@@ -144,6 +147,7 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
         <div>
           <h4>{label}</h4>
           <p className="muted">{planned.ok ? trafficSentence(planned.plan, deployment.canary_pct) : planned.message}</p>
+          {heldBy && <p className="muted" data-testid="held-by-online-analysis">{heldBy}</p>}
         </div>
         <div className="row">
           {needsVersion && (
@@ -162,8 +166,8 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
           <Button
             variant={action === 'rollback' ? 'danger' : 'primary'}
             onClick={() => openRolloutAction(action, version)}
-            disabled={!canOperate || !planned.ok}
-            title={!canOperate ? 'Needs the operator role' : undefined}
+            disabled={!canOperate || !planned.ok || Boolean(heldBy)}
+            title={!canOperate ? 'Needs the operator role' : (heldBy ?? undefined)}
           >
             {label}…
           </Button>
@@ -174,11 +178,21 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
   );
 }
 
+/**
+ * Why the next step is not offered yet: the live step has live metrics and has
+ * not baked (DESIGN §9). A step without any metrics source is not held.
+ */
+export function onlineHold(deployment: Deployment, analysis: StepAnalysisSummary | null): string | null {
+  if (!analysis || analysis.state_version !== deployment.state_version || analysis.intervals_evaluated === 0 || analysis.status === 'baked') return null;
+  return `Offered once the online analysis has baked this step: ${bakeProgressText(analysis, analysis.policy)}.`;
+}
+
 export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
   const deployment = useStore((s) => s.modelDetail.data?.deployment ?? null);
   const pending = useStore(useShallow((s) => s.rollout.pending));
   const evalsStatus = useStore((s) => (s.evals.modelId === modelId ? s.evals.status : 'idle'));
   const roles = useStore(useShallow((s) => s.session.user?.roles ?? []));
+  const analysis = useStore((s) => (s.canary.modelId === modelId ? s.canary.analysis : null));
   const { loadRolloutPending, loadEvals } = useStore(useShallow((s) => ({ loadRolloutPending: s.loadRolloutPending, loadEvals: s.loadEvals })));
 
   useEffect(() => {
@@ -191,6 +205,7 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
   const requestedIndex = request && request.action !== 'promote' && request.action !== 'rollback' ? deployment.plan.indexOf(request.target_pct) : request?.action === 'promote' ? deployment.plan.length - 1 : null;
   const actions = offeredActions(deployment);
   const canOperate = roles.includes('operator');
+  const heldBy = onlineHold(deployment, analysis);
 
   return (
     <div className="rollout">
@@ -207,6 +222,8 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
         <article className="card">
           <ServingStatus deployment={deployment} headingLevel={3} />
         </article>
+
+        <LiveCanaryPanel modelId={modelId} />
 
         {pending.status === 'error' && pending.error && <ErrorState error={pending.error} onRetry={() => void loadRolloutPending(modelId)} title="Pending requests could not be read" />}
         {request && <PendingRequestCard request={request} />}
@@ -229,7 +246,13 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
               {actions
                 .filter((action) => !request || action === 'rollback')
                 .map((action) => (
-                  <ActionRow key={`${action}-${deployment.state_version}`} deployment={deployment} action={action} canOperate={canOperate} />
+                  <ActionRow
+                    key={`${action}-${deployment.state_version}`}
+                    deployment={deployment}
+                    action={action}
+                    canOperate={canOperate}
+                    heldBy={action === 'advance' || action === 'promote' ? heldBy : null}
+                  />
                 ))}
             </div>
           )}
