@@ -1,6 +1,6 @@
 // Idempotency-Key for authenticated POSTs: the first request reserves (user, key)
 // before its handler runs, its answer is stored, and a retry gets that answer
-// back instead of running the action again (DESIGN.md §3.6).
+// back instead of running the action again (docs/two-person-rule.md, rule 6).
 import { createHash, createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';

@@ -1,83 +1,38 @@
 // /auth: sign-in, refresh, sign-out (public, rate-limited per client address),
 // step-up re-authentication and the current user (signed in).
-import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import {
-  LoginRequest,
-  LogoutRequest,
-  MeResponse,
-  RefreshRequest,
-  StepUpRequest,
-  StepUpResponse,
-  TokenResponse,
-} from '../../../shared/api/auth.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { BffContext } from '../context.js';
-import { requirePrincipal } from '../plugins/access.js';
-import { createAuthService } from '../services/auth.js';
+import { login, logout, refresh, stepUp } from '../services/auth.js';
 import { findUserById } from '../store/users.js';
 import { ApiError } from '../errors.js';
+import { registerEndpoint } from './register-endpoint.js';
 
 const authRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
-  const auth = createAuthService(ctx);
-  const rateLimit = { max: ctx.settings.authRateLimitPerMinute, timeWindow: 60_000 };
+  // Signing in is what a guesser hammers: these count against a per-address budget.
+  const rateLimited = { config: { rateLimit: { max: ctx.settings.authRateLimitPerMinute, timeWindow: 60_000 } } };
 
-  app.post(
-    '/auth/login',
-    {
-      config: { access: { role: 'public' }, rateLimit },
-      schema: { tags: ['auth'], body: LoginRequest, response: { 200: TokenResponse } },
-    },
-    async (request) => auth.login(request.body.username, request.body.password),
-  );
+  registerEndpoint(app, ENDPOINTS.login, async (request) => login(ctx, request.body.username, request.body.password), rateLimited);
 
-  app.post(
-    '/auth/refresh',
-    {
-      config: { access: { role: 'public' }, rateLimit },
-      schema: { tags: ['auth'], body: RefreshRequest, response: { 200: TokenResponse } },
-    },
-    async (request) => auth.refresh(request.body.refresh_token),
-  );
+  registerEndpoint(app, ENDPOINTS.refresh, async (request) => refresh(ctx, request.body.refresh_token), rateLimited);
 
-  app.post(
-    '/auth/logout',
-    {
-      config: { access: { role: 'public' }, rateLimit },
-      schema: { tags: ['auth'], body: LogoutRequest, response: { 204: z.null() } },
-    },
+  registerEndpoint(
+    app,
+    ENDPOINTS.logout,
     async (request, reply) => {
-      await auth.logout(request.body.refresh_token);
+      await logout(ctx, request.body.refresh_token);
       return reply.code(204).send(null);
     },
+    rateLimited,
   );
 
-  app.post(
-    '/auth/step-up',
-    {
-      // viewer = any signed-in user; the purpose decides where the token may be spent.
-      config: { access: { role: 'viewer' }, rateLimit },
-      schema: {
-        tags: ['auth'],
-        security: [{ bearer: [] }],
-        body: StepUpRequest,
-        response: { 200: StepUpResponse },
-      },
-    },
-    async (request) => auth.stepUp(requirePrincipal(request), request.body),
-  );
+  registerEndpoint(app, ENDPOINTS.stepUp, async (request, _reply, { principal }) => stepUp(ctx, principal, request.body), rateLimited);
 
-  app.get(
-    '/auth/me',
-    {
-      config: { access: { role: 'viewer' } },
-      schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: MeResponse } },
-    },
-    async (request) => {
-      const stored = await findUserById(ctx.db, requirePrincipal(request).userId);
-      if (!stored) throw new ApiError('unauthenticated', 'sign in first');
-      return { user: stored.user };
-    },
-  );
+  registerEndpoint(app, ENDPOINTS.me, async (_request, _reply, { principal }) => {
+    const stored = await findUserById(ctx.db, principal.userId);
+    if (!stored) throw new ApiError('unauthenticated', 'sign in first');
+    return { user: stored.user };
+  });
 };
 
 export default authRoutes;

@@ -20,6 +20,8 @@ let runner: ServiceClient;
 
 beforeAll(async () => {
   h = await startHarness({
+    // The event stream is read over a real socket.
+    socket: true,
     extraUsers: [{ username: 'vera', roles: ['viewer'] }],
     settings: { canaryAnalysis: { tickMs: 50, leaseMs: 5000, keepSamplesPerModel: KEEP, keepEvaluationsPerModel: KEEP } },
   });

@@ -1,11 +1,11 @@
-// Service accounts: machines, not people (DESIGN 8). An admin creates one from
+// Service accounts: machines, not people (docs/decisions/0008-roles-are-not-a-ladder.md). An admin creates one from
 // the CLI with its roles and an expiry; the opaque token is printed once and
 // only its sha256 is kept. Creation and revocation are audited in the same
 // transaction. The access plugin admits a token only on routes naming its role.
 import { createHash, randomBytes } from 'node:crypto';
 import { ServiceAccountName, ServiceRole, serviceActor, type ServiceAccount } from '../../../shared/domain/user.js';
 import { ApiError } from '../errors.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import { newId } from '../store/ids.js';

@@ -1,8 +1,8 @@
 // Sessions against the BFF: sign-in, the refresh token in the OS keychain only
 // when the user chose to stay signed in, the access token in memory only,
 // 401 -> one refresh -> sign-in prompt, and single-use step-up tokens.
-import { z } from 'zod';
-import { MeResponse, StepUpResponse, TokenResponse, type StepUpPurpose } from '../../../shared/api/auth.js';
+import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { User } from '../../../shared/domain/user.js';
 import type { SessionState, StepUpCredentials } from '../../../shared/ipc/contract.js';
 import type { BffClient } from './bff-client.js';
@@ -59,7 +59,6 @@ interface LiveSession {
 
 export type SessionListener = (state: SessionState) => void;
 
-const EmptyOk = z.unknown();
 /** Renew this long before the access token's expiry, so a call never goes out with a dying token. */
 const EXPIRY_MARGIN_MS = 30_000;
 
@@ -122,12 +121,7 @@ export class SessionService {
   }
 
   async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
-    const tokens = await this.#client.request({
-      method: 'POST',
-      path: '/auth/login',
-      body: { username, password },
-      response: TokenResponse,
-    });
+    const tokens = await this.#client.call(ENDPOINTS.login, { body: { username, password } });
     // Signing in over a live session ends that one properly (revoked at the BFF, keychain cleaned).
     if (this.#session) await this.signOut();
     // Another user's saved sign-in on this BFF is no longer wanted once someone else signs in here.
@@ -184,13 +178,7 @@ export class SessionService {
     this.#refreshing = null;
     if (session) {
       try {
-        await this.#client.request({
-          method: 'POST',
-          path: '/auth/logout',
-          body: { refresh_token: session.refreshToken },
-          accessToken: session.accessToken,
-          response: EmptyOk,
-        });
+        await this.#client.call(ENDPOINTS.logout, { body: { refresh_token: session.refreshToken } }, { accessToken: session.accessToken });
       } catch (error) {
         // Signing out locally must work offline; the token then expires at the BFF on its own.
         this.#logger.warn('logout at the BFF failed', { code: isClientError(error) ? error.code : 'unknown' });
@@ -251,21 +239,15 @@ export class SessionService {
     // Before any token exists: a declined confirmation leaves nothing to spend.
     await confirm();
     const { step_up_token: stepUpToken } = await this.authorized((accessToken) =>
-      this.#client.request({
-        method: 'POST',
-        path: '/auth/step-up',
-        body: { password, ...(totp ? { totp } : {}), purpose },
-        accessToken,
-        response: StepUpResponse,
-      }),
+      this.#client.call(ENDPOINTS.stepUp, { body: { password, ...(totp ? { totp } : {}), purpose } }, { accessToken }),
     );
     return action(stepUpToken);
   }
 
-  /** Who the BFF says we are (used after restore to check roles). */
+  /** Who the BFF says we are: the cheap authorized call the wake check makes (wake-reconnect.ts). */
   async me(): Promise<User> {
     const { user } = await this.authorized((accessToken) =>
-      this.#client.request({ method: 'GET', path: '/auth/me', accessToken, response: MeResponse }),
+      this.#client.call(ENDPOINTS.me, {}, { accessToken }),
     );
     return user;
   }
@@ -294,7 +276,7 @@ export class SessionService {
   }
 
   #refreshRequest(refreshToken: string): Promise<TokenResponse> {
-    return this.#client.request({ method: 'POST', path: '/auth/refresh', body: { refresh_token: refreshToken }, response: TokenResponse });
+    return this.#client.call(ENDPOINTS.refresh, { body: { refresh_token: refreshToken } });
   }
 
   #expire(message: string): void {

@@ -40,6 +40,8 @@ beforeAll(async () => {
     { name: 'bert', servers: bert, initialWeights: { v1_0_0: 1 } },
   ]);
   h = await startHarness({
+    // The event stream is read over a real socket.
+    socket: true,
     settings: {
       dispatch: { ...DEFAULT_DISPATCH_SETTINGS, reconcileIntervalMs: 5000, retryBaseMs: 100, retryMaxMs: 400, pollIntervalMs: 200 },
       canaryAnalysis: { tickMs: 50, leaseMs: 5000, keepSamplesPerModel: 40, keepEvaluationsPerModel: 40 },

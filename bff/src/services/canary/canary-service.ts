@@ -8,12 +8,12 @@ import type { Model } from '../../../../shared/domain/model.js';
 import { defaultOnlineGatePolicy } from '../../../../shared/logic/online-gate.js';
 import type { BffContext } from '../../context.js';
 import { fail } from '../../errors.js';
-import type { Principal } from '../../plugins/access.js';
+import type { Principal } from '../principal.js';
 import { appendAudit } from '../../store/audit-log.js';
 import { findCanaryStep, findOnlineGatePolicy, insertSamples, saveOnlineGatePolicy, stepEvaluations, stepSummaryOf, type NewSample } from '../../store/canary-analysis.js';
 import type { Db } from '../../store/database.js';
 import { requireDeployment, requireModel, type Actor } from '../registry.js';
-import type { SpendStepUp } from '../rollout.js';
+import type { SpendStepUp } from '../step-up.js';
 import { DEFAULT_CANARY_ANALYSIS_SETTINGS, type CanaryAnalysisSettings } from './canary-settings.js';
 
 /** A reporter's clock may run this far ahead of ours before its window counts as "in the future". */

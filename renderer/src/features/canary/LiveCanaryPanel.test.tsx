@@ -10,7 +10,7 @@ import { useStore } from '../../app/store.js';
 import { deployment, OLIVIA } from '../../test-support/fixtures.js';
 import { installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { resetStore } from '../../test-support/store-reset.js';
-import { onlineHold } from '../rollout/RolloutPanel.js';
+import { onlineHold } from './online-hold.js';
 import { liveCanaryOption } from './canary-chart-options.js';
 import { LiveCanaryPanel } from './LiveCanaryPanel.js';
 

@@ -1,7 +1,7 @@
 // Rollout controls of one model: the plan as a stepper, traffic now, the
 // gate of what would roll out (shown before anyone asks), the actions the
 // rollout machine allows, and a pending request with its expiry countdown.
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChangeRequest, RolloutAction } from '../../../../shared/domain/change-request.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -16,11 +16,9 @@ import { Callout, ErrorState, InlineError } from '../../ui/States.js';
 import { Spinner } from '../../ui/Spinner.js';
 import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
-import { DeploymentHistory } from '../model-detail/DeploymentCard.js';
 import { ServingStatus } from '../serving/ServingStatus.js';
 import { LiveCanaryPanel } from '../canary/LiveCanaryPanel.js';
-import type { StepAnalysisSummary } from '../../../../shared/domain/online-gate.js';
-import { bakeProgressText } from '../../../../shared/logic/online-gate.js';
+import { onlineHold } from '../canary/online-hold.js';
 import { RolloutDialog, trafficSentence } from './RolloutDialog.js';
 import { ACTION_LABEL, currentStepIndex, offeredActions, planAction, releasableVersions, type GateStatus } from './rollout-plan.js';
 
@@ -179,15 +177,10 @@ function ActionRow({ deployment, action, canOperate, heldBy }: { deployment: Dep
 }
 
 /**
- * Why the next step is not offered yet: the live step has live metrics and has
- * not baked (DESIGN §9). A step without any metrics source is not held.
+ * The rollout tab. `side` is what the hosting screen shows beside the controls (the model
+ * screen passes the deployment's history): rollout/ does not import model-detail/, which hosts it.
  */
-export function onlineHold(deployment: Deployment, analysis: StepAnalysisSummary | null): string | null {
-  if (!analysis || analysis.state_version !== deployment.state_version || analysis.intervals_evaluated === 0 || analysis.status === 'baked') return null;
-  return `Offered once the online analysis has baked this step: ${bakeProgressText(analysis, analysis.policy)}.`;
-}
-
-export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
+export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactNode }): ReactElement {
   const deployment = useStore((s) => s.modelDetail.data?.deployment ?? null);
   const pending = useStore(useShallow((s) => s.rollout.pending));
   const evalsStatus = useStore((s) => (s.evals.modelId === modelId ? s.evals.status : 'idle'));
@@ -258,9 +251,7 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
           )}
         </article>
       </div>
-      <aside className="rollout-side">
-        <DeploymentHistory />
-      </aside>
+      <aside className="rollout-side">{side}</aside>
       <RolloutDialog />
     </div>
   );
