@@ -31,13 +31,14 @@ const WHY = 'see docs/architecture.md, "Import rules"';
  * @type {Record<string, string[]>}
  */
 export const FEATURE_IMPORTS = {
-  approvals: ['rollout', 'session'], // a rollout request's plan words; the re-authentication step
+  approvals: ['canary', 'rollout', 'session'], // a request's online analysis; a rollout request's plan words; the re-authentication step
+  canary: ['evals'], // the live charts are drawn like the eval charts (ChartFrame, theme colours)
   connection: ['session'], // settings reuse the sign-in form
   'model-detail': ['audit', 'evals', 'rollout', 'serving'], // the model screen hosts these tabs and cards
   reports: ['evals'], // a saved report is drawn like the live eval report
-  rollout: ['evals', 'serving', 'session'], // gate of the latest run, serving state, re-authentication
+  rollout: ['canary', 'evals', 'serving', 'session'], // live canary panel, gate of the latest run, serving state, re-authentication
 };
-const FEATURES = ['approvals', 'audit', 'connection', 'evals', 'model-detail', 'register-version', 'registry', 'reports', 'rollout', 'serving', 'session'];
+const FEATURES = ['approvals', 'audit', 'canary', 'connection', 'evals', 'model-detail', 'register-version', 'registry', 'reports', 'rollout', 'serving', 'session'];
 
 /**
  * Folder-to-folder rules. `target` is the importing file, `from` what it may not import.

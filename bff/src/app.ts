@@ -12,6 +12,7 @@ import errorHandler from './plugins/error-handler.js';
 import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-errors.js';
 import housekeeping from './plugins/housekeeping.js';
 import dispatch from './plugins/dispatch.js';
+import canaryAnalysis from './plugins/canary-analysis.js';
 import idempotency from './plugins/idempotency.js';
 import { withErrorResponses } from './plugins/openapi-errors.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
@@ -32,6 +33,7 @@ import approvalRoutes from './routes/approvals.js';
 import reportRoutes from './routes/reports.js';
 import servingRoutes from './routes/serving.js';
 import policyChangeRoutes from './routes/policy-changes.js';
+import canaryRoutes from './routes/canary.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -165,6 +167,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(idempotency, { ctx });
   await app.register(housekeeping, { ctx });
   await app.register(dispatch, { ctx });
+  await app.register(canaryAnalysis, { ctx });
 
   await app.register(swagger, {
     openapi: {
@@ -194,6 +197,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(reportRoutes, { ctx });
   await app.register(servingRoutes, { ctx });
   await app.register(policyChangeRoutes, { ctx });
+  await app.register(canaryRoutes, { ctx });
   for (const routes of options.routes ?? []) await app.register(routes, { ctx });
 
   await app.ready();

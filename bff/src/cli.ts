@@ -18,6 +18,7 @@ import { generateTotpSecret, totpUri } from './services/totp.js';
 import { rotateSigningKey, signingKeyConfigFor } from './services/report-signing.js';
 import { ApiError } from './errors.js';
 import { dispatchSettingsFromEnv } from './services/serving/dispatch-settings.js';
+import { canaryAnalysisSettingsFromEnv } from './services/canary/canary-settings.js';
 import { createServiceAccount, parseDuration, revokeServiceAccount } from './services/service-accounts.js';
 import { listServiceAccounts } from './store/service-accounts.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
@@ -345,6 +346,7 @@ export async function runCli(
       ...(eventPollMs !== undefined && Number.isFinite(eventPollMs) && eventPollMs >= 0 ? { eventPollMs } : {}),
       settings: {
         dispatch: dispatchSettingsFromEnv(io.env),
+        canaryAnalysis: canaryAnalysisSettingsFromEnv(io.env),
         trustedProxies,
         ...(Number.isInteger(authRateLimit) && authRateLimit > 0 ? { authRateLimitPerMinute: authRateLimit } : {}),
       },

@@ -4,6 +4,7 @@ import type { AuditChainHealth } from '../../shared/api/system.js';
 import type { Db } from './store/database.js';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './services/passwords.js';
 import { SessionWatch } from './services/session-watch.js';
+import type { CanaryAnalysisSettings } from './services/canary/canary-settings.js';
 
 export interface BffSettings {
   /** Secret for HS256 access tokens; generated per database when not given. */
@@ -41,6 +42,8 @@ export interface BffSettings {
   signingKeySecret?: Uint8Array;
   /** The dispatcher and reconcile loop of approved changes (services/serving/dispatcher.ts). */
   dispatch: DispatchSettings;
+  /** The online canary analysis loop (services/canary/canary-analyzer.ts); absent: its defaults. */
+  canaryAnalysis?: CanaryAnalysisSettings;
 }
 
 export interface DispatchSettings {

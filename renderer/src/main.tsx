@@ -17,6 +17,7 @@ import './features/register-version/register-version.css';
 import './features/connection/settings.css';
 import './features/reports/reports.css';
 import './features/serving/serving.css';
+import './features/canary/live-canary.css';
 import { App } from './app/App.js';
 import { connectPushes } from './app/push-bridge.js';
 

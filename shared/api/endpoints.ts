@@ -7,6 +7,7 @@ import { EvalReportQuery, KeysResponse, SignedReport } from '../report/report.js
 import { AuditListQuery, AuditListResponse, AuditVerifyQuery, AuditVerifyResponse, SignedAuditHead } from './audit.js';
 import { LoginRequest, LogoutRequest, MeResponse, RefreshRequest, StepUpRequest, StepUpResponse, TokenResponse } from './auth.js';
 import { defineEndpoint } from './endpoint.js';
+import { CanaryAnalysisResponse, LiveMetricsRequest, LiveMetricsResponse, OnlineGateResponse, SetOnlineGateRequest } from './canary.js';
 import { EventsHeaders, EventsQuery } from './events.js';
 import {
   CreateModelRequest,
@@ -316,6 +317,43 @@ export const ENDPOINTS = {
     // Re-applies the state already approved, so no step-up: it cannot change where traffic should go.
     access: { role: 'operator' },
     tags: ['serving'],
+  }),
+
+  // Online canary analysis (README, "Online canary analysis").
+  /** A serving layer's window of live metrics; only a machine may post them (a person could pass or fail a canary by hand). */
+  reportLiveMetrics: defineEndpoint({
+    method: 'POST',
+    path: '/admin/models/:model_id/live-metrics',
+    params: ModelParams,
+    body: LiveMetricsRequest,
+    responses: { 202: LiveMetricsResponse },
+    access: { role: 'service', services: ['metrics_reporter'] },
+    tags: ['canary'],
+  }),
+  getOnlineGate: defineEndpoint({
+    method: 'GET',
+    path: '/admin/models/:model_id/online-gate',
+    params: ModelParams,
+    responses: { 200: OnlineGateResponse },
+    access: { role: 'viewer' },
+    tags: ['canary'],
+  }),
+  setOnlineGate: defineEndpoint({
+    method: 'PUT',
+    path: '/admin/models/:model_id/online-gate',
+    params: ModelParams,
+    body: SetOnlineGateRequest,
+    responses: { 200: OnlineGateResponse },
+    access: { role: 'admin', stepUp: 'policy' },
+    tags: ['canary'],
+  }),
+  getCanaryAnalysis: defineEndpoint({
+    method: 'GET',
+    path: '/admin/models/:model_id/canary-analysis',
+    params: ModelParams,
+    responses: { 200: CanaryAnalysisResponse },
+    access: { role: 'viewer' },
+    tags: ['canary'],
   }),
 } as const;
 

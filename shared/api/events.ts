@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ChangeRequest } from '../domain/change-request.js';
 import { Deployment } from '../domain/deployment.js';
 import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
+import { CANARY_ANALYSIS_ACTOR, StepAnalysisSummary } from '../domain/online-gate.js';
 
 const RequestEvent = <T extends string>(type: T) =>
   z.strictObject({ type: z.literal(type), request: ChangeRequest });
@@ -31,6 +32,21 @@ export const EventPayload = z.discriminatedUnion('type', [
   /** The serving layer's weights differ from the approved state. */
   z.strictObject({ type: z.literal('deployment.drift'), deployment: Deployment }),
   z.strictObject({ type: z.literal('version.registered'), model_id: ModelId, version: SemVer, by: Username }),
+  /** One interval of a live step was judged; `analysis.last` holds its verdict and numbers. */
+  z.strictObject({ type: z.literal('canary.evaluated'), model_id: ModelId, analysis: StepAnalysisSummary }),
+  /**
+   * The online gate failed `fail_intervals` times and the BFF rolled the canary
+   * back on its own; `notify` names the requester and approvers of the step.
+   */
+  z.strictObject({
+    type: z.literal('canary.rolled_back'),
+    model_id: ModelId,
+    by: z.literal(CANARY_ANALYSIS_ACTOR),
+    reason: z.string(),
+    analysis: StepAnalysisSummary,
+    notify: z.array(Username),
+    deployment: Deployment,
+  }),
   z.strictObject({ type: z.literal('eval_run.reported'), model_id: ModelId, version: SemVer, run_id: z.string(), passed: z.boolean() }),
 ]);
 export type EventPayload = z.infer<typeof EventPayload>;

@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './audit.js';
 export * from './system.js';
 export * from './serving.js';
+export * from './canary.js';

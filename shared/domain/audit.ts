@@ -54,6 +54,8 @@ export const AuditAction = z.enum([
   'dispatch.drift',
   'dispatch.drift_resolved',
   'dispatch.retry_requested',
+  // Online canary analysis: the online gate per model (automatic rollbacks are rollback.executed by system:canary-analysis).
+  'online_gate.set',
   // The demo data set, written once when a server starts with --seed-demo.
   'seed.demo',
 ]);

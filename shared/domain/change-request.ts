@@ -1,6 +1,7 @@
 // A requested rollout step waiting for (or past) its second person.
 import { z } from 'zod';
 import { GateResult } from './gate.js';
+import { StepAnalysisSummary } from './online-gate.js';
 import { ModelId, SemVer, Timestamp, Username } from './primitives.js';
 
 export const RolloutAction = z.enum(['start_canary', 'advance', 'promote', 'rollback']);
@@ -52,6 +53,8 @@ export const ChangeRequest = z.strictObject({
   gate_override: z.boolean(),
   /** Absent on requests made without a run or before the BFF recorded it. */
   gate_run: GateRun.optional(),
+  /** The live step's online analysis when the request was made (advance, promote): shown next to the offline gate. */
+  online_analysis: StepAnalysisSummary.optional(),
   required_approvals: z.number().int().min(1),
   intent_digest: z.string().regex(/^[0-9a-f]{64}$/),
   status: RequestStatus,

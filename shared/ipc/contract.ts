@@ -28,6 +28,7 @@ import {
 } from '../api/rollout.js';
 import { ServerEvent } from '../api/events.js';
 import { RetryDispatchResponse, ServingResponse } from '../api/serving.js';
+import { CanaryAnalysisResponse, OnlineGateResponse } from '../api/canary.js';
 import { RequestId } from '../domain/change-request.js';
 import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
 import { Role, User } from '../domain/user.js';
@@ -326,6 +327,11 @@ export const INVOKE_CHANNELS = {
   'app:serving:get': channel(z.strictObject({ model_id: ModelId }), ServingResponse),
   /** Operator: apply the approved deployment to the serving layer again now (after a failure or drift). */
   'app:serving:retry-dispatch': channel(z.strictObject({ model_id: ModelId }), RetryDispatchResponse),
+
+  /** The live (or last) canary step's online analysis and its interval verdicts; later ones arrive as canary.* events. */
+  'app:canary:get': channel(z.strictObject({ model_id: ModelId }), CanaryAnalysisResponse),
+  /** The model's online gate (its own, or the type's default). */
+  'app:canary:gate': channel(z.strictObject({ model_id: ModelId }), OnlineGateResponse),
 
   'app:audit:list': channel(AuditListQuery, AuditListResponse),
   'app:audit:verify': channel(Empty, AuditVerifyResponse),

@@ -102,7 +102,7 @@ describe('access matrix', () => {
     expect(Object.fromEntries(reachable)).toEqual({
       eval_runner: ['POST /admin/models/:model_id/eval-runs'],
       router: ['GET /routing'],
-      metrics_reporter: [],
+      metrics_reporter: ['POST /admin/models/:model_id/live-metrics'],
     });
   });
 

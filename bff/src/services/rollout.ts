@@ -31,6 +31,7 @@ import { applyStatusChanges } from '../store/versions.js';
 import { latestGate } from './evaluation.js';
 import type { SpendStepUp } from './step-up.js';
 import { queueDispatch } from './serving/serving-service.js';
+import { liveStepSummary } from './canary/canary-service.js';
 import { requireDeployment, requireModel, requireVersion, type Actor } from './registry.js';
 
 const SYSTEM_ACTOR = 'system';
@@ -183,6 +184,8 @@ export async function requestRollout(
       fail('gate_failed', message, { failed_metrics: latest?.gate.failed_metrics ?? [], run_id: latest?.run.id ?? null });
     }
 
+    // The next step's approver sees how the live step did online, beside the offline gate (never advanced automatically).
+    const online = plan.action === 'advance' || plan.action === 'promote' ? await liveStepSummary(trx, modelId, deployment.state_version) : null;
     const ttlSeconds = model.policy.request_ttl_seconds ?? DEFAULT_REQUEST_TTL_SECONDS;
     const unsigned: Omit<ChangeRequest, 'intent_digest'> = {
       id: newId('req'),
@@ -201,6 +204,7 @@ export async function requestRollout(
       // Recorded only when it overrides something, so approvers are not warned about a gate that passed.
       gate_override: !passed,
       ...(latest ? { gate_run: gateRunOf(latest.run, actor.username, target.created_by) } : {}),
+      ...(online ? { online_analysis: online } : {}),
       required_approvals: model.policy.required_approvals ?? DEFAULT_REQUIRED_APPROVALS,
       status: 'pending',
       decisions: [],
@@ -222,6 +226,7 @@ export async function requestRollout(
         gate_override: request.gate_override,
         gate_reported_by: request.gate_run?.reported_by ?? null,
         gate_reporter_conflict: request.gate_run?.reporter_conflict ?? null,
+        online_status: online?.status ?? null,
         intent_digest: request.intent_digest,
         auth_time: authTime,
       }),
@@ -246,34 +251,7 @@ export async function rollback(
   await expireDueRequests(ctx, now);
   const rolledBack = await ctx.db.transaction().execute(async (trx) => {
     const { authTime } = await spendStepUp(trx, now);
-    const model = await requireModel(trx, modelId);
-    const deployment = await requireDeployment(trx, modelId);
-    const plan = planCommand(deployment, { action: 'rollback' }, { now: at, demoteTo: demoteTo(model) });
-    if (!plan.ok) fail(plan.code, plan.message);
-    if (!(await replaceDeployment(trx, plan.next, deployment.state_version))) {
-      fail('stale_state', `the deployment of ${modelId} changed meanwhile; try again`);
-    }
-    await applyStatusChanges(trx, modelId, plan.statusChanges, at);
-    // The outbox row commits with the change: a rollback replaces anything still queued for the model.
-    await queueDispatch(trx, modelId, at);
-    const next = await requireDeployment(trx, modelId);
-    for (const pending of await pendingRequestsOfModel(trx, modelId)) {
-      await markStale(trx, pending, at, actor.username, 'rolled back');
-    }
-    await appendAudit(trx, {
-      at,
-      actor: actor.username,
-      action: 'rollback.executed',
-      target: `model:${modelId}`,
-      details: {
-        model_id: modelId,
-        from_version: plan.fromVersion,
-        to_version: plan.targetVersion,
-        justification,
-        auth_time: authTime,
-        state_version: plan.next.state_version,
-      },
-    });
+    const next = await rollbackInTransaction(trx, { actor: actor.username, modelId, justification, at, details: { auth_time: authTime } });
     await appendEvent(trx, at, { type: 'rollback.executed', model_id: modelId, by: actor.username, justification, deployment: next });
     await appendEvent(trx, at, { type: 'deployment.changed', deployment: next });
     return next;
@@ -281,6 +259,52 @@ export async function rollback(
   ctx.events.wake();
   ctx.dispatch.wake();
   return rolledBack;
+}
+
+/**
+ * The one rollback path, for a person and for the online analysis alike:
+ * traffic back at once, version statuses, the outbox row (a rollback replaces
+ * anything queued), pending requests marked stale and the `rollback.executed`
+ * audit entry with `details` added — all in the caller's transaction. The
+ * caller announces it (its events differ: a person's name or the system's reason).
+ */
+export async function rollbackInTransaction(
+  trx: Db,
+  input: { actor: string; modelId: string; justification: string; at: string; details: Record<string, JsonValue>; expectedStateVersion?: number },
+): Promise<Deployment> {
+  const { actor, modelId, justification, at } = input;
+  const model = await requireModel(trx, modelId);
+  const deployment = await requireDeployment(trx, modelId);
+  if (input.expectedStateVersion !== undefined && deployment.state_version !== input.expectedStateVersion) {
+    fail('stale_state', `the deployment of ${modelId} moved to state ${deployment.state_version}; nothing rolled back`);
+  }
+  const plan = planCommand(deployment, { action: 'rollback' }, { now: at, demoteTo: demoteTo(model) });
+  if (!plan.ok) fail(plan.code, plan.message);
+  if (!(await replaceDeployment(trx, plan.next, deployment.state_version))) {
+    fail('stale_state', `the deployment of ${modelId} changed meanwhile; try again`);
+  }
+  await applyStatusChanges(trx, modelId, plan.statusChanges, at);
+  // The outbox row commits with the change: a rollback replaces anything still queued for the model.
+  await queueDispatch(trx, modelId, at);
+  const next = await requireDeployment(trx, modelId);
+  for (const pending of await pendingRequestsOfModel(trx, modelId)) {
+    await markStale(trx, pending, at, actor, 'rolled back');
+  }
+  await appendAudit(trx, {
+    at,
+    actor,
+    action: 'rollback.executed',
+    target: `model:${modelId}`,
+    details: {
+      model_id: modelId,
+      from_version: plan.fromVersion,
+      to_version: plan.targetVersion,
+      justification,
+      ...input.details,
+      state_version: plan.next.state_version,
+    },
+  });
+  return next;
 }
 
 function encodeRequestCursor(request: Pick<ChangeRequest, 'requested_at' | 'id'>): string {

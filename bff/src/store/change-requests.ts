@@ -3,6 +3,7 @@
 import type { Db } from './database.js';
 import { ChangeRequest, Decision, GateRun, type RequestStatus } from '../../../shared/domain/change-request.js';
 import { GateResult } from '../../../shared/domain/gate.js';
+import { StepAnalysisSummary } from '../../../shared/domain/online-gate.js';
 import { engineOf } from './engine.js';
 import type { ChangeRequestRow } from './schema.js';
 
@@ -29,6 +30,7 @@ function requestFromRow(row: ChangeRequestRow, decisions: Decision[]): ChangeReq
     gate_snapshot: row.gate_snapshot === null ? null : GateResult.parse(JSON.parse(row.gate_snapshot)),
     gate_override: row.gate_override === 1,
     ...(row.gate_run === null ? {} : { gate_run: GateRun.parse(JSON.parse(row.gate_run)) }),
+    ...(row.online_analysis === null ? {} : { online_analysis: StepAnalysisSummary.parse(JSON.parse(row.online_analysis)) }),
     required_approvals: row.required_approvals,
     intent_digest: row.intent_digest,
     status: row.status,
@@ -75,6 +77,7 @@ export async function insertChangeRequest(db: Db, request: ChangeRequest, target
       gate_snapshot: request.gate_snapshot === null ? null : JSON.stringify(request.gate_snapshot),
       gate_override: request.gate_override ? 1 : 0,
       gate_run: request.gate_run === undefined ? null : JSON.stringify(request.gate_run),
+      online_analysis: request.online_analysis === undefined ? null : JSON.stringify(request.online_analysis),
       required_approvals: request.required_approvals,
       intent_digest: request.intent_digest,
       status: request.status,

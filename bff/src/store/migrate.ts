@@ -5,6 +5,8 @@ import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
 import * as servingDispatch from './migrations/010-serving-dispatch.js';
+import * as canaryAnalysis from './migrations/011-canary-analysis.js';
+import * as requestOnlineAnalysis from './migrations/012-request-online-analysis.js';
 import * as serviceAccounts from './migrations/020-service-accounts.js';
 import * as sessionsAndTotpSteps from './migrations/021-sessions-and-totp-steps.js';
 import * as policyChanges from './migrations/022-policy-changes.js';
@@ -23,6 +25,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
   '010-serving-dispatch': servingDispatch,
+  '011-canary-analysis': canaryAnalysis,
+  '012-request-online-analysis': requestOnlineAnalysis,
   '020-service-accounts': serviceAccounts,
   '021-sessions-and-totp-steps': sessionsAndTotpSteps,
   '022-policy-changes': policyChanges,

@@ -155,6 +155,8 @@ export interface ChangeRequestsTable {
   gate_override: number;
   /** JSON GateRun (who reported the run behind the gate) or null. */
   gate_run: string | null;
+  /** JSON StepAnalysisSummary (the live step's online analysis at request time) or null. */
+  online_analysis: string | null;
   required_approvals: number;
   intent_digest: string;
   status: 'pending' | 'dispatched' | 'rejected' | 'expired' | 'cancelled' | 'stale';
@@ -292,6 +294,62 @@ export interface PolicyChangesTable {
   expires_at: string;
 }
 
+export interface OnlineGatePoliciesTable {
+  model_id: string;
+  /** JSON OnlineGatePolicy. */
+  policy: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface CanaryStepsTable {
+  model_id: string;
+  state_version: number;
+  canary_version: string;
+  stable_version: string;
+  canary_pct: number;
+  status: 'waiting' | 'baking' | 'baked' | 'failing' | 'rolled_back';
+  /** JSON OnlineGatePolicy. */
+  policy: string;
+  intervals_evaluated: number;
+  consecutive_passes: number;
+  consecutive_failures: number;
+  /** JSON IntervalEvaluation. */
+  last_evaluation: string | null;
+  last_failure: string | null;
+  window_start: string;
+  next_evaluation_at: string | null;
+  /** JSON {server: {responses, errors}}. */
+  haproxy_counters: string | null;
+  claimed_until: string | null;
+  started_at: string;
+  updated_at: string;
+}
+
+export interface CanarySamplesTable {
+  id: string;
+  model_id: string;
+  state_version: number;
+  version: string;
+  source: 'haproxy' | 'reported';
+  reported_by: string;
+  window_start: string;
+  window_end: string;
+  /** JSON LiveVersionMetrics. */
+  metrics: string;
+  received_at: string;
+}
+
+export interface CanaryEvaluationsTable {
+  id: string;
+  model_id: string;
+  state_version: number;
+  verdict: 'passing' | 'failing' | 'inconclusive';
+  window_end: string;
+  /** JSON IntervalEvaluation. */
+  evaluation: string;
+}
+
 export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
@@ -314,6 +372,10 @@ export interface DB {
   policy_changes: PolicyChangesTable;
   auth_rate_windows: AuthRateWindowsTable;
   instance_secrets: InstanceSecretsTable;
+  online_gate_policies: OnlineGatePoliciesTable;
+  canary_steps: CanaryStepsTable;
+  canary_samples: CanarySamplesTable;
+  canary_evaluations: CanaryEvaluationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -329,3 +391,4 @@ export type ServiceAccountRow = Selectable<ServiceAccountsTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type ServingTargetRow = Selectable<ServingTargetsTable>;
 export type DispatchRow = Selectable<DispatchesTable>;
+export type CanaryStepRow = Selectable<CanaryStepsTable>;

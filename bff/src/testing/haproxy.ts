@@ -38,12 +38,18 @@ export interface ModelServer {
   server: Server;
 }
 
-/** An HTTP server that answers every request with its version (keep-alive). */
-export async function startModelServer(version: string, suffix?: string): Promise<ModelServer> {
+/**
+ * An HTTP server that answers every request with its version (keep-alive).
+ * `failEvery: n` makes every n-th request answer 500 instead (n = 5: 20 % errors).
+ */
+export async function startModelServer(version: string, suffix?: string, options: { failEvery?: number } = {}): Promise<ModelServer> {
+  let served = 0;
   const server = createHttpServer((request, response) => {
     request.resume();
-    response.writeHead(200, { 'content-type': 'text/plain', 'x-model-version': version });
-    response.end(version);
+    served += 1;
+    const fail = options.failEvery !== undefined && served % options.failEvery === 0;
+    response.writeHead(fail ? 500 : 200, { 'content-type': 'text/plain', 'x-model-version': version });
+    response.end(fail ? `${version} failed` : version);
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

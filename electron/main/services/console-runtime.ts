@@ -8,6 +8,7 @@ import { ApprovalNotifier, type NativeNotification } from './approval-notifier.j
 import { BffClient } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import { DispatchNotifier } from './dispatch-notifier.js';
+import { CanaryNotifier } from './canary-notifier.js';
 import type { CredentialVault } from './credential-vault.js';
 import { DesktopShell, type DesktopPorts } from './desktop-shell.js';
 import { EventStream, type EventStreamOptions } from './event-stream.js';
@@ -217,12 +218,22 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       logger: logger.child('dispatch-notifier'),
     });
 
+    // An automatic rollback by the online canary analysis: requester and approvers are told why.
+    const canaryNotifier = new CanaryNotifier({
+      show: ports.showNotification,
+      currentUser: () => session.user,
+      notificationsEnabled: () => settings.effective().settings.notifications_enabled,
+      openModel,
+      logger: logger.child('canary-notifier'),
+    });
+
     const liveStream = stream;
     const liveNotifier = notifier;
     liveStream.onEvent((event) => {
       ports.push('app:events:received', event);
       liveNotifier.handle(event);
       dispatchNotifier.handle(event);
+      canaryNotifier.handle(event);
     });
     liveStream.onState((state) => ports.push('app:connection:changed', state));
     session.onExpired((message) => ports.push('app:session:expired', { message }));
@@ -236,10 +247,12 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         liveStream.start(liveStream.lastEventId);
         void liveNotifier.start();
         dispatchNotifier.start();
+        canaryNotifier.start();
       } else {
         void liveStream.stop();
         liveNotifier.stop();
         dispatchNotifier.stop();
+        canaryNotifier.stop();
       }
     });
     onWake = createWakeReconnect({

@@ -189,6 +189,9 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     // Re-applies the state already approved, so no step-up (the table declares none): it cannot change where traffic should go.
     'app:serving:retry-dispatch': ({ model_id }) => change(ENDPOINTS.retryDispatch, { params: { model_id } }),
 
+    'app:canary:get': ({ model_id }) => call(ENDPOINTS.getCanaryAnalysis, { params: { model_id } }),
+    'app:canary:gate': ({ model_id }) => call(ENDPOINTS.getOnlineGate, { params: { model_id } }),
+
     'app:audit:list': (query) => call(ENDPOINTS.listAudit, { query }),
     'app:audit:verify': async () => {
       const verify = (query?: { known_seq: number; known_hash: string }) => call(ENDPOINTS.verifyAudit, query ? { query } : {});

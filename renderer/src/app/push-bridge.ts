@@ -58,6 +58,21 @@ export function handleServerEvent(event: ServerEvent): void {
       // The BFF reports a change of dispatch status once (not every try), with an audit entry: the timeline shows it.
       if (store.modelDetail.modelId === data.deployment.model_id) void store.loadModelHistory(data.deployment.model_id);
       return;
+    case 'canary.evaluated':
+      store.canaryAnalysed(data.analysis);
+      return;
+    case 'canary.rolled_back':
+      store.canaryAnalysed(data.analysis);
+      store.registryDeploymentChanged(data.deployment);
+      store.modelDeploymentChanged(data.deployment);
+      if (store.modelDetail.modelId === data.model_id) void store.loadModelHistory(data.model_id);
+      store.pushToast({
+        tone: 'warning',
+        title: `${data.model_id} rolled back automatically by the online canary analysis`,
+        detail: data.reason,
+        route: { name: 'model', modelId: data.model_id, tab: 'rollout' },
+      });
+      return;
     case 'version.registered':
       void store.refreshRegistryRow(data.model_id);
       if (store.modelDetail.modelId === data.model_id) void store.loadModel(data.model_id, { force: true });

@@ -15,6 +15,7 @@ import { createRegisterSlice, initialRegisterState, type RegisterSlice } from '.
 import { createAuditSlice, initialAuditState, type AuditSlice } from '../features/audit/audit-slice.js';
 import { createReportsSlice, type ReportsSlice } from '../features/reports/reports-slice.js';
 import { createServingSlice, initialServingState, type ServingSlice } from '../features/serving/serving-slice.js';
+import { createCanarySlice, initialCanaryState, type CanarySlice } from '../features/canary/canary-slice.js';
 
 type DataSlice = {
   /** Forgets every screen's data (sign-out, or a different user signing in). */
@@ -36,6 +37,7 @@ export type All = NavSlice &
   AuditSlice &
   ReportsSlice &
   ServingSlice &
+  CanarySlice &
   DataSlice;
 
 const createDataSlice: StateCreator<All, [], [], DataSlice> = (set, get) => ({
@@ -54,6 +56,7 @@ const createDataSlice: StateCreator<All, [], [], DataSlice> = (set, get) => ({
       register: initialRegisterState(),
       audit: initialAuditState(),
       serving: initialServingState(),
+      canary: initialCanaryState(),
       pendingApprovalCount: 0,
     }),
 });
@@ -73,6 +76,7 @@ export const createAppStore = () =>
     ...createAuditSlice(...a),
     ...createReportsSlice(...a),
     ...createServingSlice(...a),
+    ...createCanarySlice(...a),
     ...createDataSlice(...a),
   }));
 

@@ -11,6 +11,7 @@ import { Badge, StatusBadge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
 import { CopyButton } from '../../ui/CopyButton.js';
 import { GateBadge, GateChecks } from '../../ui/GateBadge.js';
+import { OnlineAnalysisSummary } from '../canary/OnlineAnalysisSummary.js';
 import { Icon } from '../../ui/Icon.js';
 import { Callout, EmptyState, ErrorState } from '../../ui/States.js';
 import { LoadingState, Spinner } from '../../ui/Spinner.js';
@@ -160,6 +161,13 @@ function RequestDetail(): ReactElement {
         )}
         {request.gate_snapshot && <GateChecks gate={request.gate_snapshot} />}
       </section>
+
+      {request.online_analysis && (
+        <section className="request-section" aria-labelledby="online-title">
+          <h3 id="online-title">Online analysis of the live step</h3>
+          <OnlineAnalysisSummary analysis={request.online_analysis} title={`When requested: ${request.online_analysis.canary_version} at ${request.online_analysis.canary_pct} %`} />
+        </section>
+      )}
 
       <section className="request-section" aria-labelledby="who-title">
         <h3 id="who-title">Requester</h3>

@@ -3,6 +3,7 @@
 // action this build does not know falls back to its name.
 import { isAuditAction, type AuditAction, type AuditEntry } from '../../../../shared/domain/audit.js';
 import { formatTraffic } from '../../lib/format.js';
+import { CANARY_ANALYSIS_ACTOR } from '../../../../shared/domain/online-gate.js';
 
 export type EntryTone = 'good' | 'bad' | 'warn' | 'info' | 'neutral';
 /** `quoted`: the detail is someone's own words (a justification, comment or reason). */
@@ -91,13 +92,18 @@ const DESCRIBE: Record<AuditAction, Describe> = {
     detail: str(e.details, 'requested_by') ? `Requested by ${str(e.details, 'requested_by')}; approved by ${arrayText(e.details.approved_by)}` : null,
     tone: 'good',
   }),
-  'rollback.executed': (e) => ({ title: `${e.actor} rolled back: ${move(e.details, 'from_version', 'to_version')}`, detail: str(e.details, 'justification'), quoted: true, tone: 'warn' }),
+  'rollback.executed': (e) =>
+    e.actor === CANARY_ANALYSIS_ACTOR
+      ? // The system's reason carries the numbers that triggered it (the entry's details hold every check).
+        { title: `Rolled back automatically by the online canary analysis: ${move(e.details, 'from_version', 'to_version')}`, detail: str(e.details, 'justification'), tone: 'bad' }
+      : { title: `${e.actor} rolled back: ${move(e.details, 'from_version', 'to_version')}`, detail: str(e.details, 'justification'), quoted: true, tone: 'warn' },
   'serving.set': (e) => ({ title: `${e.actor} set where ${str(e.details, 'model_id') ?? 'the model'} is served`, detail: servingText(e.details.after), tone: 'info' }),
   'dispatch.applied': (e) => ({ title: `Applied to ${str(e.details, 'target_kind') === 'webhook' ? 'the webhook' : 'HAProxy'}: state ${str(e.details, 'state_version') ?? '?'}`, detail: str(e.details, 'target'), tone: 'good' }),
   'dispatch.failed': (e) => ({ title: `Dispatch ${str(e.details, 'status') === 'failed' ? 'failed' : 'retrying'} (try ${str(e.details, 'attempts') ?? '?'})`, detail: str(e.details, 'error'), tone: 'bad' }),
   'dispatch.drift': (e) => ({ title: 'Drift: the serving layer differs from the approved state', detail: str(e.details, 'message'), tone: 'warn' }),
   'dispatch.drift_resolved': () => ({ title: 'The serving layer matches the approved state again', detail: null, tone: 'good' }),
   'dispatch.retry_requested': (e) => ({ title: `${e.actor} retried the dispatch`, detail: null, tone: 'info' }),
+  'online_gate.set': (e) => ({ title: `${e.actor} set the online gate of ${str(e.details, 'model_id') ?? 'the model'}`, detail: e.details.is_default === true ? 'back to the type default' : null, tone: 'info' }),
   'seed.demo': () => ({ title: 'Demo data loaded', detail: null, tone: 'neutral' }),
 };
 

@@ -17,6 +17,8 @@ import { Spinner } from '../../ui/Spinner.js';
 import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
 import { ServingStatus } from '../serving/ServingStatus.js';
+import { LiveCanaryPanel } from '../canary/LiveCanaryPanel.js';
+import { onlineHold } from '../canary/online-hold.js';
 import { RolloutDialog, trafficSentence } from './RolloutDialog.js';
 import { ACTION_LABEL, currentStepIndex, offeredActions, planAction, releasableVersions, type GateStatus } from './rollout-plan.js';
 
@@ -126,7 +128,7 @@ function PendingRequestCard({ request }: { request: ChangeRequest }): ReactEleme
   );
 }
 
-function ActionRow({ deployment, action, canOperate }: { deployment: Deployment; action: RolloutAction; canOperate: boolean }): ReactElement {
+function ActionRow({ deployment, action, canOperate, heldBy }: { deployment: Deployment; action: RolloutAction; canOperate: boolean; heldBy?: string | null }): ReactElement {
   const versions = useStore((s) => s.modelDetail.data?.versions ?? []);
   const runs = useStore((s) => s.evals.runs);
   const openRolloutAction = useStore((s) => s.openRolloutAction);
@@ -143,6 +145,7 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
         <div>
           <h4>{label}</h4>
           <p className="muted">{planned.ok ? trafficSentence(planned.plan, deployment.canary_pct) : planned.message}</p>
+          {heldBy && <p className="muted" data-testid="held-by-online-analysis">{heldBy}</p>}
         </div>
         <div className="row">
           {needsVersion && (
@@ -161,8 +164,8 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
           <Button
             variant={action === 'rollback' ? 'danger' : 'primary'}
             onClick={() => openRolloutAction(action, version)}
-            disabled={!canOperate || !planned.ok}
-            title={!canOperate ? 'Needs the operator role' : undefined}
+            disabled={!canOperate || !planned.ok || Boolean(heldBy)}
+            title={!canOperate ? 'Needs the operator role' : (heldBy ?? undefined)}
           >
             {label}…
           </Button>
@@ -182,6 +185,7 @@ export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactN
   const pending = useStore(useShallow((s) => s.rollout.pending));
   const evalsStatus = useStore((s) => (s.evals.modelId === modelId ? s.evals.status : 'idle'));
   const roles = useStore(useShallow((s) => s.session.user?.roles ?? []));
+  const analysis = useStore((s) => (s.canary.modelId === modelId ? s.canary.analysis : null));
   const { loadRolloutPending, loadEvals } = useStore(useShallow((s) => ({ loadRolloutPending: s.loadRolloutPending, loadEvals: s.loadEvals })));
 
   useEffect(() => {
@@ -194,6 +198,7 @@ export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactN
   const requestedIndex = request && request.action !== 'promote' && request.action !== 'rollback' ? deployment.plan.indexOf(request.target_pct) : request?.action === 'promote' ? deployment.plan.length - 1 : null;
   const actions = offeredActions(deployment);
   const canOperate = roles.includes('operator');
+  const heldBy = onlineHold(deployment, analysis);
 
   return (
     <div className="rollout">
@@ -210,6 +215,8 @@ export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactN
         <article className="card">
           <ServingStatus deployment={deployment} headingLevel={3} />
         </article>
+
+        <LiveCanaryPanel modelId={modelId} />
 
         {pending.status === 'error' && pending.error && <ErrorState error={pending.error} onRetry={() => void loadRolloutPending(modelId)} title="Pending requests could not be read" />}
         {request && <PendingRequestCard request={request} />}
@@ -232,7 +239,13 @@ export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactN
               {actions
                 .filter((action) => !request || action === 'rollback')
                 .map((action) => (
-                  <ActionRow key={`${action}-${deployment.state_version}`} deployment={deployment} action={action} canOperate={canOperate} />
+                  <ActionRow
+                    key={`${action}-${deployment.state_version}`}
+                    deployment={deployment}
+                    action={action}
+                    canOperate={canOperate}
+                    heldBy={action === 'advance' || action === 'promote' ? heldBy : null}
+                  />
                 ))}
             </div>
           )}

@@ -1,0 +1,103 @@
+// The online gate and live metrics as the routes use them (DESIGN §9): a
+// model's online gate (the type's default until an admin sets one, with
+// step-up, audited), live metrics from a serving layer's metrics_reporter,
+// and the live step's analysis for consoles and for rollout requests.
+import type { CanaryAnalysisResponse, LiveMetricsResponse, OnlineGateResponse } from '../../../../shared/api/canary.js';
+import type { LiveMetricsWindow, OnlineGatePolicy, StepAnalysisSummary } from '../../../../shared/domain/online-gate.js';
+import type { Model } from '../../../../shared/domain/model.js';
+import { defaultOnlineGatePolicy } from '../../../../shared/logic/online-gate.js';
+import type { BffContext } from '../../context.js';
+import { fail } from '../../errors.js';
+import type { Principal } from '../principal.js';
+import { appendAudit } from '../../store/audit-log.js';
+import { findCanaryStep, findOnlineGatePolicy, insertSamples, saveOnlineGatePolicy, stepEvaluations, stepSummaryOf, type NewSample } from '../../store/canary-analysis.js';
+import type { Db } from '../../store/database.js';
+import { requireDeployment, requireModel, type Actor } from '../registry.js';
+import type { SpendStepUp } from '../step-up.js';
+import { DEFAULT_CANARY_ANALYSIS_SETTINGS, type CanaryAnalysisSettings } from './canary-settings.js';
+
+/** A reporter's clock may run this far ahead of ours before its window counts as "in the future". */
+export const LIVE_METRICS_CLOCK_SKEW_MS = 5000;
+/** Verdicts the analysis endpoint answers per step (the live panel's history). */
+const INTERVALS_SHOWN = 200;
+
+export function canarySettingsOf(ctx: Pick<BffContext, 'settings'>): CanaryAnalysisSettings {
+  return ctx.settings.canaryAnalysis ?? DEFAULT_CANARY_ANALYSIS_SETTINGS;
+}
+
+/** The online gate in force for a model: its own, or its type's default. */
+export async function effectiveOnlineGate(db: Db, model: Pick<Model, 'id' | 'type'>): Promise<OnlineGateResponse> {
+  const own = await findOnlineGatePolicy(db, model.id);
+  return own ? { policy: own, is_default: false } : { policy: defaultOnlineGatePolicy(model.type), is_default: true };
+}
+
+export async function getOnlineGate(ctx: BffContext, modelId: string): Promise<OnlineGateResponse> {
+  return effectiveOnlineGate(ctx.db, await requireModel(ctx.db, modelId));
+}
+
+/** Sets (or with null, resets to the type's default) a model's online gate; admin with step-up, audited. A live step keeps the gate it started with. */
+export async function setOnlineGate(ctx: BffContext, actor: Actor, modelId: string, policy: OnlineGatePolicy | null, spendStepUp: SpendStepUp): Promise<OnlineGateResponse> {
+  const now = ctx.now();
+  const at = now.toISOString();
+  return ctx.db.transaction().execute(async (trx) => {
+    const { authTime } = await spendStepUp(trx, now);
+    const model = await requireModel(trx, modelId);
+    const before = await effectiveOnlineGate(trx, model);
+    await saveOnlineGatePolicy(trx, modelId, policy, at, actor.username);
+    const after = await effectiveOnlineGate(trx, model);
+    await appendAudit(trx, {
+      at,
+      actor: actor.username,
+      action: 'online_gate.set',
+      target: `model:${modelId}`,
+      details: { model_id: modelId, before: before.policy, after: after.policy, is_default: after.is_default, auth_time: authTime },
+    });
+    return after;
+  });
+}
+
+/**
+ * Stores a serving layer's window for the model's live step. Versions that
+ * are neither its canary nor its stable are answered as ignored, as is
+ * everything while no canary is live: a reporter posts on its own schedule.
+ */
+export async function reportLiveMetrics(ctx: BffContext, reporter: Principal, modelId: string, body: LiveMetricsWindow): Promise<LiveMetricsResponse> {
+  const now = ctx.now();
+  if (Date.parse(body.window_end) > now.getTime() + LIVE_METRICS_CLOCK_SKEW_MS) {
+    fail('invalid_request', `window_end ${body.window_end} lies in the future`, { now: now.toISOString() });
+  }
+  await requireModel(ctx.db, modelId);
+  const deployment = await requireDeployment(ctx.db, modelId);
+  const live = deployment.canary_version !== null && deployment.canary_pct > 0 && deployment.stable_version !== null;
+  const stepVersions = live ? [deployment.canary_version, deployment.stable_version] : [];
+  const accepted = Object.keys(body.versions).filter((version) => stepVersions.includes(version));
+  const ignored = Object.keys(body.versions).filter((version) => !stepVersions.includes(version));
+  const at = now.toISOString();
+  const samples: NewSample[] = accepted.map((version) => ({
+    model_id: modelId,
+    state_version: deployment.state_version,
+    version,
+    source: 'reported',
+    reported_by: reporter.username,
+    window_start: new Date(body.window_start).toISOString(),
+    window_end: new Date(body.window_end).toISOString(),
+    metrics: body.versions[version]!,
+    received_at: at,
+  }));
+  await insertSamples(ctx.db, samples, canarySettingsOf(ctx).keepSamplesPerModel);
+  return { accepted_versions: accepted, ignored_versions: ignored };
+}
+
+/** The model's newest analysed step (live or finished) and its verdicts. */
+export async function getCanaryAnalysis(ctx: BffContext, modelId: string): Promise<CanaryAnalysisResponse> {
+  await requireModel(ctx.db, modelId);
+  const row = await findCanaryStep(ctx.db, modelId);
+  if (!row) return { analysis: null, intervals: [] };
+  return { analysis: stepSummaryOf(row), intervals: await stepEvaluations(ctx.db, modelId, row.state_version, INTERVALS_SHOWN) };
+}
+
+/** The live step's analysis when the deployment is still at `stateVersion` (what a rollout request carries). */
+export async function liveStepSummary(db: Db, modelId: string, stateVersion: number): Promise<StepAnalysisSummary | null> {
+  const row = await findCanaryStep(db, modelId);
+  return row && row.state_version === stateVersion ? stepSummaryOf(row) : null;
+}
