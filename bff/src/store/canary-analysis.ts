@@ -1,4 +1,4 @@
-// Repository of the online canary analysis (migration 011): online gate
+// Repository of the online canary analysis (migration 060): online gate
 // policies, one analysis row per model for its live step (claimed with a lease
 // by a conditional UPDATE, as the dispatch outbox is), live samples and the
 // verdict of each interval. Samples and verdicts are pruned to a fixed number

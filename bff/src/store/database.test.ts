@@ -30,6 +30,16 @@ describe('openDatabase', () => {
     expect(MIGRATION_NAMES).toEqual(expect.arrayContaining(['001-initial', '003-one-pending-request', '040-auth-rate-windows', '041-sealed-signing-keys']));
   });
 
+  it('names every migration after the ones already shipped, so an upgraded database migrates', () => {
+    // The migrator refuses a database whose applied names are not a prefix of the list:
+    // a migration numbered into a gap (011 after 041 shipped) would stop every upgrade.
+    const shipped = ['001-initial', '002-signing-keys', '003-one-pending-request', '010-serving-dispatch', '020-service-accounts',
+      '021-sessions-and-totp-steps', '022-policy-changes', '030-idempotency-secrets', '031-idempotency-lease', '040-auth-rate-windows',
+      '041-sealed-signing-keys'];
+    expect(MIGRATION_NAMES.slice(0, shipped.length)).toEqual(shipped);
+    expect([...MIGRATION_NAMES].sort()).toEqual([...MIGRATION_NAMES]);
+  });
+
   it.runIf(TEST_ENGINE === 'sqlite')('runs SQLite in WAL mode', async () => {
     expect(await journalMode(db)).toBe('wal');
   });

@@ -5,8 +5,6 @@ import * as initial from './migrations/001-initial.js';
 import * as signingKeys from './migrations/002-signing-keys.js';
 import * as onePendingRequest from './migrations/003-one-pending-request.js';
 import * as servingDispatch from './migrations/010-serving-dispatch.js';
-import * as canaryAnalysis from './migrations/011-canary-analysis.js';
-import * as requestOnlineAnalysis from './migrations/012-request-online-analysis.js';
 import * as serviceAccounts from './migrations/020-service-accounts.js';
 import * as sessionsAndTotpSteps from './migrations/021-sessions-and-totp-steps.js';
 import * as policyChanges from './migrations/022-policy-changes.js';
@@ -16,17 +14,20 @@ import * as authRateWindows from './migrations/040-auth-rate-windows.js';
 import * as sealedSigningKeys from './migrations/041-sealed-signing-keys.js';
 import * as modelSummaries from './migrations/050-model-summaries.js';
 import * as versionSortKey from './migrations/051-version-sort-key.js';
+import * as canaryAnalysis from './migrations/060-canary-analysis.js';
+import * as requestOnlineAnalysis from './migrations/061-request-online-analysis.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
 // works from source under tsx and bundled into Electron's main process.
+// A new migration's name must sort after every name already shipped: the
+// migrator refuses a database whose applied list is not a prefix of this one,
+// so a gap-filling number (say 011 after 041 shipped) would stop every upgrade.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-signing-keys': signingKeys,
   '003-one-pending-request': onePendingRequest,
   '010-serving-dispatch': servingDispatch,
-  '011-canary-analysis': canaryAnalysis,
-  '012-request-online-analysis': requestOnlineAnalysis,
   '020-service-accounts': serviceAccounts,
   '021-sessions-and-totp-steps': sessionsAndTotpSteps,
   '022-policy-changes': policyChanges,
@@ -36,6 +37,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '041-sealed-signing-keys': sealedSigningKeys,
   '050-model-summaries': modelSummaries,
   '051-version-sort-key': versionSortKey,
+  '060-canary-analysis': canaryAnalysis,
+  '061-request-online-analysis': requestOnlineAnalysis,
 };
 
 /** Every migration's name, in the order they run. */
