@@ -9,7 +9,7 @@ import { STEP_UP_HEADER, type StepUpPurpose } from '../../../shared/api/auth.js'
 import { ApiError } from '../errors.js';
 
 export interface Principal {
-  /** A person signed in with a password, or a service account with its token. */
+  /** A person (signed in with a password or at the company IdP), or a service account with its token. */
   kind: 'user' | 'service';
   /** The user's id, or the service account's id. */
   userId: string;
@@ -20,8 +20,10 @@ export interface Principal {
   roles: Role[];
   /** A service account's roles; always empty for a person. */
   serviceRoles: ServiceRole[];
-  /** The sign-in session (refresh family) an access token belongs to; services have none. */
+  /** The sign-in session (refresh family) an access token belongs to; services and IdP people have none. */
   sessionId?: string;
+  /** A person signed in at the company IdP: who the IdP says they are, and when their access token ends. */
+  idp?: { issuer: string; subject: string; expiresAt: string };
 }
 
 export interface RouteAccess {

@@ -14,6 +14,7 @@ import {
 import type { BffContext } from '../context.js';
 import { requirePrincipal } from '../plugins/access.js';
 import { createAuthService } from '../services/auth.js';
+import { idpStepUp } from '../services/oidc/idp-step-up.js';
 import { findUserById } from '../store/users.js';
 import { ApiError } from '../errors.js';
 
@@ -27,7 +28,13 @@ const authRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx
       config: { access: { role: 'public' }, rateLimit },
       schema: { tags: ['auth'], body: LoginRequest, response: { 200: TokenResponse } },
     },
-    async (request) => auth.login(request.body.username, request.body.password),
+    async (request) => {
+      // With a company IdP, local passwords are off unless the operator keeps them (break-glass).
+      if (ctx.settings.oidc && !ctx.settings.oidc.allowPassword) {
+        throw new ApiError('forbidden', `password sign-in is turned off: sign in with ${ctx.settings.oidc.providerName}`);
+      }
+      return auth.login(request.body.username, request.body.password);
+    },
   );
 
   app.post(
@@ -63,7 +70,17 @@ const authRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx
         response: { 200: StepUpResponse },
       },
     },
-    async (request) => auth.stepUp(requirePrincipal(request), request.body),
+    async (request) => {
+      const principal = requirePrincipal(request);
+      const body = request.body;
+      if ('id_token' in body) {
+        if (!ctx.oidc) throw new ApiError('invalid_request', 'this server has no company sign-in');
+        return idpStepUp(ctx, ctx.oidc, principal, body);
+      }
+      // IdP people have no password here: their step-up is a fresh sign-in at the IdP.
+      if (principal.idp) throw new ApiError('invalid_request', `sign in again with ${ctx.oidc?.settings.providerName ?? 'the company IdP'} to step up`);
+      return auth.stepUp(principal, body);
+    },
   );
 
   app.get(
@@ -73,9 +90,11 @@ const authRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx
       schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 200: MeResponse } },
     },
     async (request) => {
-      const stored = await findUserById(ctx.db, requirePrincipal(request).userId);
+      const principal = requirePrincipal(request);
+      const stored = await findUserById(ctx.db, principal.userId);
       if (!stored) throw new ApiError('unauthenticated', 'sign in first');
-      return { user: stored.user };
+      // An IdP person's roles are what this request's token says, not what was stored last.
+      return { user: principal.idp ? { ...stored.user, roles: principal.roles } : stored.user };
     },
   );
 };

@@ -2,7 +2,7 @@
 // with lockout after repeated failures and an audit entry for each outcome
 // that matters (never a secret).
 import { createHash, randomBytes } from 'node:crypto';
-import type { StepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
+import type { PasswordStepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { Principal } from '../plugins/access.js';
@@ -49,7 +49,7 @@ export interface AuthService {
   login(username: string, password: string): Promise<TokenResponse>;
   refresh(refreshToken: string): Promise<TokenResponse>;
   logout(refreshToken: string): Promise<void>;
-  stepUp(principal: Principal, request: StepUpRequest): Promise<StepUpResponse>;
+  stepUp(principal: Principal, request: PasswordStepUpRequest): Promise<StepUpResponse>;
 }
 
 export function createAuthService(ctx: BffContext): AuthService {

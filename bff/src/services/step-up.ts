@@ -20,7 +20,7 @@ function tokenId(token: string): string {
 
 /**
  * Issues a token for `userId` after the caller has verified the password (and
- * TOTP). `purpose` null means "any one risky action".
+ * TOTP), or a fresh IdP authentication (services/oidc/idp-step-up.ts). `purpose` null means "any one risky action".
  */
 export async function issueStepUp(
   db: Kysely<DB>,
@@ -28,9 +28,11 @@ export async function issueStepUp(
   purpose: StepUpPurpose | null,
   now: Date,
   ttlSeconds: number,
+  /** When the person authenticated: now for a password, the IdP's auth_time for an IdP step-up. */
+  authenticatedAt: Date = now,
 ): Promise<StepUpResponse> {
   const token = randomBytes(32).toString('base64url');
-  const authTime = now.toISOString();
+  const authTime = authenticatedAt.toISOString();
   await insertStepUpToken(db, {
     id: tokenId(token),
     userId,

@@ -8,6 +8,7 @@ import * as servingDispatch from './migrations/010-serving-dispatch.js';
 import * as serviceAccounts from './migrations/020-service-accounts.js';
 import * as sessionsAndTotpSteps from './migrations/021-sessions-and-totp-steps.js';
 import * as policyChanges from './migrations/022-policy-changes.js';
+import * as idpUsers from './migrations/023-idp-users.js';
 import * as idempotencySecrets from './migrations/030-idempotency-secrets.js';
 import * as idempotencyLease from './migrations/031-idempotency-lease.js';
 import * as authRateWindows from './migrations/040-auth-rate-windows.js';
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '020-service-accounts': serviceAccounts,
   '021-sessions-and-totp-steps': sessionsAndTotpSteps,
   '022-policy-changes': policyChanges,
+  '023-idp-users': idpUsers,
   '030-idempotency-secrets': idempotencySecrets,
   '031-idempotency-lease': idempotencyLease,
   '040-auth-rate-windows': authRateWindows,
