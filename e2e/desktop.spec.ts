@@ -156,7 +156,9 @@ test('15. settings: background running and start at login, light and dark', asyn
   await expect(group.getByRole('button', { name: 'Never' })).toHaveAttribute('aria-pressed', 'true');
   // Never: closing quits even for an approver.
   const login = seat.page.getByRole('checkbox', { name: /Start at login/ });
-  await login.check();
+  // The box shows the main process's saved setting, so it turns on after the IPC round trip,
+  // not on the click itself: click, then wait for it (check() asserts at once and flakes under load).
+  await login.click();
   await expect(login).toBeChecked();
   const view = await seat.page.evaluate(() => (globalThis as ConsoleWindow).modelOps.settings.get());
   expect(view.ok && view.value.settings).toMatchObject({ run_in_background: 'never', launch_at_login: true });

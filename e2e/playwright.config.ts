@@ -3,7 +3,7 @@
 // in the real app through Playwright's Electron support, skipped where the binary is missing.
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium (RECIPES.md): never a downloaded browser; quiet on a closed network.
+// Debian's Chromium (README.md#fresh-machine): never a downloaded browser; quiet on a closed network.
 const chromium = {
   browserName: 'chromium' as const,
   launchOptions: {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a command inside a private D-Bus session with a fresh, unlocked gnome-keyring, so that
-# keytar (behind CredentialVault) talks to a real Secret Service, as in RECIPES.md.
+# keytar (behind CredentialVault) talks to a real Secret Service, as README.md#fresh-machine describes.
 #   scripts/with-keyring.sh npm test
 # The keyring lives in a throw-away XDG_DATA_HOME; the user's own keyrings are never touched.
 set -euo pipefail

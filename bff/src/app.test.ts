@@ -172,7 +172,7 @@ describe('rate limit on /auth', () => {
   });
 
   it('shares the budget between two servers on one database (replicas behind a load balancer)', async () => {
-    const first = await startTestBff({ users: [], settings: { authRateLimitPerMinute: 4 } });
+    const first = await startTestBff({ users: [], settings: { authRateLimitPerMinute: 4 }, socket: true });
     const second = await startBff({ dbFile: first.dbFile, port: 0, settings: { ...first.ctx.settings, authRateLimitPerMinute: 4 } });
     try {
       const attempt = async (url: string) =>

@@ -1,5 +1,5 @@
-// Builds the BFF's Fastify app from its plugins and route modules (STYLE.md,
-// "Fastify"): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
+// Builds the BFF's Fastify app from its plugins and route modules
+// (docs/architecture.md#parts): errors, headers, rate limit, access, idempotency, OpenAPI, routes.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import rateLimit from '@fastify/rate-limit';
@@ -25,6 +25,8 @@ import auditRoutes from './routes/audit.js';
 import eventRoutes from './routes/events.js';
 import systemRoutes from './routes/system.js';
 import { APP_VERSION } from './version.js';
+import { ENDPOINTS } from '../../shared/api/endpoints.js';
+import { registerEndpoint } from './routes/register-endpoint.js';
 import modelRoutes from './routes/models.js';
 import evalRunRoutes from './routes/eval-runs.js';
 import rolloutRoutes from './routes/rollout.js';
@@ -183,7 +185,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
     // Every route's error statuses, with the one error shape (plugins/openapi-errors.ts).
     transform: withErrorResponses(jsonSchemaTransform),
   });
-  app.get('/openapi.json', { config: { access: { role: 'public' } }, schema: { hide: true } }, async () => app.swagger());
+  registerEndpoint(app, ENDPOINTS.openapi, async (_request, reply) => reply.send(app.swagger()));
 
   await app.register(systemRoutes, { ctx });
   await app.register(authRoutes, { ctx });

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import type { AuditAction } from '../../shared/domain/audit.js';
 import { Role, ServiceRole } from '../../shared/domain/user.js';
 import { connectDatabase, openDatabase, type Db } from './store/database.js';
 import { engineOf, redactLocation } from './store/engine.js';
@@ -155,7 +156,7 @@ async function userCommand(args: string[], io: CliIo): Promise<number> {
     strict: true,
   });
   const now = io.now();
-  const audit = (db: Db, action: string, username: string, details: Record<string, string | string[] | null>) =>
+  const audit = (db: Db, action: AuditAction, username: string, details: Record<string, string | string[] | null>) =>
     appendAudit(db, { at: now.toISOString(), actor: CLI_ACTOR, action, target: `user:${username}`, details });
 
   switch (sub) {

@@ -11,7 +11,7 @@ import { startTestBff, type TestBff } from './testing/harness.js';
 
 let bff: TestBff;
 beforeAll(async () => {
-  bff = await startTestBff({ users: [] });
+  bff = await startTestBff({ users: [], socket: true });
 });
 afterAll(async () => bff?.stop());
 

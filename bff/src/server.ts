@@ -28,6 +28,11 @@ export interface StartBffOptions {
    * console's local mode: no port at all). `url` is then `publicOrigin`.
    */
   socketPath?: string;
+  /**
+   * false: start everything but open no socket; requests come through
+   * `app.inject` (the test harness). `url` is then `publicOrigin`, as with socketPath.
+   */
+  listen?: boolean;
   seedDemo?: boolean;
   logger?: boolean;
   accessTokenSecret?: Uint8Array;
@@ -144,7 +149,8 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
       });
     }
     app = await buildApp(ctx, { logger: opts.logger ?? false, routes: opts.routes });
-    if (opts.socketPath) await app.listen({ path: opts.socketPath });
+    if (opts.listen === false) await app.ready();
+    else if (opts.socketPath) await app.listen({ path: opts.socketPath });
     else await app.listen({ port: opts.port ?? 0, host });
     const monitor = new AuditChainMonitor();
     ctx.auditChain = monitor;
@@ -161,7 +167,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
-  const url = opts.socketPath ? ctx.settings.publicOrigin || 'http://localhost' : `http://${urlHost}:${port}`;
+  const url = opts.socketPath || opts.listen === false ? ctx.settings.publicOrigin || 'http://localhost' : `http://${urlHost}:${port}`;
   if (!ctx.settings.publicOrigin) ctx.settings.publicOrigin = url;
 
   let closing: Promise<void> | undefined;

@@ -8,7 +8,7 @@ import { startTestBff, type TestBff } from './testing/harness.js';
 let bff: TestBff;
 
 beforeAll(async () => {
-  bff = await startTestBff({ seedDemo: true, users: [] });
+  bff = await startTestBff({ seedDemo: true, users: [], socket: true });
 });
 afterAll(async () => bff?.stop());
 

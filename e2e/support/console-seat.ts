@@ -134,7 +134,8 @@ export class ChromiumSeat implements ConsoleSeat {
 
   static async open(browser: Browser, server: StaticServer, preloadSource: string, options: SeatOptions): Promise<ChromiumSeat> {
     const dataDir = prepareDataDir(options.bffUrl, options.dataDir);
-    const ipc = new PageIpc([server.origin]);
+    const logger = createFileLogger({ directory: join(dataDir, 'logs') });
+    const ipc = new PageIpc([server.origin], logger);
     const vault = createKeytarVault();
     const seat = new ChromiumSeat(options.label, dataDir, ipc, vault, null, null, null);
     // The ports electron/main/index.ts passes, with the recording adapters in place of Electron's.
@@ -145,7 +146,7 @@ export class ChromiumSeat implements ConsoleSeat {
       env: { ...process.env, MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') },
       appName: 'Model Ops Console',
       appVersion: '0.1.0',
-      logger: createFileLogger({ directory: join(dataDir, 'logs') }),
+      logger,
       vault,
       startLocalBff: ({ dbFile, seedDemo }) => startEmbeddedBff({ dbFile, seedDemo }),
       showNotification: seat.notificationsAdapter.show,

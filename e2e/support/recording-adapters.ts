@@ -5,8 +5,9 @@ import type { NativeNotification } from '../../electron/main/services/approval-n
 import type { IpcDispatch } from '../../electron/main/services/ipc-handlers.js';
 import type { ConfirmDialog } from '../../electron/main/services/confirmations.js';
 import type { FileDialogs, ReportFormat } from '../../electron/main/services/report-service.js';
-import { isTrustedSenderUrl } from '../../electron/main/services/trusted-sender.js';
-import { PUSH_CHANNELS, type IpcResult, type PushChannel, type PushPayload } from '../../shared/ipc/contract.js';
+import type { Logger } from '../../electron/main/services/logger.js';
+import { guardDispatch, PushQueue } from '../../electron/main/services/renderer-channel.js';
+import type { IpcResult, PushChannel, PushPayload } from '../../shared/ipc/contract.js';
 
 /** Names the page-side globals; the page sees nothing else of the harness. */
 export const INVOKE_BINDING = '__modelOpsInvoke';
@@ -113,70 +114,59 @@ export class RecordingDialog implements FileDialogs {
 
 /**
  * adapters/ipc-main.ts: invokes reach the runtime's dispatcher through a page
- * binding, refused (as there) unless they come from the top frame of the
- * trusted origin; pushes are checked against the contract and queued until the
- * page has loaded, then delivered to the listeners the preload registered.
+ * binding; pushes are delivered to the listeners the preload registered. The
+ * sender check and the push queue are the production ones (renderer-channel.ts):
+ * an untrusted frame is refused and a push that breaks the contract is logged and dropped.
  */
 export class PageIpc {
-  readonly pushes: { channel: PushChannel; payload: unknown }[] = [];
-  readonly refusedSenders: string[] = [];
   #page: Page | null = null;
-  #ready = false;
-  #queue: [PushChannel, unknown][] = [];
   #delivering: Promise<void> = Promise.resolve();
+  readonly #queue: PushQueue;
 
-  constructor(private readonly trustedOrigins: readonly string[]) {}
+  constructor(
+    private readonly trustedOrigins: readonly string[],
+    private readonly logger: Logger,
+  ) {
+    this.#queue = new PushQueue(() => {
+      const page = this.#page;
+      if (!page || page.isClosed()) return null;
+      return (channel, payload) => this.#deliver(page, channel, payload);
+    }, logger.child('push'));
+  }
 
   /** registerIpcHandlers: one binding carries every contract channel to `dispatch`. */
   async attach(page: Page, dispatch: () => IpcDispatch): Promise<void> {
     this.#page = page;
-    await page.exposeBinding(INVOKE_BINDING, async (source, channel: unknown, payload: unknown): Promise<IpcResult<unknown>> => {
-      const frame = source.frame;
-      if (frame.parentFrame() !== null || !isTrustedSenderUrl(frame.url(), this.trustedOrigins)) {
-        this.refusedSenders.push(frame.url());
-        return { ok: false, error: { code: 'forbidden', message: 'This page may not use the console API.' } };
-      }
-      return dispatch()(channel, payload);
-    });
+    const guarded = guardDispatch((channel, payload) => dispatch()(channel, payload), this.trustedOrigins, this.logger.child('ipc'));
+    await page.exposeBinding(INVOKE_BINDING, (source, channel: unknown, payload: unknown): Promise<IpcResult<unknown>> =>
+      guarded({ url: source.frame.url(), top: source.frame.parentFrame() === null }, channel, payload),
+    );
     // did-start-loading / did-finish-load of the real window. A new document is a navigation
     // request of the main frame; the router's hash changes are not (and must not stop pushes).
     page.on('request', (request) => {
-      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.#ready = false;
+      if (request.isNavigationRequest() && request.frame() === page.mainFrame()) this.#queue.rendererGone();
     });
-    page.on('load', () => {
-      this.#ready = true;
-      this.#flush();
-    });
+    page.on('load', () => this.#queue.rendererReady());
   }
 
-  push = <C extends PushChannel>(channel: C, payload: PushPayload<C>): void => {
-    const checked = PUSH_CHANNELS[channel].safeParse(payload);
-    if (!checked.success) throw new Error(`push ${channel} does not match the contract`);
-    this.pushes.push({ channel, payload: checked.data });
-    this.#queue.push([channel, checked.data]);
-    this.#flush();
-  };
+  push = <C extends PushChannel>(channel: C, payload: PushPayload<C>): void => this.#queue.push(channel, payload);
 
   /** Resolves when every push so far has reached the page. */
   delivered(): Promise<void> {
     return this.#delivering;
   }
 
-  #flush(): void {
-    const page = this.#page;
-    if (!this.#ready || !page || page.isClosed()) return;
-    for (const [channel, payload] of this.#queue.splice(0)) {
-      // In order, one after another, as webContents.send delivers them.
-      this.#delivering = this.#delivering.then(() =>
-        page
-          .evaluate(([entry, name, data]) => (globalThis as unknown as Record<string, (c: string, p: unknown) => void>)[entry]?.(name, data), [
-            PUSH_ENTRY,
-            channel,
-            payload,
-          ] as const)
-          .catch(() => undefined),
-      );
-    }
+  #deliver(page: Page, channel: PushChannel, payload: unknown): void {
+    // In order, one after another, as webContents.send delivers them.
+    this.#delivering = this.#delivering.then(() =>
+      page
+        .evaluate(([entry, name, data]) => (globalThis as unknown as Record<string, (c: string, p: unknown) => void>)[entry]?.(name, data), [
+          PUSH_ENTRY,
+          channel,
+          payload,
+        ] as const)
+        .catch(() => undefined),
+    );
   }
 }
 

@@ -24,7 +24,7 @@ export default async function run(): Promise<void> {
   }
   const servers = await Promise.all([startModelServer('2.0.0'), startModelServer('2.1.0')]);
   const haproxy = await startHaproxy([{ name: 'ltr', servers, initialWeights: { v2_0_0: 100 } }]);
-  const h = await startHarness();
+  const h = await startHarness({ socket: true });
   try {
     const [olivia, arjun, ada] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada')]);
     const stream = await olivia.subscribe();

@@ -18,7 +18,7 @@ export type AuditListResponse = z.infer<typeof AuditListResponse>;
 const ChainHash = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 hex digest');
 
 /**
- * A checkpoint of the chain (DESIGN.md section 10): the newest entry's seq and
+ * A checkpoint of the chain (docs/decisions/0009-signed-audit-checkpoints.md): the newest entry's seq and
  * hash (0 and the genesis hash for an empty log) and when the BFF took it.
  */
 export const AuditHead = z.strictObject({ seq: z.number().int().min(0), hash: ChainHash, at: Timestamp });

@@ -34,7 +34,6 @@ export const EventPayload = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('eval_run.reported'), model_id: ModelId, version: SemVer, run_id: z.string(), passed: z.boolean() }),
 ]);
 export type EventPayload = z.infer<typeof EventPayload>;
-export type EventType = EventPayload['type'];
 
 export const ServerEvent = z.strictObject({
   id: z.number().int().min(1),
@@ -42,3 +41,9 @@ export const ServerEvent = z.strictObject({
   data: EventPayload,
 });
 export type ServerEvent = z.infer<typeof ServerEvent>;
+
+const EventId = z.string().regex(/^\d{1,15}$/, 'an event id').transform(Number);
+/** `?last_event_id=N`: resume after event N (0: replay everything); none: from now on. */
+export const EventsQuery = z.strictObject({ last_event_id: EventId.optional() });
+/** Loose: every other header (authorization, …) must pass through untouched. Last-Event-ID wins over the query. */
+export const EventsHeaders = z.looseObject({ 'last-event-id': EventId.optional() });

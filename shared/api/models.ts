@@ -48,7 +48,7 @@ export const ModelSummary = z.strictObject({
     stable_version: SemVer.nullable(),
     canary_version: SemVer.nullable(),
     canary_pct: z.number().int(),
-    /** The serving layer's status (DESIGN §8); the detail read has the same object. */
+    /** The serving layer's status (README.md#connecting-your-serving-layer); the detail read has the same object. */
     dispatch: DeploymentDispatch.optional(),
   }),
   last_gate: LastGate.nullable(),

@@ -1,4 +1,4 @@
-// Serving targets and dispatch (DESIGN §8): where approved changes are applied.
+// Serving targets and dispatch (README.md#connecting-your-serving-layer): where approved changes are applied.
 import { z } from 'zod';
 import { Deployment } from '../domain/deployment.js';
 import { Serving, ServingTargetInput } from '../domain/serving.js';

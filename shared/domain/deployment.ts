@@ -20,7 +20,7 @@ export const Deployment = z.strictObject({
   previous_stable: SemVer.nullable(),
   plan: RolloutPlan,
   updated_at: Timestamp,
-  /** What the serving layer was told and what it shows (DESIGN §8). */
+  /** What the serving layer was told and what it shows (README.md#connecting-your-serving-layer). */
   dispatch: DeploymentDispatch,
 });
 export type Deployment = z.infer<typeof Deployment>;

@@ -65,7 +65,7 @@ export function inspectJson(value: unknown, maxDepth: number = Number.POSITIVE_I
 }
 
 /** UTF-8 byte length of a string, without Node's Buffer. */
-export function utf8ByteLength(text: string): number {
+function utf8ByteLength(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 

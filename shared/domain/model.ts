@@ -4,7 +4,6 @@ import { BoundedJsonObject, CalendarDate, FreeText, ModelId, SemVer, Sha256Hex, 
 import { GatePolicy } from './gate.js';
 
 /** The set is open: known types get a default gate policy; others start ungated until an admin sets one. */
-export const KNOWN_MODEL_TYPES = ['LTR', 'RERANKER', 'EMBEDDING', 'RAG', 'CLASSIFIER'] as const;
 export const ModelType = z.string().regex(/^[A-Z][A-Z0-9_]{1,31}$/, 'must be an upper-case type such as LTR or RERANKER');
 export type ModelType = z.infer<typeof ModelType>;
 

@@ -72,7 +72,7 @@ export const FreeText = (max: number) =>
       if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: text must be valid Unicode without NUL` });
     });
 
-export { BoundedJsonObject, JSON_MAX_DEPTH, JsonValue, utf8ByteLength } from './json.js';
+export { BoundedJsonObject, JSON_MAX_DEPTH, JsonValue } from './json.js';
 
 /** Opaque pagination cursor handed back by list endpoints. */
 export const Cursor = z.string().max(512).regex(/^[A-Za-z0-9_-]+$/, 'not a cursor returned by this server');

@@ -210,7 +210,7 @@ export const RendererMenuCommand = z.enum(['export-report', 'sign-out', 'keyboar
 export type RendererMenuCommand = z.infer<typeof RendererMenuCommand>;
 
 // ---------------------------------------------------------------------------
-// Offline review: exported eval reports (DESIGN.md section 5)
+// Offline review: exported eval reports (README.md#offline-review)
 
 /** The versions a report is about, as the eval report screen names them (omitted: the BFF's default pair). */
 const ReportVersions = z

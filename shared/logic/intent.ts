@@ -1,5 +1,5 @@
 // The intent of a change request: the fields an approver confirms. Its digest
-// binds an approval to exactly what was shown (DESIGN 3.7).
+// binds an approval to exactly what was shown (docs/two-person-rule.md, rule 7).
 import type { ChangeRequest } from '../domain/change-request.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 

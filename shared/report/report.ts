@@ -1,4 +1,4 @@
-// Signed eval reports for offline review (DESIGN.md section 5): the report
+// Signed eval reports for offline review (README.md#offline-review): the report
 // document, its signature envelope, the BFF's public keys, and the verdicts a viewer gives.
 import { z } from 'zod';
 import { Deployment } from '../domain/deployment.js';
@@ -49,7 +49,7 @@ export const EvalReport = z.strictObject({
   /** The BFF that signed the report, as it names itself. A viewer trusts the key, not this claim. */
   bff_origin: z.string().min(1).max(2048),
   /**
-   * The audit chain's head when the report was exported (DESIGN.md section 10),
+   * The audit chain's head when the report was exported (docs/decisions/0009-signed-audit-checkpoints.md),
    * covered by the report's signature. Optional: schema-1 reports from before it
    * stay valid and verify unchanged.
    */

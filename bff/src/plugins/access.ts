@@ -4,39 +4,17 @@
 // accounts (machines) reach only the routes that name one of their roles.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Role, ServiceRole } from '../../../shared/domain/user.js';
-import { STEP_UP_HEADER, type StepUpPurpose } from '../../../shared/api/auth.js';
+import type { Role } from '../../../shared/domain/user.js';
+import { STEP_UP_HEADER } from '../../../shared/api/auth.js';
+import type { EndpointAccess } from '../../../shared/api/endpoint.js';
 import { ApiError } from '../errors.js';
+import type { Principal } from '../services/principal.js';
+import { stepUpSpender, type SpendStepUp } from '../services/step-up.js';
 
-export interface Principal {
-  /** A person (signed in with a password or at the company IdP), or a service account with its token. */
-  kind: 'user' | 'service';
-  /** The user's id, or the service account's id. */
-  userId: string;
-  /** The user name, or `svc:<name>` for a service account (what audits and `reported_by` name). */
-  username: string;
-  displayName: string;
-  /** A person's roles; always empty for a service account, so no person's route admits it. */
-  roles: Role[];
-  /** A service account's roles; always empty for a person. */
-  serviceRoles: ServiceRole[];
-  /** The sign-in session (refresh family) an access token belongs to; services and IdP people have none. */
-  sessionId?: string;
-  /** A person signed in at the company IdP: who the IdP says they are, and when their access token ends. */
-  idp?: { issuer: string; subject: string; expiresAt: string };
-}
+export type { Principal };
 
-export interface RouteAccess {
-  /**
-   * `public` routes need no sign-in; `viewer` is satisfied by any role;
-   * `service` admits no person at all (only the service roles below).
-   */
-  role: Role | 'public' | 'service';
-  /** Service roles that may call this route too (deny by default: none). */
-  services?: readonly ServiceRole[];
-  /** Risky routes also need a fresh, unused step-up token for this purpose. */
-  stepUp?: StepUpPurpose;
-}
+/** What a route declares about its callers: the endpoint table's access (shared/api/endpoint.ts). */
+export type RouteAccess = EndpointAccess;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -44,6 +22,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /** Set on routes that declare a step-up purpose: spends the request's token for exactly that purpose. */
+    spendStepUp: SpendStepUp | null;
   }
 }
 
@@ -67,10 +47,24 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+/** The step-up token a request carries, or undefined. */
+export function stepUpTokenOf(request: FastifyRequest): string | undefined {
+  const value = request.headers[STEP_UP_HEADER];
+  const token = Array.isArray(value) ? value[0] : value;
+  return token && token.length > 0 ? token : undefined;
+}
+
+/** The request's step-up spender; throws on a route that declares no step-up purpose (a programming error). */
+export function spendStepUpOf(request: FastifyRequest): SpendStepUp {
+  if (!request.spendStepUp) throw new Error(`route ${request.method} ${request.routeOptions.url ?? ''} declares no step-up purpose`);
+  return request.spendStepUp;
+}
+
 export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
 
 const accessPlugin: FastifyPluginAsync<{ authenticate: Authenticate }> = async (app, { authenticate }) => {
   app.decorateRequest('principal', null);
+  app.decorateRequest('spendStepUp', null);
 
   app.addHook('onRoute', (route) => {
     // HEAD routes are generated from GET ones and share their config.
@@ -94,8 +88,12 @@ const accessPlugin: FastifyPluginAsync<{ authenticate: Authenticate }> = async (
     }
     // Refuse early, before validation or any handler work; the handler spends
     // the token (services/step-up.ts) inside its transaction.
-    if (access.stepUp && !request.headers[STEP_UP_HEADER]) {
-      throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token', { purpose: access.stepUp });
+    if (access.stepUp) {
+      if (!request.headers[STEP_UP_HEADER]) {
+        throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token', { purpose: access.stepUp });
+      }
+      // Bound to the declared purpose: a handler cannot spend the token on anything else.
+      request.spendStepUp = stepUpSpender(request.principal.userId, stepUpTokenOf(request), access.stepUp);
     }
   });
 };

@@ -1,7 +1,7 @@
 // Idempotency-Key for authenticated POSTs: the first request reserves (user, key)
 // before its handler runs, its answer is stored, and a retry gets that answer
-// back instead of running the action again (DESIGN.md §3.6).
-import { createHash, createHmac } from 'node:crypto';
+// back instead of running the action again (docs/two-person-rule.md, rule 6).
+import { createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../../shared/api/auth.js';
@@ -18,6 +18,7 @@ import {
   reserveIdempotencyKey,
   takeOverExpiredReservation,
 } from '../store/idempotency-keys.js';
+import { sha256Hex } from '../services/sha256.js';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
@@ -47,7 +48,7 @@ function requestFingerprint(secret: Buffer, material: string): string {
 
 function sameRequest(stored: string, secret: Buffer, material: string): boolean {
   if (stored.startsWith(HMAC_PREFIX)) return stored === requestFingerprint(secret, material);
-  return stored === createHash('sha256').update(material, 'utf8').digest('hex');
+  return stored === sha256Hex(material);
 }
 
 /**

@@ -20,6 +20,7 @@ let rhea: Client;
 
 beforeAll(async () => {
   h = await startHarness({
+    socket: true,
     extraUsers: [
       { username: 'bea', roles: ['approver'] },
       { username: 'rhea', roles: ['operator', 'approver'] },

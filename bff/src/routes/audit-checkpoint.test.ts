@@ -1,4 +1,4 @@
-// Finding 10 of issue 11 (DESIGN.md section 10): the chain alone verified after
+// Finding 10 of issue 11 (docs/decisions/0009-signed-audit-checkpoints.md): the chain alone verified after
 // its last entries were deleted, or after the log was edited and re-chained with
 // the project's own code. A signed head seen before now shows both.
 import { createPublicKey, verify } from 'node:crypto';

@@ -1,8 +1,10 @@
 // GET /auth/config (public): the sign-in methods this BFF offers, read by the
 // console before anyone signs in (docs/decisions/0012-company-sign-in-oidc.md).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { AuthConfigResponse } from '../../../shared/api/auth-config.js';
+import type { AuthConfigResponse } from '../../../shared/api/auth-config.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { BffContext } from '../context.js';
+import { registerEndpoint } from './register-endpoint.js';
 
 /** What GET /auth/config answers under these settings. */
 export function authConfigOf(settings: BffContext['settings']): AuthConfigResponse {
@@ -22,14 +24,7 @@ export function authConfigOf(settings: BffContext['settings']): AuthConfigRespon
 }
 
 const authConfigRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
-  app.get(
-    '/auth/config',
-    {
-      config: { access: { role: 'public' } },
-      schema: { tags: ['auth'], response: { 200: AuthConfigResponse } },
-    },
-    async () => authConfigOf(ctx.settings),
-  );
+  registerEndpoint(app, ENDPOINTS.authConfig, async () => authConfigOf(ctx.settings));
 };
 
 export default authConfigRoutes;

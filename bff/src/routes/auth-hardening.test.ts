@@ -22,6 +22,7 @@ beforeAll(async () => {
       { username: 'dora', roles: ['viewer'] },
     ],
     settings: { streamRecheckSeconds: 1 },
+    socket: true,
   });
 });
 afterAll(async () => bff?.stop());

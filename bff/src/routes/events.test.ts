@@ -7,7 +7,7 @@ let bff: TestBff;
 let token: string;
 
 beforeAll(async () => {
-  bff = await startTestBff({ users: [{ username: 'vera', roles: ['viewer'] }] });
+  bff = await startTestBff({ users: [{ username: 'vera', roles: ['viewer'] }], socket: true });
   token = (await bff.login('vera')).access_token;
 });
 afterAll(async () => bff?.stop());
@@ -152,7 +152,7 @@ describe('GET /admin/events', () => {
   });
 
   it('ends open streams when the server closes', async () => {
-    const own = await startTestBff({ users: [{ username: 'vera', roles: ['viewer'] }] });
+    const own = await startTestBff({ users: [{ username: 'vera', roles: ['viewer'] }], socket: true });
     const ownToken = (await own.login('vera')).access_token;
     const response = await fetch(`${own.url}/admin/events`, { headers: { authorization: `Bearer ${ownToken}` } });
     const reader = response.body!.getReader();

@@ -77,7 +77,7 @@ describe('GET /admin/models/{id}/eval-report', () => {
       model: { id: 'ltr-ranker', type: 'LTR' },
       deployment: { model_id: 'ltr-ranker', stable_version: '2.0.0' },
       exported_by: { username: 'olivia', display_name: 'Olivia Operator' },
-      bff_origin: h.bff.url,
+      bff_origin: h.bff.ctx.settings.publicOrigin,
       runs_omitted: 0,
     });
     // The newest candidate first, then the stable version it would replace.

@@ -1,58 +1,19 @@
 // Rollout routes: request a step (two-person, answered 202 pending) and roll back (immediate).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { ModelParams } from '../../../shared/api/models.js';
-import { RollbackRequest, RollbackResponse, RolloutRequest, RolloutResponse } from '../../../shared/api/rollout.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { BffContext } from '../context.js';
-import { requirePrincipal } from '../plugins/access.js';
-import { requestRollout, rollback, stepUpOf } from '../services/rollout.js';
+import { requestRollout, rollback } from '../services/rollout.js';
+import { registerEndpoint } from './register-endpoint.js';
 
 const rolloutRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
-  app.post(
-    '/admin/models/:model_id/rollout',
-    {
-      config: { access: { role: 'operator', stepUp: 'rollout' } },
-      schema: {
-        tags: ['rollout'],
-        security: [{ bearer: [] }],
-        params: ModelParams,
-        body: RolloutRequest,
-        response: { 202: RolloutResponse },
-      },
-    },
-    async (request, reply) => {
-      const created = await requestRollout(
-        ctx,
-        requirePrincipal(request),
-        request.params.model_id,
-        request.body,
-        stepUpOf(request, 'rollout'),
-      );
-      return reply.status(202).send({ request: created });
-    },
-  );
+  registerEndpoint(app, ENDPOINTS.requestRollout, async (request, reply, { principal, spendStepUp }) => {
+    const created = await requestRollout(ctx, principal, request.params.model_id, request.body, spendStepUp);
+    return reply.status(202).send({ request: created });
+  });
 
-  app.post(
-    '/admin/models/:model_id/rollback',
-    {
-      config: { access: { role: 'operator', stepUp: 'rollback' } },
-      schema: {
-        tags: ['rollout'],
-        security: [{ bearer: [] }],
-        params: ModelParams,
-        body: RollbackRequest,
-        response: { 200: RollbackResponse },
-      },
-    },
-    async (request) => ({
-      deployment: await rollback(
-        ctx,
-        requirePrincipal(request),
-        request.params.model_id,
-        request.body.justification,
-        stepUpOf(request, 'rollback'),
-      ),
-    }),
-  );
+  registerEndpoint(app, ENDPOINTS.rollback, async (request, _reply, { principal, spendStepUp }) => ({
+    deployment: await rollback(ctx, principal, request.params.model_id, request.body.justification, spendStepUp),
+  }));
 };
 
 export default rolloutRoutes;

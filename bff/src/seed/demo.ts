@@ -5,8 +5,7 @@
 // Deterministic: every id, checksum and salt derives from names, every time from `now`.
 // bert-sentiment comes from resources/demo/bert-sentiment.json (its versions'
 // metadata.json as training jobs write it); the others are declared below.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import bertSentimentFile from '../../../resources/demo/bert-sentiment.json' with { type: 'json' };
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
@@ -16,16 +15,17 @@ import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import { serviceActor, type Role } from '../../../shared/domain/user.js';
-import { appendAudit, appendAuditBatch } from '../store/audit-log.js';
+import { appendAudit, appendAuditBatch, type NewAuditEntry } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
-import type { DB } from '../store/schema.js';
 import { createUser, findUserByUsername } from '../store/users.js';
 import { insertVersion } from '../store/versions.js';
 import { insertServiceAccount } from '../store/service-accounts.js';
 import type { PasswordCost } from '../services/passwords.js';
 import { newId } from '../store/ids.js';
+import type { Db } from '../store/database.js';
+import { sha256Hex as sha256 } from '../services/sha256.js';
 
 /** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
 export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
@@ -46,9 +46,6 @@ export function demoPassword(username: string): string {
   return `demo-${username}`;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 interface SeedVersion {
   version: string;
@@ -588,7 +585,6 @@ function metadataOf(model: SeedModel, version: SeedVersion): Record<string, Json
   };
 }
 
-type HistoryEntry = { at: string; actor: string; action: string; target: string; details: Record<string, JsonValue> };
 
 const MINUTE = 60_000;
 const STEP_INTERVAL = 8 * 60 * MINUTE;
@@ -615,9 +611,9 @@ function rolloutsOf(seed: SeedModel): SeedRollout[] {
  * registered, its eval runs reported, and every step of every rollout
  * (requested, approved, dispatched), ending in the seeded deployment.
  */
-function historyOf(seed: SeedModel, model: Model, runs: EvalRun[], atMs: (daysAgo: number) => number): { entries: HistoryEntry[]; updatedAt: string | null } {
+function historyOf(seed: SeedModel, model: Model, runs: EvalRun[], atMs: (daysAgo: number) => number): { entries: NewAuditEntry[]; updatedAt: string | null } {
   const iso = (ms: number) => new Date(ms).toISOString();
-  const entries: HistoryEntry[] = [];
+  const entries: NewAuditEntry[] = [];
   for (const version of seed.versions) {
     const checksum = sha256(`${seed.id}@${version.version}:${version.artifactUri}`);
     entries.push({ at: iso(atMs(version.daysAgo)), actor: version.by, action: 'version.registered', target: `model:${seed.id}`, details: { model_id: seed.id, version: version.version, artifact_uri: version.artifactUri, checksum } });
@@ -705,11 +701,11 @@ export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
  * passwords (shorter than the 12 characters asked of new passwords): demo
  * databases are for trying the console locally, never for real use.
  */
-export async function seedDemo(db: Kysely<DB>, now: Date): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
   const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;
-  const history: HistoryEntry[] = [];
+  const history: NewAuditEntry[] = [];
 
   return db.transaction().execute(async (trx) => {
     // Re-checked inside the transaction: two processes starting on one file seed once.

@@ -1,4 +1,4 @@
-// Audit checkpoints (DESIGN.md section 10): the chain alone cannot show a cut
+// Audit checkpoints (docs/decisions/0009-signed-audit-checkpoints.md): the chain alone cannot show a cut
 // tail or a log rewritten and re-chained from scratch, so the BFF signs its
 // head ({seq, hash, at}) with the report-signing key, checks a head a client
 // saw before (truncated / forked), and verifies its chain when it starts.

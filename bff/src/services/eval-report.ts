@@ -1,4 +1,4 @@
-// Signed eval-report export (DESIGN.md section 5): a model, chosen versions,
+// Signed eval-report export (README.md#offline-review): a model, chosen versions,
 // their runs with delta and gate, who exported it and when, signed with the
 // BFF's active key; every export is audited with the digest of what was signed.
 import type { ModelVersion } from '../../../shared/domain/model.js';
@@ -8,7 +8,7 @@ import { effectiveGatePolicy } from '../../../shared/logic/gate.js';
 import { EvalReport, REPORT_MAX_RUNS, REPORT_MAX_VERSIONS, REPORT_SCHEMA_VERSION, type SignedReport } from '../../../shared/report/report.js';
 import type { BffContext } from '../context.js';
 import { fail } from '../errors.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { appendAudit } from '../store/audit-log.js';
 import { listEvalRuns } from '../store/eval-runs.js';
 import { newId } from '../store/ids.js';

@@ -2,11 +2,10 @@
 // route), in id order, each from its own resume point. Services call wake()
 // after a commit; a slow poll also picks up rows written by other processes
 // (the CLI, another replica) that cannot wake this one.
-import type { Kysely } from 'kysely';
 import type { ServerEvent } from '../../../shared/api/events.js';
 import type { EventNotifier } from '../context.js';
-import type { DB } from '../store/schema.js';
 import { eventsAfter } from '../store/event-log.js';
+import type { Db } from '../store/database.js';
 
 export interface EventBusOptions {
   /** Poll for rows appended by other processes; 0 turns polling off. */
@@ -22,7 +21,7 @@ interface Subscriber {
 }
 
 export class EventBus implements EventNotifier {
-  readonly #db: Kysely<DB>;
+  readonly #db: Db;
   readonly #pollIntervalMs: number;
   readonly #batchSize: number;
   readonly #onError: (error: unknown) => void;
@@ -32,7 +31,7 @@ export class EventBus implements EventNotifier {
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
 
-  constructor(db: Kysely<DB>, options: EventBusOptions = {}) {
+  constructor(db: Db, options: EventBusOptions = {}) {
     this.#db = db;
     this.#pollIntervalMs = options.pollIntervalMs ?? 2000;
     this.#batchSize = options.batchSize ?? 200;

@@ -15,7 +15,7 @@ import { newId } from '../store/ids.js';
 import { updateModelPolicy } from '../store/models.js';
 import { findPolicyChange, insertPolicyChange, listPolicyChanges, resolvePolicyChange } from '../store/policy-changes.js';
 import { requireModel, type Actor } from './registry.js';
-import type { SpendStepUp } from './rollout.js';
+import type { SpendStepUp } from './step-up.js';
 
 /** A proposed loosening waits this long for a second admin. */
 export const POLICY_CHANGE_TTL_SECONDS = 24 * 3600;

@@ -7,7 +7,7 @@ import type { Model, ModelVersion, VersionRegistration } from '../../../shared/d
 import { ModelId } from '../../../shared/domain/primitives.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { BffContext } from '../context.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { pendingRequestsOfModel } from '../store/change-requests.js';

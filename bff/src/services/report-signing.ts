@@ -7,7 +7,6 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -19,6 +18,7 @@ import {
 import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
+import { keyIdOfSpki } from '../../../shared/logic/key-id.js';
 import { KeyId, REPORT_SIGNATURE_ALG, type EvalReport, type SignedReport, type SigningKeyInfo } from '../../../shared/report/report.js';
 import type { BffContext } from '../context.js';
 import { fail } from '../errors.js';
@@ -128,14 +128,9 @@ function keyDirOf(keys: SigningKeys): string {
   return keys.keyDir ?? fail('unavailable', 'this server has no report-signing key directory configured');
 }
 
-/**
- * `ed25519-` + the first 16 hex digits of the SHA-256 of the DER
- * SubjectPublicKeyInfo: anyone holding the public key can recompute it, and it
- * is safe as a file name.
- */
+/** A key's id by the rule the console shares (shared/logic/key-id.ts). */
 export function keyIdOf(publicKey: KeyObject): string {
-  const der = publicKey.export({ type: 'spki', format: 'der' });
-  return `ed25519-${createHash('sha256').update(der).digest('hex').slice(0, 16)}`;
+  return keyIdOfSpki(publicKey.export({ type: 'spki', format: 'der' }));
 }
 
 function privateKeyFileOf(keyId: string): string {

@@ -1,9 +1,7 @@
-// The two-person rule (DESIGN 3): rollout requests, approvals, rejections,
+// The two-person rule (docs/two-person-rule.md): rollout requests, approvals, rejections,
 // cancellations, lazy expiry and the immediate rollback. Every decision reads,
 // checks and writes in one transaction; the rollout machine in shared/logic
 // says what a command does to a deployment.
-import type { FastifyRequest } from 'fastify';
-import type { StepUpPurpose } from '../../../shared/api/auth.js';
 import type { ApprovalListQuery, ApprovalListResponse, ApproveRequest, ApproveResponse, RolloutRequest } from '../../../shared/api/rollout.js';
 import type { ChangeRequest, Decision, GateRun } from '../../../shared/domain/change-request.js';
 import type { EvalRun } from '../../../shared/domain/eval-run.js';
@@ -31,17 +29,9 @@ import { appendEvent } from '../store/event-log.js';
 import { newId } from '../store/ids.js';
 import { applyStatusChanges } from '../store/versions.js';
 import { latestGate } from './evaluation.js';
-import { consumeStepUp } from './step-up.js';
+import type { SpendStepUp } from './step-up.js';
 import { queueDispatch } from './serving/serving-service.js';
 import { requireDeployment, requireModel, requireVersion, type Actor } from './registry.js';
-
-/** Spends the caller's step-up token inside the given transaction; tests may pass a stand-in. */
-export type SpendStepUp = (trx: Db, now: Date) => Promise<{ authTime: string }>;
-
-/** The step-up token of an HTTP request, for one purpose. */
-export function stepUpOf(request: FastifyRequest, purpose: StepUpPurpose): SpendStepUp {
-  return (trx, now) => consumeStepUp(trx, request, purpose, now);
-}
 
 const SYSTEM_ACTOR = 'system';
 
@@ -148,7 +138,7 @@ export function gateRunOf(run: EvalRun, requester: string, registrant: string): 
   };
 }
 
-/** Creates a pending request (DESIGN 3.1-3.2): validated against the machine and the gate, dispatching nothing. */
+/** Creates a pending request (docs/two-person-rule.md, rules 1 and 2): validated against the machine and the gate, dispatching nothing. */
 export async function requestRollout(
   ctx: BffContext,
   actor: Actor,
@@ -243,7 +233,7 @@ export async function requestRollout(
   return request;
 }
 
-/** Rollback (DESIGN 3.5, 3.9): immediate, one operator with a fresh step-up, no approver. */
+/** Rollback (docs/two-person-rule.md, rules 5 and 9): immediate, one operator with a fresh step-up, no approver. */
 export async function rollback(
   ctx: BffContext,
   actor: Actor,
@@ -332,7 +322,7 @@ function assertPending(request: ChangeRequest): void {
   if (request.status !== 'pending') fail('request_not_pending', `request ${request.id} is ${request.status}`, { status: request.status });
 }
 
-/** Separation of duties (DESIGN 3.8): neither the requester nor the target's registrant decides. */
+/** Separation of duties (docs/two-person-rule.md, rule 8): neither the requester nor the target's registrant decides. */
 function assertMayDecide(actor: Actor, stored: StoredRequest): void {
   if (actor.username === stored.request.requested_by) fail('self_approval', 'you requested this change; another approver must decide it');
   if (actor.username === stored.targetRegisteredBy) {
@@ -346,7 +336,7 @@ function assertMayDecide(actor: Actor, stored: StoredRequest): void {
 type ApproveOutcome = { kind: 'decided'; response: ApproveResponse } | { kind: 'stale'; error: ApiError };
 
 /**
- * An approval (DESIGN 3.4). Checks run in the order of the design, in one
+ * An approval (docs/two-person-rule.md, rule 4). Checks run in the order of that rule, in one
  * transaction with the decision and, when enough approvals are in, the
  * dispatch: state change, version statuses, audit entry and events.
  */

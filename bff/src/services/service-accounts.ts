@@ -1,11 +1,11 @@
-// Service accounts: machines, not people (DESIGN 8). An admin creates one from
+// Service accounts: machines, not people (docs/decisions/0008-roles-are-not-a-ladder.md). An admin creates one from
 // the CLI with its roles and an expiry; the opaque token is printed once and
 // only its sha256 is kept. Creation and revocation are audited in the same
 // transaction. The access plugin admits a token only on routes naming its role.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ServiceAccountName, ServiceRole, serviceActor, type ServiceAccount } from '../../../shared/domain/user.js';
 import { ApiError } from '../errors.js';
-import type { Principal } from '../plugins/access.js';
+import type { Principal } from './principal.js';
 import { appendAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import { newId } from '../store/ids.js';
@@ -15,6 +15,7 @@ import {
   insertServiceAccount,
   revokeServiceAccount as revokeStored,
 } from '../store/service-accounts.js';
+import { sha256Hex } from './sha256.js';
 
 /** Service tokens start with this, so secret scanners and the access plugin tell them from JWTs. */
 export const SERVICE_TOKEN_PREFIX = 'mosa_';
@@ -22,9 +23,7 @@ export const DEFAULT_SERVICE_ACCOUNT_TTL_SECONDS = 90 * 24 * 3600;
 /** A machine credential that never expires is one nobody remembers to rotate. */
 export const MAX_SERVICE_ACCOUNT_TTL_SECONDS = 366 * 24 * 3600;
 
-function tokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+const tokenHash = sha256Hex;
 
 export function isServiceToken(token: string): boolean {
   return token.startsWith(SERVICE_TOKEN_PREFIX);

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { passwordOf, startTestBff, type TestBff } from '../testing/harness.js';
-import { consumeStepUp } from './step-up.js';
+import { spendStepUpOf } from '../plugins/access.js';
 
 // A risky action as the domain routes write one: the token is spent inside the
 // action's transaction, and the action may still fail afterwards.
@@ -17,7 +17,7 @@ const riskyRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
     },
     async (request) =>
       ctx.db.transaction().execute(async (trx) => {
-        const { authTime } = await consumeStepUp(trx, request, 'rollout', ctx.now());
+        const { authTime } = await spendStepUpOf(request)(trx, ctx.now());
         if (request.body.fail) throw new ApiError('stale_state', 'the deployment changed');
         return { auth_time: authTime };
       }),
@@ -29,7 +29,7 @@ const riskyRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ct
       schema: { response: { 200: z.strictObject({ ok: z.boolean() }) } },
     },
     async (request) => {
-      await consumeStepUp(ctx.db, request, 'approve', ctx.now());
+      await spendStepUpOf(request)(ctx.db, ctx.now());
       return { ok: true };
     },
   );

@@ -5,25 +5,21 @@
 // The token is an opaque 256-bit random string (base64url). Its sha256 (hex) is
 // the row id: the database never holds a usable token, and an opaque token
 // needs no signing key of its own.
-import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
-import { STEP_UP_HEADER, type StepUpPurpose, type StepUpResponse } from '../../../shared/api/auth.js';
+import { randomBytes } from 'node:crypto';
+import type { StepUpPurpose, StepUpResponse } from '../../../shared/api/auth.js';
 import { ApiError } from '../errors.js';
-import { requirePrincipal } from '../plugins/access.js';
-import type { DB } from '../store/schema.js';
+import type { Db } from '../store/database.js';
 import { consumeStepUpToken, insertStepUpToken } from '../store/step-up-tokens.js';
+import { sha256Hex } from './sha256.js';
 
-function tokenId(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
+const tokenId = sha256Hex;
 
 /**
  * Issues a token for `userId` after the caller has verified the password (and
  * TOTP), or a fresh IdP authentication (services/oidc/idp-step-up.ts). `purpose` null means "any one risky action".
  */
 export async function issueStepUp(
-  db: Kysely<DB>,
+  db: Db,
   userId: string,
   purpose: StepUpPurpose | null,
   now: Date,
@@ -43,32 +39,29 @@ export async function issueStepUp(
   return { step_up_token: token, expires_in: ttlSeconds, auth_time: authTime };
 }
 
-/** The step-up token a request carries, or undefined. */
-export function stepUpTokenOf(request: FastifyRequest): string | undefined {
-  const value = request.headers[STEP_UP_HEADER];
-  const token = Array.isArray(value) ? value[0] : value;
-  return token && token.length > 0 ? token : undefined;
-}
+/**
+ * Spends the caller's step-up token inside the given transaction (pass the
+ * action's transaction, so a failed action leaves the token unspent). The
+ * access plugin binds one to each request of a route that declares a step-up
+ * purpose; tests may pass a stand-in.
+ */
+export type SpendStepUp = (trx: Db, now: Date) => Promise<{ authTime: string }>;
 
 /**
- * Spends the request's step-up token for `purpose`; pass the action's
- * transaction as `db`. Throws 428 `step_up_required` without a token and 428
- * `step_up_invalid` when it is unknown, expired, used, another user's or for
- * another purpose (one code for all: the caller's remedy is the same).
+ * The spender for one request: `token` (as the request carried it, or
+ * undefined) of `userId`, for `purpose`. Spending throws 428
+ * `step_up_required` without a token and 428 `step_up_invalid` when it is
+ * unknown, expired, used, another user's or for another purpose (one code for
+ * all: the caller's remedy is the same).
  */
-export async function consumeStepUp(
-  db: Kysely<DB>,
-  request: FastifyRequest,
-  purpose: StepUpPurpose,
-  now: Date,
-): Promise<{ authTime: string }> {
-  const principal = requirePrincipal(request);
-  const token = stepUpTokenOf(request);
-  if (!token) throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token');
-  if (token.length > 256) throw new ApiError('step_up_invalid', 'the step-up token is not valid; re-authenticate');
-  const spent = await consumeStepUpToken(db, tokenId(token), principal.userId, purpose, now.toISOString());
-  if (!spent) {
-    throw new ApiError('step_up_invalid', 'the step-up token is expired, already used or not for this action; re-authenticate');
-  }
-  return spent;
+export function stepUpSpender(userId: string, token: string | undefined, purpose: StepUpPurpose): SpendStepUp {
+  return async (trx, now) => {
+    if (!token) throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token');
+    if (token.length > 256) throw new ApiError('step_up_invalid', 'the step-up token is not valid; re-authenticate');
+    const spent = await consumeStepUpToken(trx, tokenId(token), userId, purpose, now.toISOString());
+    if (!spent) {
+      throw new ApiError('step_up_invalid', 'the step-up token is expired, already used or not for this action; re-authenticate');
+    }
+    return spent;
+  };
 }

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import type { AuditAction } from '../../../shared/domain/audit.js';
 import { verifyChain } from '../../../shared/logic/audit-chain.js';
 import { verifyAuditCommand, type CliIo } from '../cli.js';
 import { testDatabase } from '../testing/harness.js';
 import { openDatabase, type Db } from './database.js';
-import { appendAudit, listAudit, verifyAudit } from './audit-log.js';
+import { appendAudit, listAudit, verifyAudit, type NewAuditEntry } from './audit-log.js';
 
 let dir: string;
 let db: Db;
@@ -44,7 +45,7 @@ describe('audit log', () => {
       await appendAudit(db, {
         at: at(i),
         actor: i % 2 ? 'olivia' : 'arjun',
-        action: i <= 3 ? 'rollout.requested' : 'rollout.approved',
+        action: i <= 3 ? 'rollout.requested' : 'request.approved',
         target: i === 5 ? 'request:req_abcdefgh' : `model:${i % 3 ? 'ltr' : 'emb'}`,
         details: i === 5 ? { model_id: 'ltr', note: 'ünïcödé', nested: { b: 1, a: [1, null] } } : { i },
       });
@@ -74,10 +75,18 @@ describe('audit log', () => {
     await expect(listAudit(db, { limit: 5, cursor: 'abc' })).rejects.toMatchObject({ code: 'invalid_request' });
   });
 
+  it('takes only actions from the shared list (a compile error otherwise)', () => {
+    expectTypeOf<NewAuditEntry['action']>().toEqualTypeOf<AuditAction>();
+    const entry = { at: at(0), actor: 'olivia', action: 'rollout.approved', target: 'model:ltr', details: {} } as const;
+    // @ts-expect-error 'rollout.approved' is not an audit action ('request.approved' is)
+    const unlisted = () => appendAudit(db, entry);
+    expect(unlisted).toBeTypeOf('function');
+  });
+
   it('appends inside the caller transaction: a rollback leaves no entry and no gap', async () => {
     await expect(
       db.transaction().execute(async (trx) => {
-        await appendAudit(trx, { at: at(20), actor: 'olivia', action: 'x', target: 'model:ltr', details: {} });
+        await appendAudit(trx, { at: at(20), actor: 'olivia', action: 'rollout.requested', target: 'model:ltr', details: {} });
         throw new Error('the action failed');
       }),
     ).rejects.toThrow('the action failed');
@@ -86,7 +95,7 @@ describe('audit log', () => {
 
   it('keeps one chain under concurrent appends', async () => {
     await Promise.all(
-      Array.from({ length: 10 }, (_, i) => appendAudit(db, { at: at(30 + i), actor: 'ada', action: 'c', target: 't', details: { i } })),
+      Array.from({ length: 10 }, (_, i) => appendAudit(db, { at: at(30 + i), actor: 'ada', action: 'serving.set', target: 't', details: { i } })),
     );
     expect(await verifyAudit(db)).toEqual({ ok: true, entries: 17 });
   });
@@ -111,7 +120,7 @@ describe('audit log', () => {
     const dir2 = await mkdtemp(join(tmpdir(), 'audit-test-'));
     const db2 = await openDatabase(await testDatabase(dir2, 'a.db'));
     try {
-      for (let i = 1; i <= 4; i += 1) await appendAudit(db2, { at: at(i), actor: 'a', action: 'b', target: 'c', details: {} });
+      for (let i = 1; i <= 4; i += 1) await appendAudit(db2, { at: at(i), actor: 'a', action: 'auth.login', target: 'c', details: {} });
       await sql`delete from audit_log where seq = 2`.execute(db2);
       expect(await verifyAudit(db2)).toEqual({ ok: false, entries: 3, first_bad_seq: 2 });
       await sql`delete from audit_log where seq = 1`.execute(db2);

@@ -1,19 +1,21 @@
 // The tamper-evident audit log: each entry's hash covers its content and the
 // previous entry's hash (shared/logic/audit-chain), so editing or removing a
 // row breaks verification from that row on.
-import { sql, type Kysely } from 'kysely';
-import { AUDIT_GENESIS_HASH, type AuditEntry } from '../../../shared/domain/audit.js';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
+import { AUDIT_GENESIS_HASH, type AuditAction, type AuditEntry } from '../../../shared/domain/audit.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import type { AuditListQuery, AuditListResponse, AuditVerifyResponse } from '../../../shared/api/audit.js';
 import { auditHash } from '../../../shared/logic/audit-chain.js';
 import { ApiError } from '../errors.js';
 import { PG_LOCK, engineOf } from './engine.js';
-import type { AuditRow, DB } from './schema.js';
+import type { AuditRow } from './schema.js';
 
 export interface NewAuditEntry {
   at: string;
   actor: string;
-  action: string;
+  /** One of the shared list (shared/domain/audit.ts): a new action is added there first. */
+  action: AuditAction;
   target: string;
   details: Record<string, JsonValue>;
 }
@@ -37,11 +39,11 @@ function toEntry(row: AuditRow): AuditEntry {
  * transaction already starts with it (store/database.ts); taking it here too
  * keeps the chain correct even if that ever changes. SQLite has one writer.
  */
-export async function lockAuditChain(trx: Kysely<DB>): Promise<void> {
+export async function lockAuditChain(trx: Db): Promise<void> {
   if (engineOf(trx) === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(PG_LOCK.WRITES)})`.execute(trx);
 }
 
-async function appendInTransaction(db: Kysely<DB>, entry: NewAuditEntry): Promise<AuditEntry> {
+async function appendInTransaction(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
   await lockAuditChain(db);
   const last = await db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const unsigned = {
@@ -67,7 +69,7 @@ async function appendInTransaction(db: Kysely<DB>, entry: NewAuditEntry): Promis
  * Appends entries in order inside the caller's transaction with one read of
  * the tail and chunked inserts (the demo seed writes its whole history at once).
  */
-export async function appendAuditBatch(trx: Kysely<DB>, entries: readonly NewAuditEntry[]): Promise<void> {
+export async function appendAuditBatch(trx: Db, entries: readonly NewAuditEntry[]): Promise<void> {
   const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? AUDIT_GENESIS_HASH;
@@ -88,7 +90,7 @@ export async function appendAuditBatch(trx: Kysely<DB>, entries: readonly NewAud
  * database it opens a transaction of its own, because reading the tail and
  * inserting must not interleave with another append.
  */
-export async function appendAudit(db: Kysely<DB>, entry: NewAuditEntry): Promise<AuditEntry> {
+export async function appendAudit(db: Db, entry: NewAuditEntry): Promise<AuditEntry> {
   if (db.isTransaction) return appendInTransaction(db, entry);
   return db.transaction().execute((trx) => appendInTransaction(trx, entry));
 }
@@ -100,7 +102,7 @@ function parseCursor(cursor: string | undefined): number | undefined {
   return Number(cursor);
 }
 
-export async function listAudit(db: Kysely<DB>, query: AuditListQuery): Promise<AuditListResponse> {
+export async function listAudit(db: Db, query: AuditListQuery): Promise<AuditListResponse> {
   const before = parseCursor(query.cursor);
   let select = db.selectFrom('audit_log').selectAll();
   if (before !== undefined) select = select.where('seq', '<', before);
@@ -131,7 +133,7 @@ const VERIFY_BATCH = 500;
  * `entries` is the number of entries in the log, `first_bad_seq` the seq
  * where the first break sits (the expected seq when one is missing).
  */
-export async function verifyAudit(db: Kysely<DB>): Promise<AuditVerifyResponse> {
+export async function verifyAudit(db: Db): Promise<AuditVerifyResponse> {
   let expectedSeq = 1;
   let prevHash = AUDIT_GENESIS_HASH;
   for (;;) {
@@ -174,17 +176,17 @@ async function rowHashHolds(row: AuditRow): Promise<boolean> {
 }
 
 /** The newest entry, if any. */
-export async function lastAuditEntry(db: Kysely<DB>): Promise<{ seq: number; hash: string } | undefined> {
+export async function lastAuditEntry(db: Db): Promise<{ seq: number; hash: string } | undefined> {
   return db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
 }
 
 /** The stored hash of entry `seq`, or undefined when there is no such entry. */
-export async function auditEntryHash(db: Kysely<DB>, seq: number): Promise<string | undefined> {
+export async function auditEntryHash(db: Db, seq: number): Promise<string | undefined> {
   return (await db.selectFrom('audit_log').select('hash').where('seq', '=', seq).executeTakeFirst())?.hash;
 }
 
 /** Number of entries, for the CLI's summary. */
-export async function countAudit(db: Kysely<DB>): Promise<number> {
+export async function countAudit(db: Db): Promise<number> {
   const row = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }

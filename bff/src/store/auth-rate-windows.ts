@@ -1,8 +1,7 @@
 // Counters of /auth attempts, shared by every replica on the database: one
 // row per route and client address, its window opened by the first attempt.
 // One upsert per attempt, so concurrent attempts on any replica all count.
-import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { Db } from './database.js';
 
 export interface WindowCount {
   hits: number;
@@ -14,7 +13,7 @@ export interface WindowCount {
  * Counts one attempt at `now`: a window older than `windowMs` starts afresh
  * at 1, otherwise its count grows by one. Returns the window after the count.
  */
-export async function countAttempt(db: Kysely<DB>, bucket: string, now: Date, windowMs: number): Promise<WindowCount> {
+export async function countAttempt(db: Db, bucket: string, now: Date, windowMs: number): Promise<WindowCount> {
   const at = now.toISOString();
   const expiredAtOrBefore = new Date(now.getTime() - windowMs).toISOString();
   const row = await db
@@ -35,7 +34,7 @@ export async function countAttempt(db: Kysely<DB>, bucket: string, now: Date, wi
 }
 
 /** The live window of `bucket` at `now` without counting; undefined when none is open. */
-export async function openWindow(db: Kysely<DB>, bucket: string, now: Date, windowMs: number): Promise<WindowCount | undefined> {
+export async function openWindow(db: Db, bucket: string, now: Date, windowMs: number): Promise<WindowCount | undefined> {
   const row = await db
     .selectFrom('auth_rate_windows')
     .select(['hits', 'window_start'])
@@ -46,7 +45,7 @@ export async function openWindow(db: Kysely<DB>, bucket: string, now: Date, wind
 }
 
 /** Forgets windows that opened before `cutoff`. */
-export async function deleteRateWindowsBefore(db: Kysely<DB>, cutoff: string): Promise<number> {
+export async function deleteRateWindowsBefore(db: Db, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('auth_rate_windows').where('window_start', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

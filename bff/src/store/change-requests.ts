@@ -1,10 +1,10 @@
 // Repository of change requests and their decisions. Status changes are
 // conditional on the status read (compare-and-set) so a request is resolved once.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { ChangeRequest, Decision, GateRun, type RequestStatus } from '../../../shared/domain/change-request.js';
 import { GateResult } from '../../../shared/domain/gate.js';
 import { engineOf } from './engine.js';
-import type { ChangeRequestRow, DB } from './schema.js';
+import type { ChangeRequestRow } from './schema.js';
 
 /** A request as stored: the wire shape plus who registered its target (barred from approving). */
 export interface StoredRequest {
@@ -38,7 +38,7 @@ function requestFromRow(row: ChangeRequestRow, decisions: Decision[]): ChangeReq
   });
 }
 
-async function decisionsOf(db: Kysely<DB>, requestIds: readonly string[]): Promise<Map<string, Decision[]>> {
+async function decisionsOf(db: Db, requestIds: readonly string[]): Promise<Map<string, Decision[]>> {
   const byRequest = new Map<string, Decision[]>(requestIds.map((id) => [id, []]));
   if (requestIds.length === 0) return byRequest;
   const rows = await db.selectFrom('decisions').selectAll().where('request_id', 'in', requestIds).orderBy('at').orderBy('by').execute();
@@ -46,7 +46,7 @@ async function decisionsOf(db: Kysely<DB>, requestIds: readonly string[]): Promi
   return byRequest;
 }
 
-async function withDecisions(db: Kysely<DB>, rows: ChangeRequestRow[]): Promise<ChangeRequest[]> {
+async function withDecisions(db: Db, rows: ChangeRequestRow[]): Promise<ChangeRequest[]> {
   const decisions = await decisionsOf(
     db,
     rows.map((row) => row.id),
@@ -55,7 +55,7 @@ async function withDecisions(db: Kysely<DB>, rows: ChangeRequestRow[]): Promise<
 }
 
 /** Inserts a request; false when the model already has a pending one (the index refused it). */
-export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest, targetRegisteredBy: string): Promise<boolean> {
+export async function insertChangeRequest(db: Db, request: ChangeRequest, targetRegisteredBy: string): Promise<boolean> {
   const result = await db
     .insertInto('change_requests')
     .values({
@@ -92,7 +92,7 @@ export async function insertChangeRequest(db: Kysely<DB>, request: ChangeRequest
  * and then reads the outcome instead of deciding the same request again.
  * SQLite has one writer and no FOR UPDATE.
  */
-export async function findChangeRequest(db: Kysely<DB>, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRequest | undefined> {
+export async function findChangeRequest(db: Db, id: string, options: { forUpdate?: boolean } = {}): Promise<StoredRequest | undefined> {
   let query = db.selectFrom('change_requests').selectAll().where('id', '=', id);
   if (options.forUpdate && engineOf(db) === 'postgres') query = query.forUpdate();
   const row = await query.executeTakeFirst();
@@ -101,7 +101,7 @@ export async function findChangeRequest(db: Kysely<DB>, id: string, options: { f
   return { request: request!, targetRegisteredBy: row.target_registered_by };
 }
 
-export async function pendingRequestsOfModel(db: Kysely<DB>, modelId: string): Promise<ChangeRequest[]> {
+export async function pendingRequestsOfModel(db: Db, modelId: string): Promise<ChangeRequest[]> {
   const rows = await db
     .selectFrom('change_requests')
     .selectAll()
@@ -113,7 +113,7 @@ export async function pendingRequestsOfModel(db: Kysely<DB>, modelId: string): P
 }
 
 /** Pending requests whose time ran out at `now` (ISO instants compare as text). */
-export async function duePendingRequests(db: Kysely<DB>, now: string): Promise<ChangeRequest[]> {
+export async function duePendingRequests(db: Db, now: string): Promise<ChangeRequest[]> {
   const rows = await db
     .selectFrom('change_requests')
     .selectAll()
@@ -133,7 +133,7 @@ export interface RequestPageFilter {
 }
 
 /** Newest first by (requested_at, id). */
-export async function listChangeRequests(db: Kysely<DB>, filter: RequestPageFilter): Promise<ChangeRequest[]> {
+export async function listChangeRequests(db: Db, filter: RequestPageFilter): Promise<ChangeRequest[]> {
   let query = db.selectFrom('change_requests').selectAll();
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.modelId) query = query.where('model_id', '=', filter.modelId);
@@ -156,7 +156,7 @@ export async function listChangeRequests(db: Kysely<DB>, filter: RequestPageFilt
  * resolutions only one updates a row. Returns whether this call did.
  */
 export async function resolvePendingRequest(
-  db: Kysely<DB>,
+  db: Db,
   id: string,
   status: Exclude<RequestStatus, 'pending'>,
   resolvedAt: string,
@@ -170,7 +170,7 @@ export async function resolvePendingRequest(
   return result.numUpdatedRows === 1n;
 }
 
-export async function insertDecision(db: Kysely<DB>, requestId: string, decision: Decision): Promise<void> {
+export async function insertDecision(db: Db, requestId: string, decision: Decision): Promise<void> {
   await db
     .insertInto('decisions')
     .values({ request_id: requestId, ...decision })

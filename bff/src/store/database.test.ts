@@ -6,7 +6,7 @@ import { TEST_ENGINE, testDatabase } from '../testing/harness.js';
 import { connectDatabase, journalMode, openDatabase, type Db } from './database.js';
 import { engineOf } from './engine.js';
 import { MIGRATION_NAMES, migrateToLatest, migrationStatus } from './migrate.js';
-import { createUser, findUserByUsername, setDisabled } from './users.js';
+import { createUser, findUserByUsername } from './users.js';
 
 let dir: string;
 let location: string;
@@ -54,7 +54,8 @@ describe('openDatabase', () => {
   it('round-trips integers, counts, flags, instants and JSON text to the same JavaScript values on both engines', async () => {
     const at = new Date('2026-03-01T10:00:00.123Z');
     const user = await createUser(db, { username: 'types', displayName: 'T', password: 'long-enough-1', roles: ['viewer', 'operator'] }, at);
-    await setDisabled(db, user.id, true);
+    // No code path disables an account yet (an admin does it in the database): the flag is written as they would.
+    await db.updateTable('users').set({ disabled: 1 }).where('id', '=', user.id).execute();
     const stored = await findUserByUsername(db, 'types');
     expect(stored).toMatchObject({ disabled: true, failedLogins: 0, lockedUntil: null, createdAt: '2026-03-01T10:00:00.123Z' });
     expect(stored!.user.roles).toEqual(['viewer', 'operator']);

@@ -1,10 +1,10 @@
 // Repository of deployments (where each model's traffic goes). A deployment
 // leaves with its rollout plan, taken from the model's policy or the default.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
 import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
 import { dispatchView } from './dispatches.js';
-import type { DB, DeploymentRow, DispatchRow, ServingTargetRow } from './schema.js';
+import type { DeploymentRow, DispatchRow, ServingTargetRow } from './schema.js';
 
 type DispatchColumns = {
   target_kind: ServingTargetRow['kind'];
@@ -44,7 +44,7 @@ function deploymentFromRow(row: DeploymentRow & DispatchColumns, policyJson: str
 }
 
 /** A new model's deployment: nothing live yet. */
-export async function insertDeployment(db: Kysely<DB>, modelId: string, salt: string, at: string): Promise<void> {
+export async function insertDeployment(db: Db, modelId: string, salt: string, at: string): Promise<void> {
   await db
     .insertInto('deployments')
     .values({
@@ -62,7 +62,7 @@ export async function insertDeployment(db: Kysely<DB>, modelId: string, salt: st
 }
 
 /** A deployment row with its model's policy and its dispatch status (serving target and outbox row). */
-function selectWithPolicy(db: Kysely<DB>) {
+function selectWithPolicy(db: Db) {
   return db
     .selectFrom('deployments')
     .innerJoin('models', 'models.id', 'deployments.model_id')
@@ -82,17 +82,17 @@ function selectWithPolicy(db: Kysely<DB>) {
 }
 
 /** The routing salt of a model (what the webhook's desired state carries). */
-export async function saltOf(db: Kysely<DB>, modelId: string): Promise<string | undefined> {
+export async function saltOf(db: Db, modelId: string): Promise<string | undefined> {
   const row = await db.selectFrom('deployments').select('salt').where('model_id', '=', modelId).executeTakeFirst();
   return row?.salt;
 }
 
-export async function findDeployment(db: Kysely<DB>, modelId: string): Promise<Deployment | undefined> {
+export async function findDeployment(db: Db, modelId: string): Promise<Deployment | undefined> {
   const row = await selectWithPolicy(db).where('deployments.model_id', '=', modelId).executeTakeFirst();
   return row ? deploymentFromRow(row, row.policy) : undefined;
 }
 
-export async function deploymentsOf(db: Kysely<DB>, modelIds: readonly string[]): Promise<Map<string, Deployment>> {
+export async function deploymentsOf(db: Db, modelIds: readonly string[]): Promise<Map<string, Deployment>> {
   const found = new Map<string, Deployment>();
   if (modelIds.length === 0) return found;
   const rows = await selectWithPolicy(db).where('deployments.model_id', 'in', modelIds).execute();
@@ -105,7 +105,7 @@ export async function deploymentsOf(db: Kysely<DB>, modelIds: readonly string[])
  * (compare-and-set), so two writers can never both move the same state.
  * Returns whether the write happened.
  */
-export async function replaceDeployment(db: Kysely<DB>, next: DeploymentState, expectedStateVersion: number): Promise<boolean> {
+export async function replaceDeployment(db: Db, next: DeploymentState, expectedStateVersion: number): Promise<boolean> {
   const result = await db
     .updateTable('deployments')
     .set({

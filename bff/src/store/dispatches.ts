@@ -2,10 +2,11 @@
 // desired state to apply and how applying it went. Work is claimed with a
 // lease (`claimed_until`) taken by a conditional UPDATE, which SQLite and
 // PostgreSQL both make atomic, so two dispatchers never work on one model at once.
-import { sql, type Kysely } from 'kysely';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 import type { DeploymentDispatch, ServingTargetKind } from '../../../shared/domain/serving.js';
 import { newId } from './ids.js';
-import type { DB, DispatchRow, DispatchesTable } from './schema.js';
+import type { DispatchRow, DispatchesTable } from './schema.js';
 
 /**
  * Queues the deployment's state `stateVersion` for the model's target, in the
@@ -13,7 +14,7 @@ import type { DB, DispatchRow, DispatchesTable } from './schema.js';
  * only the latest desired state matters). The lease is left alone: an attempt
  * in flight finishes, sees it was superseded, and the new state goes next.
  */
-export async function enqueueDispatch(db: Kysely<DB>, modelId: string, stateVersion: number, targetKind: ServingTargetKind, at: string): Promise<string> {
+export async function enqueueDispatch(db: Db, modelId: string, stateVersion: number, targetKind: ServingTargetKind, at: string): Promise<string> {
   const deliveryId = newId('dlv');
   const values = {
     state_version: stateVersion,
@@ -35,16 +36,16 @@ export async function enqueueDispatch(db: Kysely<DB>, modelId: string, stateVers
   return deliveryId;
 }
 
-export async function deleteDispatch(db: Kysely<DB>, modelId: string): Promise<void> {
+export async function deleteDispatch(db: Db, modelId: string): Promise<void> {
   await db.deleteFrom('dispatches').where('model_id', '=', modelId).execute();
 }
 
-export async function findDispatch(db: Kysely<DB>, modelId: string): Promise<DispatchRow | undefined> {
+export async function findDispatch(db: Db, modelId: string): Promise<DispatchRow | undefined> {
   return db.selectFrom('dispatches').selectAll().where('model_id', '=', modelId).executeTakeFirst();
 }
 
 /** Takes the lease of one model's row when `condition` holds and nobody holds it; true when taken. */
-async function claim(db: Kysely<DB>, modelId: string, now: string, leaseUntil: string, due: 'attempt' | 'reconcile'): Promise<boolean> {
+async function claim(db: Db, modelId: string, now: string, leaseUntil: string, due: 'attempt' | 'reconcile'): Promise<boolean> {
   let update = db
     .updateTable('dispatches')
     .set({ claimed_until: leaseUntil })
@@ -59,7 +60,7 @@ async function claim(db: Kysely<DB>, modelId: string, now: string, leaseUntil: s
 }
 
 /** Claims up to `limit` rows due for an attempt at `now`, oldest first. */
-export async function claimDue(db: Kysely<DB>, now: string, leaseUntil: string, limit: number, onlyModel?: string): Promise<DispatchRow[]> {
+export async function claimDue(db: Db, now: string, leaseUntil: string, limit: number, onlyModel?: string): Promise<DispatchRow[]> {
   let query = db
     .selectFrom('dispatches')
     .select('model_id')
@@ -79,7 +80,7 @@ export async function claimDue(db: Kysely<DB>, now: string, leaseUntil: string, 
 }
 
 /** Claims one page (by model id, after `afterModelId`) of the HAProxy rows the reconcile loop compares with what HAProxy reports; `last` is the cursor of the next page. */
-export async function claimForReconcile(db: Kysely<DB>, now: string, leaseUntil: string, limit: number, afterModelId = ''): Promise<{ rows: DispatchRow[]; last: string | null }> {
+export async function claimForReconcile(db: Db, now: string, leaseUntil: string, limit: number, afterModelId = ''): Promise<{ rows: DispatchRow[]; last: string | null }> {
   const candidates = await db
     .selectFrom('dispatches')
     .select('model_id')
@@ -107,7 +108,7 @@ export type DispatchUpdate = Partial<Omit<DispatchesTable, 'model_id' | 'deliver
  * (or, with `onlyIfIdle`, when a try was queued meanwhile).
  */
 export async function updateDispatch(
-  db: Kysely<DB>,
+  db: Db,
   modelId: string,
   deliveryId: string,
   update: DispatchUpdate,
@@ -124,12 +125,12 @@ export async function updateDispatch(
   return result.numUpdatedRows === 1n;
 }
 
-export async function releaseClaim(db: Kysely<DB>, modelId: string): Promise<void> {
+export async function releaseClaim(db: Db, modelId: string): Promise<void> {
   await db.updateTable('dispatches').set({ claimed_until: null }).where('model_id', '=', modelId).execute();
 }
 
 /** When the next row falls due (null: nothing queued). */
-export async function nextDueAt(db: Kysely<DB>): Promise<string | null> {
+export async function nextDueAt(db: Db): Promise<string | null> {
   const row = await db
     .selectFrom('dispatches')
     .select(sql<string | null>`min(next_attempt_at)`.as('due'))

@@ -1,8 +1,8 @@
 // Repository of evaluation runs as the eval runner reported them; deltas and
 // gates are derived on the way out by the evaluation service, never stored.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { EvalRun } from '../../../shared/domain/eval-run.js';
-import type { DB, EvalRunRow } from './schema.js';
+import type { EvalRunRow } from './schema.js';
 
 export function evalRunFromRow(row: EvalRunRow): EvalRun {
   return EvalRun.parse({
@@ -20,7 +20,7 @@ export function evalRunFromRow(row: EvalRunRow): EvalRun {
   });
 }
 
-export async function insertEvalRun(db: Kysely<DB>, run: EvalRun): Promise<void> {
+export async function insertEvalRun(db: Db, run: EvalRun): Promise<void> {
   await db
     .insertInto('eval_runs')
     .values({
@@ -41,7 +41,7 @@ export async function insertEvalRun(db: Kysely<DB>, run: EvalRun): Promise<void>
 }
 
 /** A model's runs (optionally of one version), newest first: by finish time, then by report time and id (ids grow with time). */
-export async function listEvalRuns(db: Kysely<DB>, modelId: string, version?: string): Promise<EvalRun[]> {
+export async function listEvalRuns(db: Db, modelId: string, version?: string): Promise<EvalRun[]> {
   let query = db.selectFrom('eval_runs').selectAll().where('model_id', '=', modelId);
   if (version !== undefined) query = query.where('version', '=', version);
   const rows = await query.orderBy('finished_at', 'desc').orderBy('reported_at', 'desc').orderBy('id', 'desc').execute();
@@ -49,7 +49,7 @@ export async function listEvalRuns(db: Kysely<DB>, modelId: string, version?: st
 }
 
 /** The newest run of one version, the one a rollout's gate snapshot comes from. */
-export async function newestEvalRun(db: Kysely<DB>, modelId: string, version: string): Promise<EvalRun | undefined> {
+export async function newestEvalRun(db: Db, modelId: string, version: string): Promise<EvalRun | undefined> {
   const row = await db
     .selectFrom('eval_runs')
     .selectAll()
@@ -69,7 +69,7 @@ export async function newestEvalRun(db: Kysely<DB>, modelId: string, version: st
  * the cost does not grow with a model's history (a window over all of a
  * page's runs was 20x slower at 20 runs per model).
  */
-export async function newestEvalRunPerModel(db: Kysely<DB>, modelIds: readonly string[]): Promise<Map<string, EvalRun>> {
+export async function newestEvalRunPerModel(db: Db, modelIds: readonly string[]): Promise<Map<string, EvalRun>> {
   const newest = new Map<string, EvalRun>();
   if (modelIds.length === 0) return newest;
   const rows = await db

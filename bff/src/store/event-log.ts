@@ -1,17 +1,17 @@
 // The events table is an outbox: services append events inside the
 // transaction of the change they announce, and the event bus streams
 // committed rows to SSE subscribers in id order.
-import { sql, type Kysely } from 'kysely';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 import { EventPayload, type ServerEvent } from '../../../shared/api/events.js';
 import { lockAuditChain } from './audit-log.js';
 import { engineOf } from './engine.js';
-import type { DB } from './schema.js';
 
 /** The PostgreSQL channel that tells every replica's event bus to read new rows (services/pg-event-listener.ts). */
 export const EVENTS_CHANNEL = 'modelops_events';
 
 /** Appends one event and returns its id; call ctx.events.wake() after the transaction commits. */
-export async function appendEvent(db: Kysely<DB>, at: string, payload: EventPayload): Promise<number> {
+export async function appendEvent(db: Db, at: string, payload: EventPayload): Promise<number> {
   // Validate here so that a malformed event fails the change that emits it,
   // rather than reaching every console.
   const data = EventPayload.parse(payload);
@@ -30,7 +30,7 @@ export async function appendEvent(db: Kysely<DB>, at: string, payload: EventPayl
 }
 
 /** Committed events with id > `afterId`, oldest first. */
-export async function eventsAfter(db: Kysely<DB>, afterId: number, limit: number): Promise<ServerEvent[]> {
+export async function eventsAfter(db: Db, afterId: number, limit: number): Promise<ServerEvent[]> {
   const rows = await db
     .selectFrom('events')
     .selectAll()
@@ -42,7 +42,7 @@ export async function eventsAfter(db: Kysely<DB>, afterId: number, limit: number
 }
 
 /** Id of the newest event, 0 when there is none. */
-export async function lastEventId(db: Kysely<DB>): Promise<number> {
+export async function lastEventId(db: Db): Promise<number> {
   const row = await db.selectFrom('events').select('id').orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.id ?? 0;
 }

@@ -1,7 +1,7 @@
 // A cheap query that proves the database answers.
-import { sql, type Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 
-export async function pingDatabase(db: Kysely<DB>): Promise<void> {
+export async function pingDatabase(db: Db): Promise<void> {
   await sql`select 1`.execute(db);
 }

@@ -1,8 +1,7 @@
 // Idempotency keys: one row per (user, key). A row with status_code 0 is a
 // reservation for a request still running, held until `lease_until` (renewed
 // while it runs); afterwards it holds the answer to replay.
-import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { Db } from './database.js';
 
 export interface IdempotencyRecord {
   method: string;
@@ -24,7 +23,7 @@ export const IN_PROGRESS = 0;
  * same key impossible.
  */
 export async function reserveIdempotencyKey(
-  db: Kysely<DB>,
+  db: Db,
   userId: string,
   key: string,
   record: Pick<IdempotencyRecord, 'method' | 'route' | 'requestHash' | 'createdAt'> & { leaseUntil: string },
@@ -70,7 +69,7 @@ export async function reserveIdempotencyKey(
  * of several retries racing for it exactly one wins.
  */
 export async function takeOverExpiredReservation(
-  db: Kysely<DB>,
+  db: Db,
   userId: string,
   key: string,
   now: string,
@@ -88,7 +87,7 @@ export async function takeOverExpiredReservation(
 }
 
 /** The running request is alive: push its lease on. */
-export async function renewReservation(db: Kysely<DB>, userId: string, key: string, leaseUntil: string): Promise<void> {
+export async function renewReservation(db: Db, userId: string, key: string, leaseUntil: string): Promise<void> {
   await db
     .updateTable('idempotency_keys')
     .set({ lease_until: leaseUntil })
@@ -99,7 +98,7 @@ export async function renewReservation(db: Kysely<DB>, userId: string, key: stri
 }
 
 /** Reservations nobody holds any more (run at start and hourly); live ones keep renewing theirs. */
-export async function deleteStaleReservations(db: Kysely<DB>, now: string): Promise<number> {
+export async function deleteStaleReservations(db: Db, now: string): Promise<number> {
   const result = await db
     .deleteFrom('idempotency_keys')
     .where('status_code', '=', IN_PROGRESS)
@@ -109,7 +108,7 @@ export async function deleteStaleReservations(db: Kysely<DB>, now: string): Prom
 }
 
 export async function completeIdempotencyKey(
-  db: Kysely<DB>,
+  db: Db,
   userId: string,
   key: string,
   statusCode: number,
@@ -123,12 +122,12 @@ export async function completeIdempotencyKey(
     .execute();
 }
 
-export async function releaseIdempotencyKey(db: Kysely<DB>, userId: string, key: string): Promise<void> {
+export async function releaseIdempotencyKey(db: Db, userId: string, key: string): Promise<void> {
   await db.deleteFrom('idempotency_keys').where('user_id', '=', userId).where('key', '=', key).execute();
 }
 
 /** Forgets one expired key so that it can be reused. */
-export async function deleteIdempotencyKeyIfOlder(db: Kysely<DB>, userId: string, key: string, cutoff: string): Promise<boolean> {
+export async function deleteIdempotencyKeyIfOlder(db: Db, userId: string, key: string, cutoff: string): Promise<boolean> {
   const result = await db
     .deleteFrom('idempotency_keys')
     .where('user_id', '=', userId)
@@ -138,7 +137,7 @@ export async function deleteIdempotencyKeyIfOlder(db: Kysely<DB>, userId: string
   return Number(result.numDeletedRows) > 0;
 }
 
-export async function deleteExpiredIdempotencyKeys(db: Kysely<DB>, cutoff: string): Promise<number> {
+export async function deleteExpiredIdempotencyKeys(db: Db, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -1,8 +1,9 @@
 // Repository of registered models: the only place that reads or writes the
 // `models` table. Rows leave as shared/ `Model` values.
-import { sql, type Kysely } from 'kysely';
+import type { Db } from './database.js';
+import { sql } from 'kysely';
 import { Model, type ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
-import type { DB, ModelRow } from './schema.js';
+import type { ModelRow } from './schema.js';
 
 export function modelFromRow(row: ModelRow): Model {
   return Model.parse({
@@ -17,7 +18,7 @@ export function modelFromRow(row: ModelRow): Model {
   });
 }
 
-export async function insertModel(db: Kysely<DB>, model: Model): Promise<void> {
+export async function insertModel(db: Db, model: Model): Promise<void> {
   await db
     .insertInto('models')
     .values({
@@ -33,16 +34,16 @@ export async function insertModel(db: Kysely<DB>, model: Model): Promise<void> {
     .execute();
 }
 
-export async function findModel(db: Kysely<DB>, id: string): Promise<Model | undefined> {
+export async function findModel(db: Db, id: string): Promise<Model | undefined> {
   const row = await db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? modelFromRow(row) : undefined;
 }
 
-export async function updateModelPolicy(db: Kysely<DB>, id: string, policy: ModelPolicy): Promise<void> {
+export async function updateModelPolicy(db: Db, id: string, policy: ModelPolicy): Promise<void> {
   await db.updateTable('models').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
 }
 
-export async function countModels(db: Kysely<DB>): Promise<number> {
+export async function countModels(db: Db): Promise<number> {
   const row = await db
     .selectFrom('models')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -67,7 +68,7 @@ function likePattern(text: string): string {
 }
 
 /** One page of models ordered by id (the cursor order). */
-export async function listModels(db: Kysely<DB>, filter: ModelFilter): Promise<Model[]> {
+export async function listModels(db: Db, filter: ModelFilter): Promise<Model[]> {
   let query = db.selectFrom('models').selectAll('models');
   if (filter.type) query = query.where('models.type', '=', filter.type);
   if (filter.afterId !== undefined) query = query.where('models.id', '>', filter.afterId);

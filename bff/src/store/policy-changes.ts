@@ -1,9 +1,9 @@
 // Repository of pending policy changes. Status changes are conditional on
 // `pending` (compare-and-set), so a change is decided once.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { ModelPolicy } from '../../../shared/domain/model.js';
 import { PolicyChange, type PolicyChangeStatus } from '../../../shared/domain/policy-change.js';
-import type { DB, PolicyChangeRow } from './schema.js';
+import type { PolicyChangeRow } from './schema.js';
 
 function changeFromRow(row: PolicyChangeRow): PolicyChange {
   return PolicyChange.parse({
@@ -21,7 +21,7 @@ function changeFromRow(row: PolicyChangeRow): PolicyChange {
   });
 }
 
-export async function insertPolicyChange(db: Kysely<DB>, change: PolicyChange): Promise<void> {
+export async function insertPolicyChange(db: Db, change: PolicyChange): Promise<void> {
   await db
     .insertInto('policy_changes')
     .values({
@@ -40,12 +40,12 @@ export async function insertPolicyChange(db: Kysely<DB>, change: PolicyChange): 
     .execute();
 }
 
-export async function findPolicyChange(db: Kysely<DB>, id: string): Promise<PolicyChange | undefined> {
+export async function findPolicyChange(db: Db, id: string): Promise<PolicyChange | undefined> {
   const row = await db.selectFrom('policy_changes').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? changeFromRow(row) : undefined;
 }
 
-export async function listPolicyChanges(db: Kysely<DB>, status?: PolicyChangeStatus): Promise<PolicyChange[]> {
+export async function listPolicyChanges(db: Db, status?: PolicyChangeStatus): Promise<PolicyChange[]> {
   let query = db.selectFrom('policy_changes').selectAll();
   if (status !== undefined) query = query.where('status', '=', status);
   const rows = await query.orderBy('proposed_at', 'desc').orderBy('id', 'desc').limit(200).execute();
@@ -54,7 +54,7 @@ export async function listPolicyChanges(db: Kysely<DB>, status?: PolicyChangeSta
 
 /** Decides a pending change; false when it was no longer pending. */
 export async function resolvePolicyChange(
-  db: Kysely<DB>,
+  db: Db,
   id: string,
   status: Exclude<PolicyChangeStatus, 'pending'>,
   decidedBy: string | null,

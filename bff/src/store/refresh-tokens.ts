@@ -1,7 +1,6 @@
 // Refresh tokens, stored as sha256 digests and chained into rotation families:
 // each use replaces the token, and the reuse of a replaced one revokes the family.
-import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { Db } from './database.js';
 
 export interface RefreshTokenRecord {
   id: string;
@@ -14,7 +13,7 @@ export interface RefreshTokenRecord {
 }
 
 export async function insertRefreshToken(
-  db: Kysely<DB>,
+  db: Db,
   token: { id: string; userId: string; tokenHash: string; familyId: string; createdAt: string; expiresAt: string },
 ): Promise<void> {
   await db
@@ -32,7 +31,7 @@ export async function insertRefreshToken(
     .execute();
 }
 
-export async function findRefreshTokenByHash(db: Kysely<DB>, tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+export async function findRefreshTokenByHash(db: Db, tokenHash: string): Promise<RefreshTokenRecord | undefined> {
   const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   if (!row) return undefined;
   return {
@@ -51,7 +50,7 @@ export async function findRefreshTokenByHash(db: Kysely<DB>, tokenHash: string):
  * of two requests racing with one token only one rotates it; the loser is
  * treated as a reuse.
  */
-export async function rotateRefreshToken(db: Kysely<DB>, id: string, replacedBy: string, now: string): Promise<boolean> {
+export async function rotateRefreshToken(db: Db, id: string, replacedBy: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('refresh_tokens')
     .set({ revoked_at: now, replaced_by: replacedBy })
@@ -61,7 +60,7 @@ export async function rotateRefreshToken(db: Kysely<DB>, id: string, replacedBy:
   return result.numUpdatedRows === 1n;
 }
 
-export async function revokeRefreshFamily(db: Kysely<DB>, familyId: string, now: string): Promise<number> {
+export async function revokeRefreshFamily(db: Db, familyId: string, now: string): Promise<number> {
   const result = await db
     .updateTable('refresh_tokens')
     .set({ revoked_at: now })
@@ -72,7 +71,7 @@ export async function revokeRefreshFamily(db: Kysely<DB>, familyId: string, now:
 }
 
 /** Signs a user out everywhere (password reset, disabled account). */
-export async function revokeUserRefreshTokens(db: Kysely<DB>, userId: string, now: string): Promise<number> {
+export async function revokeUserRefreshTokens(db: Db, userId: string, now: string): Promise<number> {
   const result = await db
     .updateTable('refresh_tokens')
     .set({ revoked_at: now })
@@ -83,7 +82,7 @@ export async function revokeUserRefreshTokens(db: Kysely<DB>, userId: string, no
 }
 
 /** Removes tokens that expired before `cutoff`: no longer usable, and reuse detection no longer matters for them. */
-export async function deleteExpiredRefreshTokens(db: Kysely<DB>, cutoff: string): Promise<number> {
+export async function deleteExpiredRefreshTokens(db: Db, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('refresh_tokens').where('expires_at', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -1,10 +1,9 @@
 // The routing table consumers read: per model, where traffic goes and the
 // salt that keeps request keys sticky to their bucket.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import type { RoutingEntry } from '../../../shared/domain/deployment.js';
-import type { DB } from './schema.js';
 
-export async function listRouting(db: Kysely<DB>): Promise<RoutingEntry[]> {
+export async function listRouting(db: Db): Promise<RoutingEntry[]> {
   const rows = await db
     .selectFrom('deployments')
     .select(['model_id', 'stable_version', 'canary_version', 'canary_pct', 'salt'])

@@ -1,9 +1,9 @@
 // Repository of service accounts: machines (eval runners, routers, metrics
 // reporters) that call the BFF with an opaque bearer token. Only the token's
 // sha256 is stored; the token is shown once, when the account is created.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { ServiceAccount, ServiceRole } from '../../../shared/domain/user.js';
-import type { DB, ServiceAccountRow } from './schema.js';
+import type { ServiceAccountRow } from './schema.js';
 
 export interface NewServiceAccount {
   id: string;
@@ -28,7 +28,7 @@ function accountFromRow(row: ServiceAccountRow): ServiceAccount {
 }
 
 /** Inserts an account; false when the name is taken (by a live or a revoked account: names are never reused). */
-export async function insertServiceAccount(db: Kysely<DB>, account: NewServiceAccount): Promise<boolean> {
+export async function insertServiceAccount(db: Db, account: NewServiceAccount): Promise<boolean> {
   const result = await db
     .insertInto('service_accounts')
     .values({
@@ -46,23 +46,23 @@ export async function insertServiceAccount(db: Kysely<DB>, account: NewServiceAc
   return result.numInsertedOrUpdatedRows === 1n;
 }
 
-export async function findServiceAccountByName(db: Kysely<DB>, name: string): Promise<ServiceAccount | undefined> {
+export async function findServiceAccountByName(db: Db, name: string): Promise<ServiceAccount | undefined> {
   const row = await db.selectFrom('service_accounts').selectAll().where('name', '=', name).executeTakeFirst();
   return row ? accountFromRow(row) : undefined;
 }
 
-export async function findServiceAccountByTokenHash(db: Kysely<DB>, tokenHash: string): Promise<ServiceAccount | undefined> {
+export async function findServiceAccountByTokenHash(db: Db, tokenHash: string): Promise<ServiceAccount | undefined> {
   const row = await db.selectFrom('service_accounts').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   return row ? accountFromRow(row) : undefined;
 }
 
-export async function listServiceAccounts(db: Kysely<DB>): Promise<ServiceAccount[]> {
+export async function listServiceAccounts(db: Db): Promise<ServiceAccount[]> {
   const rows = await db.selectFrom('service_accounts').selectAll().orderBy('name').execute();
   return rows.map(accountFromRow);
 }
 
 /** Revokes a live account; false when there is none of that name or it was revoked already. */
-export async function revokeServiceAccount(db: Kysely<DB>, name: string, at: string): Promise<boolean> {
+export async function revokeServiceAccount(db: Db, name: string, at: string): Promise<boolean> {
   const result = await db
     .updateTable('service_accounts')
     .set({ revoked_at: at })

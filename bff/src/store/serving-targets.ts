@@ -1,16 +1,16 @@
 // Repository of serving targets: where each model's approved traffic split is
 // applied. The webhook secret goes in and is read only by the dispatcher; the
 // view that answers requests never carries it.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import type { Serving, ServingTargetInput } from '../../../shared/domain/serving.js';
-import type { DB, ServingTargetRow } from './schema.js';
+import type { ServingTargetRow } from './schema.js';
 
 /** A target with what the dispatcher needs to reach it (including the secret). */
 export type ServingTargetAddress =
   | { kind: 'haproxy'; runtime_api: string; backend: string }
   | { kind: 'webhook'; url: string; secret: string };
 
-export async function findServingTarget(db: Kysely<DB>, modelId: string): Promise<ServingTargetRow | undefined> {
+export async function findServingTarget(db: Db, modelId: string): Promise<ServingTargetRow | undefined> {
   return db.selectFrom('serving_targets').selectAll().where('model_id', '=', modelId).executeTakeFirst();
 }
 
@@ -32,7 +32,7 @@ export function servingView(row: ServingTargetRow | undefined): Serving {
   return { target, updated_at: row.updated_at, updated_by: row.updated_by };
 }
 
-export async function saveServingTarget(db: Kysely<DB>, modelId: string, target: ServingTargetInput | null, at: string, by: string): Promise<void> {
+export async function saveServingTarget(db: Db, modelId: string, target: ServingTargetInput | null, at: string, by: string): Promise<void> {
   const values = {
     kind: target?.kind ?? null,
     runtime_api: target?.kind === 'haproxy' ? target.runtime_api : null,

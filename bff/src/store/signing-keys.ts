@@ -1,9 +1,9 @@
 // Repository of report-signing keys: public halves, ids and dates. A private
 // half enters the database only sealed with a key the database does not hold
 // (services/report-signing.ts); otherwise it stays a file on disk.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import type { SigningKeyInfo } from '../../../shared/report/report.js';
-import type { DB, SigningKeyRow } from './schema.js';
+import type { SigningKeyRow } from './schema.js';
 
 export interface StoredSigningKey {
   info: SigningKeyInfo;
@@ -27,18 +27,18 @@ function fromRow(row: SigningKeyRow): StoredSigningKey {
   };
 }
 
-export async function activeSigningKey(db: Kysely<DB>): Promise<StoredSigningKey | undefined> {
+export async function activeSigningKey(db: Db): Promise<StoredSigningKey | undefined> {
   const row = await db.selectFrom('signing_keys').selectAll().where('retired_at', 'is', null).executeTakeFirst();
   return row ? fromRow(row) : undefined;
 }
 
 /** Every key, active and retired, newest first: old reports name retired ones. */
-export async function listSigningKeys(db: Kysely<DB>): Promise<StoredSigningKey[]> {
+export async function listSigningKeys(db: Db): Promise<StoredSigningKey[]> {
   const rows = await db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').orderBy('key_id').execute();
   return rows.map(fromRow);
 }
 
-export async function insertSigningKey(db: Kysely<DB>, key: StoredSigningKey): Promise<void> {
+export async function insertSigningKey(db: Db, key: StoredSigningKey): Promise<void> {
   await db
     .insertInto('signing_keys')
     .values({
@@ -54,7 +54,7 @@ export async function insertSigningKey(db: Kysely<DB>, key: StoredSigningKey): P
 }
 
 /** Retires a key: it stays listed (and verifiable) but signs nothing more. */
-export async function retireSigningKey(db: Kysely<DB>, keyId: string, at: string): Promise<void> {
+export async function retireSigningKey(db: Db, keyId: string, at: string): Promise<void> {
   await db
     .updateTable('signing_keys')
     .set({ retired_at: at, private_key_file: null, private_key_sealed: null })

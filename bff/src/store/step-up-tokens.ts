@@ -1,7 +1,6 @@
 // Step-up tokens as rows keyed by the sha256 of the token: the raw token is
 // never stored, so a copy of the database cannot be used to act as anyone.
-import type { Kysely } from 'kysely';
-import type { DB } from './schema.js';
+import type { Db } from './database.js';
 
 export interface NewStepUpToken {
   id: string;
@@ -11,7 +10,7 @@ export interface NewStepUpToken {
   expiresAt: string;
 }
 
-export async function insertStepUpToken(db: Kysely<DB>, token: NewStepUpToken): Promise<void> {
+export async function insertStepUpToken(db: Db, token: NewStepUpToken): Promise<void> {
   await db
     .insertInto('step_up_tokens')
     .values({
@@ -32,7 +31,7 @@ export async function insertStepUpToken(db: Kysely<DB>, token: NewStepUpToken): 
  * transaction a rollback leaves the token unused. Returns its auth_time.
  */
 export async function consumeStepUpToken(
-  db: Kysely<DB>,
+  db: Db,
   id: string,
   userId: string,
   purpose: string,
@@ -52,7 +51,7 @@ export async function consumeStepUpToken(
 }
 
 /** Removes tokens that expired before `cutoff`; they can no longer be spent. */
-export async function deleteExpiredStepUpTokens(db: Kysely<DB>, cutoff: string): Promise<number> {
+export async function deleteExpiredStepUpTokens(db: Db, cutoff: string): Promise<number> {
   const result = await db.deleteFrom('step_up_tokens').where('expires_at', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

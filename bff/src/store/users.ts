@@ -1,11 +1,11 @@
 // Users, their roles and credentials, and the lockout bookkeeping of sign-in.
 // Password hashing lives in services/passwords.ts; this module only stores hashes.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
 import { Username } from '../../../shared/domain/primitives.js';
 import { ApiError } from '../errors.js';
 import { hashPassword, type PasswordCost } from '../services/passwords.js';
-import type { DB, UserRow } from './schema.js';
+import type { UserRow } from './schema.js';
 import { newId } from './ids.js';
 
 /** Minimum length of a new password (NIST SP 800-63B asks at least 8; we ask 12). Stored ones keep working. */
@@ -64,7 +64,7 @@ function uniqueRoles(roles: readonly Role[]): Role[] {
   return Role.options.filter((role) => roles.includes(role));
 }
 
-export async function createUser(db: Kysely<DB>, input: NewUser, now: Date, policy: PasswordPolicy = {}): Promise<UserType> {
+export async function createUser(db: Db, input: NewUser, now: Date, policy: PasswordPolicy = {}): Promise<UserType> {
   const username = Username.safeParse(input.username);
   if (!username.success) throw new ApiError('invalid_request', `invalid username: ${username.error.issues[0]?.message ?? ''}`);
   const displayName = input.displayName.trim();
@@ -90,26 +90,21 @@ export async function createUser(db: Kysely<DB>, input: NewUser, now: Date, poli
   return user;
 }
 
-export async function findUserByUsername(db: Kysely<DB>, username: string): Promise<StoredUser | undefined> {
+export async function findUserByUsername(db: Db, username: string): Promise<StoredUser | undefined> {
   const row = await db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   return row ? toStoredUser(row) : undefined;
 }
 
-export async function findUserById(db: Kysely<DB>, id: string): Promise<StoredUser | undefined> {
+export async function findUserById(db: Db, id: string): Promise<StoredUser | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toStoredUser(row) : undefined;
-}
-
-export async function listUsers(db: Kysely<DB>): Promise<StoredUser[]> {
-  const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
-  return rows.map(toStoredUser);
 }
 
 async function requireUpdated(result: { numUpdatedRows: bigint }, userId: string): Promise<void> {
   if (result.numUpdatedRows === 0n) throw new ApiError('not_found', `no user ${userId}`);
 }
 
-export async function setRoles(db: Kysely<DB>, userId: string, roles: Role[]): Promise<void> {
+export async function setRoles(db: Db, userId: string, roles: Role[]): Promise<void> {
   const result = await db
     .updateTable('users')
     .set({ roles: JSON.stringify(uniqueRoles(Role.array().parse(roles))) })
@@ -119,7 +114,7 @@ export async function setRoles(db: Kysely<DB>, userId: string, roles: Role[]): P
 }
 
 /** Sets a new password and clears any lockout (an admin reset is the way out of one). */
-export async function setPassword(db: Kysely<DB>, userId: string, password: string, policy: PasswordPolicy = {}): Promise<void> {
+export async function setPassword(db: Db, userId: string, password: string, policy: PasswordPolicy = {}): Promise<void> {
   checkNewPassword(password, policy);
   const passwordHash = await hashPassword(password, policy.cost);
   const result = await db
@@ -135,13 +130,13 @@ export async function setPassword(db: Kysely<DB>, userId: string, password: stri
  * verifyPassword never accepts). The console's local mode does this to the
  * demo users at every start, and sets a random one only when it signs one in.
  */
-export async function clearPassword(db: Kysely<DB>, userId: string): Promise<void> {
+export async function clearPassword(db: Db, userId: string): Promise<void> {
   const result = await db.updateTable('users').set({ password_hash: '!' }).where('id', '=', userId).executeTakeFirst();
   await requireUpdated(result, userId);
 }
 
 /** Replaces a stored hash with one of the current cost (at sign-in, when the password is known to be right). */
-export async function replacePasswordHash(db: Kysely<DB>, userId: string, expectedOld: string, passwordHash: string): Promise<void> {
+export async function replacePasswordHash(db: Db, userId: string, expectedOld: string, passwordHash: string): Promise<void> {
   // Conditional: a reset that landed meanwhile wins.
   await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).where('password_hash', '=', expectedOld).execute();
 }
@@ -151,7 +146,7 @@ export async function replacePasswordHash(db: Kysely<DB>, userId: string, expect
  * step or a later one was spent already: the code is a replay. One conditional
  * UPDATE, so of two concurrent uses of one code only one wins.
  */
-export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number): Promise<boolean> {
+export async function spendTotpStep(db: Db, userId: string, step: number): Promise<boolean> {
   const result = await db
     .updateTable('users')
     .set({ totp_last_step: step })
@@ -162,17 +157,8 @@ export async function spendTotpStep(db: Kysely<DB>, userId: string, step: number
 }
 
 /** `secret` is base32 (RFC 4648); null removes the enrolment. */
-export async function setTotpSecret(db: Kysely<DB>, userId: string, secret: string | null): Promise<void> {
+export async function setTotpSecret(db: Db, userId: string, secret: string | null): Promise<void> {
   const result = await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).executeTakeFirst();
-  await requireUpdated(result, userId);
-}
-
-export async function setDisabled(db: Kysely<DB>, userId: string, disabled: boolean): Promise<void> {
-  const result = await db
-    .updateTable('users')
-    .set({ disabled: disabled ? 1 : 0 })
-    .where('id', '=', userId)
-    .executeTakeFirst();
   await requireUpdated(result, userId);
 }
 
@@ -193,7 +179,7 @@ export interface LockoutPolicy {
  * Returns whether this failure locked the account.
  */
 export async function recordFailedLogin(
-  db: Kysely<DB>,
+  db: Db,
   userId: string,
   now: Date,
   policy: LockoutPolicy,
@@ -223,6 +209,6 @@ export async function recordFailedLogin(
 }
 
 /** A successful sign-in clears the failure count and any expired lock. */
-export async function clearFailedLogins(db: Kysely<DB>, userId: string): Promise<void> {
+export async function clearFailedLogins(db: Db, userId: string): Promise<void> {
   await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', userId).execute();
 }

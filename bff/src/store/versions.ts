@@ -1,8 +1,8 @@
 // Repository of model versions: the only place that reads or writes
 // `model_versions`. Rows leave as shared/ `ModelVersion` values.
-import type { Kysely } from 'kysely';
+import type { Db } from './database.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
-import type { DB, VersionRow } from './schema.js';
+import type { VersionRow } from './schema.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
   return ModelVersion.parse({
@@ -23,7 +23,7 @@ export function versionFromRow(row: VersionRow): ModelVersion {
   });
 }
 
-export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Promise<void> {
+export async function insertVersion(db: Db, version: ModelVersion): Promise<void> {
   await db
     .insertInto('model_versions')
     .values({
@@ -45,7 +45,7 @@ export async function insertVersion(db: Kysely<DB>, version: ModelVersion): Prom
     .execute();
 }
 
-export async function findVersion(db: Kysely<DB>, modelId: string, version: string): Promise<ModelVersion | undefined> {
+export async function findVersion(db: Db, modelId: string, version: string): Promise<ModelVersion | undefined> {
   const row = await db
     .selectFrom('model_versions')
     .selectAll()
@@ -56,12 +56,12 @@ export async function findVersion(db: Kysely<DB>, modelId: string, version: stri
 }
 
 /** Every version of a model, newest registration first. */
-export async function listVersions(db: Kysely<DB>, modelId: string): Promise<ModelVersion[]> {
+export async function listVersions(db: Db, modelId: string): Promise<ModelVersion[]> {
   const rows = await db.selectFrom('model_versions').selectAll().where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
   return rows.map(versionFromRow);
 }
 
-export async function deprecateVersion(db: Kysely<DB>, modelId: string, version: string, reason: string): Promise<void> {
+export async function deprecateVersion(db: Db, modelId: string, version: string, reason: string): Promise<void> {
   await db
     .updateTable('model_versions')
     .set({ status: 'deprecated', deprecated_reason: reason })
@@ -80,7 +80,7 @@ export interface StatusChange {
  * active version per model (a partial unique index), so versions leaving
  * `active` are written before the one that becomes active.
  */
-export async function applyStatusChanges(db: Kysely<DB>, modelId: string, changes: readonly StatusChange[]): Promise<void> {
+export async function applyStatusChanges(db: Db, modelId: string, changes: readonly StatusChange[]): Promise<void> {
   const ordered = [...changes].sort((a, b) => Number(a.status === 'active') - Number(b.status === 'active'));
   for (const change of ordered) {
     await db
@@ -100,7 +100,7 @@ export interface VersionOverview {
 }
 
 /** Per model of a page: active version, candidates and version count, in two queries whatever the page size. */
-export async function versionOverviews(db: Kysely<DB>, modelIds: readonly string[]): Promise<Map<string, VersionOverview>> {
+export async function versionOverviews(db: Db, modelIds: readonly string[]): Promise<Map<string, VersionOverview>> {
   const overviews = new Map<string, VersionOverview>(
     modelIds.map((id) => [id, { activeVersion: null, candidateVersions: [], versionCount: 0 }]),
   );

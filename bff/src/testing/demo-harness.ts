@@ -1,5 +1,5 @@
 // Test support for the registry and rollout suites, over harness.ts (real
-// server, fresh SQLite file, movable clock): the demo
+// app, fresh database, movable clock, requests through app.inject): the demo
 // data, demo users signed in once per file (scrypt is slow), step-up tokens,
 // Idempotency-Key calls and an event-stream subscriber.
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,7 @@ export interface Client {
   put(path: string, body: unknown, options?: Omit<CallOptions, 'body'>): Promise<Answer>;
   /** A fresh step-up token for `purpose` (re-authenticates with the password). */
   stepUp(purpose: StepUpPurpose): Promise<string>;
-  /** Subscribes to GET /admin/events from now on, as a console's main process does. */
+  /** Subscribes to GET /admin/events from now on, as a console's main process does (needs `socket: true`). */
   subscribe(): Promise<EventSubscription>;
 }
 
@@ -73,9 +73,17 @@ const STEP_UP_PURPOSES: readonly string[] = StepUpPurposeSchema.options;
  * Access tokens live a day (and sessions a month) so that tests may move the
  * clock hours ahead without signing in again.
  */
-export async function startHarness(options: { extraUsers?: ExtraUser[]; settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: {
+    extraUsers?: ExtraUser[];
+    settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>>;
+    /** Also listen on a loopback port: subscribe() reads the event stream over it. */
+    socket?: boolean;
+  } = {},
+): Promise<Harness> {
   const bff = await startTestBff({
     seedDemo: true,
+    socket: options.socket ?? false,
     users: options.extraUsers ?? [],
     settings: { accessTokenTtlSeconds: 24 * 3600, sessionMaxSeconds: 30 * 24 * 3600, ...options.settings },
   });

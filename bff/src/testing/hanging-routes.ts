@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { BffContext } from '../context.js';
+import type { AuditAction } from '../../../shared/domain/audit.js';
 import { appendAudit } from '../store/audit-log.js';
 
 export const HANG_SIGNAL = 'IN_HANDLER';
@@ -27,7 +28,9 @@ export function hangingRoutes(hang: boolean): FastifyPluginAsyncZod<{ ctx: BffCo
           await appendAudit(trx, {
             at: ctx.now().toISOString(),
             actor: request.principal!.username,
-            action: 'test.note',
+            // A test route's entry: deliberately outside the product's list of actions,
+            // so that the crash test can find exactly the entries this route wrote.
+            action: 'test.note' as AuditAction,
             target: 'test:note',
             details: { note: request.body.note },
           });

@@ -1,6 +1,11 @@
-// Test support: a real BFF on an ephemeral port over a fresh database, a
-// clock tests can move, and helpers to create users and sign in. Users cost
-// one scrypt hash each (~150 ms), so files create them once.
+// Test support: a real BFF (the whole app, its plugins and background work)
+// over a fresh database, a clock tests can move, and helpers to create users
+// and sign in. Users cost one scrypt hash each (~150 ms), so files create them once.
+//
+// Requests go through Fastify's app.inject: the same routing, hooks and
+// serialization without a TCP round trip. A test whose point is the socket
+// (event streams, raw HTTP framing) asks for one with `socket: true` and
+// fetches `url`; without it, `url` throws rather than point at nothing.
 //
 // One engine switch for the whole suite: BFF_TEST_DB=postgres (the `bff-pg`
 // vitest project) gives every test a fresh database in the run's PostgreSQL
@@ -9,7 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HTTPMethods } from 'fastify';
 import { inject } from 'vitest';
+import { isAuditAction } from '../../../shared/domain/audit.js';
 import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 import type { TokenResponse } from '../../../shared/api/auth.js';
 import type { BffSettings } from '../context.js';
@@ -64,7 +71,7 @@ export interface TestBff extends RunningBff {
   dir: string;
   /** The database location: a SQLite file, or a postgres:// URL (BFF_TEST_DB=postgres). */
   dbFile: string;
-  /** fetch against the server with JSON in and out. */
+  /** A request through app.inject with JSON in and out. */
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   login(username: string, password?: string): Promise<TokenResponse>;
   /** Creates a service account as an admin's CLI would and answers its token. */
@@ -111,6 +118,8 @@ export async function startTestBff(
     settings?: Partial<Omit<BffSettings, 'accessTokenSecret'>>;
     seedDemo?: boolean;
     routes?: BuildAppOptions['routes'];
+    /** Also listen on an ephemeral loopback port, for tests that fetch `url` (event streams, raw HTTP). */
+    socket?: boolean;
   } = {},
 ): Promise<TestBff> {
   const dir = await mkdtemp(join(tmpdir(), 'bff-test-'));
@@ -119,6 +128,7 @@ export async function startTestBff(
   const running = await startBff({
     dbFile,
     port: 0,
+    listen: options.socket ?? false,
     seedDemo: options.seedDemo ?? false,
     routes: options.routes,
     now: clock.now,
@@ -150,15 +160,15 @@ export async function startTestBff(
       body = JSON.stringify(callOptions.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${running.url}${path}`, { method, headers, body });
-    const text = await response.text();
+    const response = await running.app.inject({ method: method as HTTPMethods, url: path, headers, payload: body });
+    const text = response.body;
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
       parsed = undefined;
     }
-    return { status: response.status, headers: response.headers, body: parsed, text };
+    return { status: response.statusCode, headers: headersOf(response.headers), body: parsed, text };
   };
 
   const login = async (username: string, password = passwordOf(username)): Promise<TokenResponse> => {
@@ -167,8 +177,13 @@ export async function startTestBff(
     return result.body as TokenResponse;
   };
 
+  const socket = options.socket ?? false;
   return {
     ...running,
+    get url(): string {
+      if (!socket) throw new Error('this test BFF has no socket: start it with { socket: true } to fetch its url');
+      return running.url;
+    },
     clock,
     dir,
     dbFile,
@@ -177,8 +192,31 @@ export async function startTestBff(
     serviceToken: async (name, roles, ttlSeconds) =>
       (await createServiceAccount(running.ctx.db, { name, roles, ttlSeconds, actor: 'test', now: clock.now() })).token,
     stop: async () => {
+      // A test that closed the server itself (or broke its database on purpose) leaves nothing to read.
+      const unlisted = await auditActionsOutsideTheList(running).catch(() => []);
       await running.close();
       await rm(dir, { recursive: true, force: true });
+      if (unlisted.length > 0) throw new Error(`the BFF wrote audit actions missing from shared/domain/audit.ts: ${unlisted.join(', ')}`);
     },
   };
+}
+
+/** Fastify's header object as the Fetch API's Headers, which tests read with get(). */
+function headersOf(raw: Record<string, string | string[] | number | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, String(one));
+  }
+  return headers;
+}
+
+/**
+ * Every action the server wrote during the test that the shared list lacks.
+ * appendAudit's type already refuses an unknown literal; this catches what
+ * the compiler cannot see (a computed action, a cast), in every flow the suite runs.
+ */
+async function auditActionsOutsideTheList(running: RunningBff): Promise<string[]> {
+  const rows = await running.ctx.db.selectFrom('audit_log').select('action').distinct().execute();
+  return rows.map((row) => row.action).filter((action) => !isAuditAction(action));
 }

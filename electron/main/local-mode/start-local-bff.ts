@@ -52,7 +52,7 @@ export const EMBEDDED_BFF_ORIGIN = 'http://local-bff.invalid';
 const randomPassword = () => randomBytes(24).toString('base64url');
 
 /**
- * Local mode (docs/decisions, README "Local mode"): the reference BFF with no
+ * Local mode (docs/decisions/0007-local-mode-over-a-socket.md, README "Local mode"): the reference BFF with no
  * TCP port. It listens on a unix socket in a fresh 0700 folder of the user's
  * temp folder (socket 0600), or on a named pipe with a random name on Windows,
  * so no other account on the machine and no web page can reach it. The demo

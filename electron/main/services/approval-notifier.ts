@@ -22,8 +22,8 @@ export interface ApprovalNotifierOptions {
   show: (notification: NativeNotification) => void;
   /** Sets the app badge; false where the OS has none. */
   setBadge: (count: number) => void;
-  /** The pending requests visible to the user (every page). */
-  listPending: () => Promise<ChangeRequest[]>;
+  /** One page of the pending requests visible to the user (GET /admin/approvals?status=pending). */
+  listPendingPage: (page: { cursor: string | null; limit: number }) => Promise<{ items: ChangeRequest[]; next_cursor: string | null }>;
   currentUser: () => User | null;
   notificationsEnabled: () => boolean;
   /** Focus the window and show this request (or just focus, without an id). */
@@ -34,6 +34,10 @@ export interface ApprovalNotifierOptions {
   logger: Logger;
   now?: () => number;
 }
+
+/** Pending requests are read in pages of this size, and at most this many pages per recount. */
+const PENDING_PAGE_LIMIT = 500;
+const PENDING_MAX_PAGES = 10;
 
 /** Events this much older than the sign-in are backlog (replayed history), not news; allows for clock skew. */
 const BACKLOG_SKEW_MS = 60_000;
@@ -128,7 +132,7 @@ export class ApprovalNotifier {
           continue;
         }
         try {
-          const waiting = awaitingDecision(await this.#options.listPending(), user);
+          const waiting = awaitingDecision(await this.#listPending(), user);
           this.#publish(waiting.length);
           this.#options.onWaiting?.(waiting);
         } catch (error) {
@@ -140,6 +144,19 @@ export class ApprovalNotifier {
       this.#counting = null;
     });
     return this.#counting;
+  }
+
+  /** Every page of pending requests, up to PENDING_MAX_PAGES (a bound, not a count the badge needs exactly). */
+  async #listPending(): Promise<ChangeRequest[]> {
+    const items: ChangeRequest[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < PENDING_MAX_PAGES; page += 1) {
+      const answer = await this.#options.listPendingPage({ cursor, limit: PENDING_PAGE_LIMIT });
+      items.push(...answer.items);
+      cursor = answer.next_cursor;
+      if (!cursor) break;
+    }
+    return items;
   }
 
   #publish(count: number): void {

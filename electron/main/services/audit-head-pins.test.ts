@@ -3,16 +3,16 @@
 // real console runtime and the real BFF), so a cut tail reads "truncated"; a
 // head whose signature does not hold is refused and never pinned.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignedAuditHead, type AuditVerifyResponse } from '../../../shared/api/audit.js';
 import type { IpcResult } from '../../../shared/ipc/contract.js';
 import type { PinnedKey } from '../../../shared/report/report.js';
-import { memoryVault, startDemoBff, tempDir, type DemoBff } from '../test-support/harness.js';
+import { startDemoBff, tempDir, type DemoBff } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import { AuditHeadPins, headSignatureHolds } from './audit-head-pins.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
-import { createFileLogger } from './logger.js';
 
 let bff: DemoBff;
 let folder: ReturnType<typeof tempDir>;
@@ -57,29 +57,7 @@ beforeAll(async () => {
   folder = tempDir('moc-audit-heads-');
   dataDir = join(folder.path, 'console');
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, settings: { bff_url: bff.url }, remembered_users: {} }));
-  runtime = await createConsoleRuntime({
-    dataDir,
-    platform: 'linux',
-    env: { MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') },
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
-    logger: createFileLogger({ directory: join(dataDir, 'logs'), level: 'debug' }),
-    vault: memoryVault(),
-    startLocalBff: async () => {
-      throw new Error('remote mode only');
-    },
-    showNotification: () => undefined,
-    setBadge: () => undefined,
-    badgeSupported: false,
-    focusWindow: () => undefined,
-    fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
-    push: () => undefined,
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => 50 },
-    confirm: async () => true,
-    packaged: false,
-  });
+  runtime = await createConsoleRuntime(testPorts({ dataDir, bffUrl: bff.url }, { eventStream: { backoffMs: () => 50 } }));
   await call('app:session:sign-in', { username: 'olivia', password: 'demo-olivia', stay_signed_in: false });
   expect((await pinnedKeys()).length).toBeGreaterThan(0);
 });

@@ -1,4 +1,4 @@
-// The newest signed audit head seen per BFF origin (DESIGN.md section 10),
+// The newest signed audit head seen per BFF origin (docs/decisions/0009-signed-audit-checkpoints.md),
 // beside the report key pins: every verify asks the BFF whether that entry is
 // still there unchanged, so a cut tail ("truncated") or a log rewritten and
 // re-chained ("forked") shows, which the chain alone cannot.

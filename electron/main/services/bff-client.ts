@@ -7,6 +7,8 @@ import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import got, { HTTPError, RequestError, TimeoutError, type Got, type Method } from 'got';
 import type { z } from 'zod';
 import { ErrorBody, IDEMPOTENCY_HEADER, STEP_UP_HEADER } from '../../../shared/api/index.js';
+import { describeIssues } from './describe-issues.js';
+import { endpointPath, successSchema, type CallableEndpoint, type EndpointInput, type EndpointResponse, type HttpMethod } from '../../../shared/api/endpoint.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
 import { bypassesProxy, createProxyAgents, type ProxySettings } from './proxy-agent.js';
@@ -32,7 +34,7 @@ export interface BffClientOptions {
 export type QueryValue = string | number | boolean | undefined | null;
 
 export interface BffRequest<S extends z.ZodType> {
-  method: 'GET' | 'POST';
+  method: HttpMethod;
   /** Path below the base URL, starting with "/". */
   path: string;
   query?: Record<string, QueryValue>;
@@ -46,6 +48,9 @@ export interface BffRequest<S extends z.ZodType> {
   /** Largest answer accepted, decompressed (default API_RESPONSE_MAX_BYTES); past it the request is aborted. */
   maxBytes?: number;
 }
+
+/** How one call goes out: credentials, its Idempotency-Key, and a larger answer budget where one is due. */
+export type CallOptions = Pick<BffRequest<z.ZodType>, 'accessToken' | 'stepUpToken' | 'idempotencyKey' | 'maxBytes'>;
 
 const MEGABYTE = 1024 * 1024;
 /** Every API answer is far below this; a larger one is a fault or an attack, not data. */
@@ -83,11 +88,18 @@ const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', '
 /** Exponential backoff, 250 ms doubling up to 4 s, with a little jitter. */
 export const defaultRetryDelay = (attempt: number) => Math.min(4000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100);
 
-const describeIssues = (error: z.ZodError) =>
-  error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
+/** The request for one call of an endpoint: its method, its path with the parameters filled in, its 2xx schemas. */
+function requestOf(endpoint: CallableEndpoint, input: object, options: CallOptions): BffRequest<z.ZodType> {
+  const { params, query, body } = input as { params?: Record<string, unknown>; query?: Record<string, QueryValue>; body?: unknown };
+  return {
+    ...options,
+    method: endpoint.method,
+    path: endpointPath(endpoint, params),
+    ...(query === undefined ? {} : { query }),
+    ...(body === undefined ? {} : { body }),
+    response: successSchema(endpoint),
+  };
+}
 
 export class BffClient {
   readonly origin: string;
@@ -134,6 +146,24 @@ export class BffClient {
       if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
     }
     return url.href;
+  }
+
+  /**
+   * Calls one endpoint of the table (shared/api/endpoints.ts): the path is built
+   * from it (parameters URL-encoded) and the answer checked against its 2xx
+   * schemas. Answers the parsed body or throws a ClientError.
+   */
+  async call<E extends CallableEndpoint>(endpoint: E, input: EndpointInput<E>, options: CallOptions = {}): Promise<EndpointResponse<E>> {
+    return (await this.request(requestOf(endpoint, input, options))) as EndpointResponse<E>;
+  }
+
+  /** Like `call`, and also answers the body exactly as it arrived (see requestBytes). */
+  async callBytes<E extends CallableEndpoint>(
+    endpoint: E,
+    input: EndpointInput<E>,
+    options: CallOptions = {},
+  ): Promise<{ bytes: Buffer; value: EndpointResponse<E> }> {
+    return (await this.requestBytes(requestOf(endpoint, input, options))) as { bytes: Buffer; value: EndpointResponse<E> };
   }
 
   /** Sends one request; answers the parsed 2xx body or throws a ClientError (never anything else). */

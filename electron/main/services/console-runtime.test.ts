@@ -15,6 +15,7 @@ import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { IpcResult, PushChannel } from '../../../shared/ipc/contract.js';
 import { startLocalBff } from '../local-mode/start-local-bff.js';
 import { memoryVault, probeKeychain, startTcpRelay, tempDir, waitFor, type TcpRelay } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import type { NativeNotification } from './approval-notifier.js';
 import { createConsoleRuntime, type ConsoleRuntime, type PlatformPorts } from './console-runtime.js';
 import { keychainEntry, type CredentialVault } from './credential-vault.js';
@@ -55,12 +56,8 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
     confirmations: [] as ConfirmDialog[],
     confirmAnswers: [] as boolean[],
   };
-  const ports: PlatformPorts = {
-    dataDir: dir.path,
-    platform: 'linux',
+  const ports: PlatformPorts = testPorts({ dataDir: dir.path }, {
     env: { MODELOPS_POLICY_FILE: join(dir.path, 'no-policy.json'), ...options.env },
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
     logger: createFileLogger({ directory: join(dir.path, 'logs'), level: 'debug', maxBytes: 64 * 1024 }),
     vault,
     // The real BFF, behind a relay that records the traffic so the test knows every token that was issued.
@@ -76,17 +73,13 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
     setBadge: (count) => state.badge.push(count),
     badgeSupported: true,
     focusWindow: () => void (state.focused += 1),
-    // Report export and open have their own test (report-handlers.test.ts): here every dialog is cancelled.
-    fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
+    // Report export and open have their own test (report-handlers.test.ts): here every dialog is cancelled (testPorts).
     confirm: async (dialog) => {
       state.confirmations.push(dialog);
       return state.confirmAnswers.shift() ?? true;
     },
-    packaged: false,
     push: (channel, payload) => state.pushes.push({ channel, payload }),
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => 5 },
-  };
+  });
   const runtime = await createConsoleRuntime(ports);
   const consoleState: Console = {
     runtime,

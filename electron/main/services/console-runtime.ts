@@ -2,9 +2,7 @@
 // settings, picks local or remote mode, wires session, event stream, notifier
 // and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
 import { join } from 'node:path';
-import { ApprovalListResponse } from '../../../shared/api/rollout.js';
-import { KeysResponse } from '../../../shared/report/report.js';
-import type { ChangeRequest } from '../../../shared/domain/change-request.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
 import { BffClient } from './bff-client.js';
@@ -86,9 +84,6 @@ export interface ConsoleRuntime {
   shutdown: () => Promise<void>;
 }
 
-const PENDING_PAGE_LIMIT = 500;
-const PENDING_MAX_PAGES = 10;
-
 export async function createConsoleRuntime(ports: PlatformPorts): Promise<ConsoleRuntime> {
   const logger = ports.logger;
   const packaged = ports.packaged ?? true;
@@ -134,19 +129,21 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
   const reportLogger = logger.child('reports');
   const reports = new ReportService({
     pins: new KeyPinStore(ports.dataDir, { onWarning: (message, fields) => reportLogger.warn(message, fields) }),
+    keySource: {
+      fetch: async () => {
+        if (!backend) throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');
+        // The embedded BFF's key lives in this user's data folder, and anyone with that folder can sign
+        // with it: local mode's reports are never proof, so its keys are never pinned.
+        if (localBff) return null;
+        const { client } = backend;
+        // Public on the BFF: no token needed, so pinning does not depend on the session's state.
+        return { origin: client.origin, keys: await client.call(ENDPOINTS.listKeys, {}) };
+      },
+    },
     dialogs: ports.fileDialogs,
     confirm: ports.confirm,
     logger: reportLogger,
   });
-  const refreshReportKeys = async (): Promise<void> => {
-    if (!backend) throw backendError ?? new ClientError('network_unreachable', 'No BFF is configured.');
-    // The embedded BFF's key lives in this user's data folder, and anyone with that folder can sign
-    // with it: local mode's reports are never proof, so its keys are never pinned.
-    if (localBff) return;
-    const { client } = backend;
-    // Public on the BFF: no token needed, so pinning does not depend on the session's state.
-    await reports.pinKeysOf(client.origin, () => client.request({ method: 'GET', path: '/admin/keys', response: KeysResponse }));
-  };
 
   const openRequest = (requestId: string | null) => {
     ports.focusWindow();
@@ -207,20 +204,9 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     notifier = new ApprovalNotifier({
       show: (notification) => desktop.showNotification(notification),
       setBadge: ports.setBadge,
-      listPending: async () => {
-        const items: ChangeRequest[] = [];
-        let cursor: string | null = null;
-        for (let page = 0; page < PENDING_MAX_PAGES; page += 1) {
-          const query: Record<string, string | number> = { status: 'pending', limit: PENDING_PAGE_LIMIT };
-          if (cursor) query.cursor = cursor;
-          const answer = await authorized((accessToken) =>
-            client.request({ method: 'GET', path: '/admin/approvals', query, accessToken, response: ApprovalListResponse }),
-          );
-          items.push(...answer.items);
-          cursor = answer.next_cursor;
-          if (!cursor) break;
-        }
-        return items;
+      listPendingPage: ({ cursor, limit }) => {
+        const query = { status: 'pending' as const, limit, ...(cursor ? { cursor } : {}) };
+        return authorized((accessToken) => client.call(ENDPOINTS.listApprovals, { query }, { accessToken }));
       },
       currentUser: () => session.user,
       notificationsEnabled: () => settings.effective().settings.notifications_enabled && desktop.notificationsAllowed(),
@@ -252,7 +238,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       if (state.status === 'signed_in') {
         // Keys are pinned while signed in to this BFF, so its reports verify later with no network.
         // A failure here must never fail the sign-in: it is logged and tried again at the next one.
-        void refreshReportKeys().catch((error: unknown) => reportLogger.warn('report keys: could not pin the BFF\'s keys at sign-in', { error }));
+        void reports.refreshKeys().catch((error: unknown) => reportLogger.warn('report keys: could not pin the BFF\'s keys at sign-in', { error }));
         // Resume where the last session of this run left off; history before it is not news.
         liveStream.start(liveStream.lastEventId);
         void liveNotifier.start();
@@ -292,7 +278,7 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     connection,
     appInfo,
     reports,
-    refreshReportKeys,
+    refreshReportKeys: () => reports.refreshKeys(),
     confirm: ports.confirm,
     localUsers: () => localBff?.localUsers ?? [],
   });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { IpcResult, PushChannel } from '../../../shared/ipc/contract.js';
-import { memoryVault, startDemoBff, startTcpRelay, tempDir, waitFor, type DemoBff, type TcpRelay } from '../test-support/harness.js';
+import { startDemoBff, startTcpRelay, tempDir, waitFor, type DemoBff, type TcpRelay } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import type { NativeNotification } from './approval-notifier.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
 import { createMemoryLogger } from './logger.js';
@@ -49,34 +50,26 @@ async function seat(options: { openPath?: string; backoffMs?: number } = {}): Pr
   const dir = tempDir('moc-desktop-');
   const relay = await startTcpRelay(bff.url, { record: true });
   cleanups.push(() => dir.remove(), () => relay.close());
-  // Remote mode against the relay: settings.json names the BFF.
-  writeFileSync(join(dir.path, 'settings.json'), JSON.stringify({ version: 1, settings: { bff_url: relay.url }, remembered_users: {} }));
   const state = { notifications: [] as NativeNotification[], pushes: [] as Seat['pushes'], trays: [] as TrayView[], openPaths: [] as string[], focused: { count: 0 } };
-  const runtime = await createConsoleRuntime({
-    // The native confirmation before a step-up is spent: this suite is about the desktop shell, so yes.
-    confirm: async () => true,
-    packaged: false,
-    dataDir: dir.path,
-    platform: 'linux',
-    env: { MODELOPS_POLICY_FILE: join(dir.path, 'no-policy.json') },
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
-    logger: createMemoryLogger(),
-    vault: memoryVault(),
-    startLocalBff: () => Promise.reject(new Error('remote mode only')),
-    showNotification: (notification) => state.notifications.push(notification),
-    setBadge: () => undefined,
-    badgeSupported: false,
-    focusWindow: () => void (state.focused.count += 1),
-    fileDialogs: {
-      chooseSavePath: async () => null,
-      chooseOpenPath: async ({ title }) => (state.openPaths.push(title), options.openPath ?? null),
-    },
-    push: (channel, payload) => state.pushes.push({ channel, payload }),
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => options.backoffMs ?? 5 },
-    desktop: { applyTray: (view) => state.trays.push(view), groupScheduler },
-  });
+  // Remote mode against the relay; the native confirmation before a step-up is spent is answered
+  // yes (testPorts): this suite is about the desktop shell.
+  const runtime = await createConsoleRuntime(
+    testPorts(
+      { dataDir: dir.path, bffUrl: relay.url },
+      {
+        logger: createMemoryLogger(),
+        showNotification: (notification) => state.notifications.push(notification),
+        focusWindow: () => void (state.focused.count += 1),
+        fileDialogs: {
+          chooseSavePath: async () => null,
+          chooseOpenPath: async ({ title }) => (state.openPaths.push(title), options.openPath ?? null),
+        },
+        push: (channel, payload) => state.pushes.push({ channel, payload }),
+        eventStream: { backoffMs: () => options.backoffMs ?? 5 },
+        desktop: { applyTray: (view) => state.trays.push(view), groupScheduler },
+      },
+    ),
+  );
   runtime.desktop.start();
   cleanups.push(() => runtime.shutdown());
   return {

@@ -5,7 +5,6 @@
 // model, the serving target reads through IPC without its secret, and only an
 // operator's "Retry dispatch" re-applies it.
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +13,8 @@ import type { Deployment } from '../../../shared/domain/deployment.js';
 import type { IpcResult, PushChannel } from '../../../shared/ipc/contract.js';
 import { intentDigest, intentOf } from '../../../shared/logic/intent.js';
 import { startLocalBff, type LocalBff } from '../local-mode/start-local-bff.js';
-import { memoryVault, tempDir, waitFor } from '../test-support/harness.js';
+import { tempDir, waitFor } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import type { NativeNotification } from './approval-notifier.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
 import { createMemoryLogger } from './logger.js';
@@ -44,32 +44,22 @@ function value<T>(result: IpcResult<T>): T {
 async function openSeat(username: string): Promise<Seat> {
   const dir = tempDir('moc-dispatch-');
   cleanups.push(() => dir.remove());
-  // Remote mode, as a user who pointed the console at this BFF has it.
-  writeFileSync(join(dir.path, 'settings.json'), JSON.stringify({ version: 1, settings: { bff_url: bff.url }, remembered_users: {} }));
   const notifications: NativeNotification[] = [];
   const pushes: Seat['pushes'] = [];
   let focused = 0;
-  const runtime = await createConsoleRuntime({
-    dataDir: dir.path,
-    platform: 'linux',
-    env: { MODELOPS_POLICY_FILE: join(dir.path, 'no-policy.json') },
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
-    logger: createMemoryLogger(),
-    vault: memoryVault(),
-    startLocalBff: () => Promise.reject(new Error('remote mode: no local BFF')),
-    showNotification: (notification) => notifications.push(notification),
-    setBadge: () => undefined,
-    badgeSupported: false,
-    focusWindow: () => void (focused += 1),
-    fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
-    push: (channel, payload) => pushes.push({ channel, payload }),
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => 5 },
-    // The native confirmation before a step-up is spent: this suite is about dispatch, so yes.
-    confirm: async () => true,
-    packaged: false,
-  });
+  // Remote mode, as a user who pointed the console at this BFF has it. The native confirmation
+  // before a step-up is spent is answered yes (testPorts): this suite is about dispatch.
+  const runtime = await createConsoleRuntime(
+    testPorts(
+      { dataDir: dir.path, bffUrl: bff.url },
+      {
+        logger: createMemoryLogger(),
+        showNotification: (notification) => notifications.push(notification),
+        focusWindow: () => void (focused += 1),
+        push: (channel, payload) => pushes.push({ channel, payload }),
+      },
+    ),
+  );
   cleanups.push(() => runtime.shutdown());
   const seat: Seat = {
     runtime,

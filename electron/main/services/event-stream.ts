@@ -1,6 +1,8 @@
 // Subscribes to the BFF's server-sent events (GET /admin/events) for the
 // signed-in session: parses them, validates each with the shared schema, and
 // reconnects with backoff and Last-Event-ID so nothing is missed or repeated.
+import { endpointPath } from '../../../shared/api/endpoint.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import { ServerEvent } from '../../../shared/api/events.js';
 import type { ConnectionState } from '../../../shared/ipc/contract.js';
 import type { BffClient } from './bff-client.js';
@@ -227,7 +229,7 @@ export class EventStream {
         new Promise<void>((resolve, reject) => {
           const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
           if (this.#lastEventId !== null) headers['last-event-id'] = String(this.#lastEventId);
-          const stream = client.stream('/admin/events', headers, abort.signal);
+          const stream = client.stream(endpointPath(ENDPOINTS.events), headers, abort.signal);
           let idleTimer: unknown = null;
           let settled = false;
           const finish = (error?: unknown) => {

@@ -4,23 +4,9 @@
 // the Electron adapter and the e2e browser binding both call `dispatch`.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  ApprovalListResponse,
-  ApprovalResponse,
-  ApproveResponse,
-  AuditListResponse,
-  AuditVerifyResponse,
-  SignedAuditHead,
-  EvalRunListResponse,
-  ModelDetailResponse,
-  ModelListResponse,
-  RetryDispatchResponse,
-  RollbackResponse,
-  RolloutResponse,
-  ServingResponse,
-  VersionResponse,
-  type StepUpPurpose,
-} from '../../../shared/api/index.js';
+import type { StepUpPurpose } from '../../../shared/api/auth.js';
+import type { CallableEndpoint, EndpointInput, EndpointResponse } from '../../../shared/api/endpoint.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import {
   INVOKE_CHANNELS,
   IpcError,
@@ -34,9 +20,8 @@ import {
   type LocalUser,
   type StepUpCredentials,
 } from '../../../shared/ipc/contract.js';
-import { SignedReport } from '../../../shared/report/report.js';
 import { verifyAuditWithCheckpoint, type AuditHeadPins } from './audit-head-pins.js';
-import { REPORT_RESPONSE_MAX_BYTES, type BffClient, type BffRequest } from './bff-client.js';
+import { REPORT_RESPONSE_MAX_BYTES, type BffClient } from './bff-client.js';
 import { ClientError } from './client-error.js';
 import type { Logger } from './logger.js';
 import {
@@ -80,58 +65,62 @@ export interface IpcHandlerDeps {
   newIdempotencyKey?: () => string;
 }
 
-const path = (template: string, ...parts: string[]) =>
-  parts.reduce((result, part) => result.replace('%', encodeURIComponent(part)), template);
+/** What a risky change needs besides its request: the user's credentials and, where it has one, the confirmation to show first. */
+interface StepUpInput {
+  credentials: StepUpCredentials;
+  confirmation?: () => Promise<ConfirmDialog>;
+}
+
+/** A change to an endpoint that declares a step-up purpose takes the step-up input; any other takes none. */
+type StepUpArgs<E extends CallableEndpoint> = E['access'] extends { readonly stepUp: StepUpPurpose } ? [stepUp: StepUpInput] : [];
 
 export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
   const newKey = deps.newIdempotencyKey ?? (() => `moc-${randomUUID()}`);
 
   /** A signed-in call to the BFF: 401 -> one refresh -> session_expired. */
-  const call = <S extends z.ZodType>(request: Omit<BffRequest<S>, 'accessToken'>): Promise<z.output<S>> => {
+  const call = <E extends CallableEndpoint>(endpoint: E, input: EndpointInput<E>): Promise<EndpointResponse<E>> => {
     const { client, session } = deps.backend();
-    return session.authorized((accessToken) => client.request({ ...request, accessToken }));
+    return session.authorized((accessToken) => client.call(endpoint, input, { accessToken }));
   };
 
   /** The signed report as the BFF sent it: bytes for the file, the parsed value for the name and checks. */
   const signedReport = (modelId: string, versions: readonly string[] | undefined) => {
     const { client, session } = deps.backend();
     return session.authorized((accessToken) =>
-      client.requestBytes({
-        method: 'GET',
-        path: path('/admin/models/%/eval-report', modelId),
-        query: { versions: versions?.join(',') },
-        response: SignedReport,
-        maxBytes: REPORT_RESPONSE_MAX_BYTES,
-        accessToken,
-      }),
+      client.callBytes(
+        ENDPOINTS.evalReport,
+        { params: { model_id: modelId }, query: { versions: versions?.join(',') } },
+        { accessToken, maxBytes: REPORT_RESPONSE_MAX_BYTES },
+      ),
     );
   };
 
   /**
-   * A state-changing POST: one Idempotency-Key for this user action (so got's
-   * retries are safe), and for risky ones a single-use step-up token.
+   * A state-changing request: one Idempotency-Key for this user action (so got's
+   * retries are safe), and where the endpoint declares a step-up purpose a
+   * single-use step-up token for exactly that purpose.
    */
-  const change = <S extends z.ZodType>(
-    request: Omit<BffRequest<S>, 'accessToken' | 'method' | 'idempotencyKey' | 'stepUpToken'>,
-    stepUp?: { credentials: StepUpCredentials; purpose: StepUpPurpose; confirmation?: () => Promise<ConfirmDialog> },
-  ): Promise<z.output<S>> => {
+  const change = <E extends CallableEndpoint>(endpoint: E, input: EndpointInput<E>, ...[stepUp]: StepUpArgs<E>): Promise<EndpointResponse<E>> => {
     const idempotencyKey = newKey();
-    const post = (stepUpToken?: string) => call({ ...request, method: 'POST', idempotencyKey, ...(stepUpToken ? { stepUpToken } : {}) });
-    if (!stepUp) return post();
+    const send = (stepUpToken?: string) => {
+      const { client, session } = deps.backend();
+      return session.authorized((accessToken) => client.call(endpoint, input, { accessToken, idempotencyKey, ...(stepUpToken ? { stepUpToken } : {}) }));
+    };
+    const purpose = endpoint.access.stepUp;
+    if (!purpose) return send();
+    if (!stepUp) throw new ClientError('step_up_required', 'Confirm this action with your password.');
     const { confirmation } = stepUp;
     // The dialog is built from what the BFF holds (fetched here, never taken from the renderer) and shown
     // before a step-up token exists: a declined one leaves nothing to spend.
     const confirm = confirmation ? async () => requireConfirmation(deps.confirm, await confirmation()) : undefined;
-    return deps.backend().session.withStepUp(stepUp.credentials, stepUp.purpose, (stepUpToken) => post(stepUpToken), confirm);
+    return deps.backend().session.withStepUp(stepUp.credentials, purpose, (stepUpToken) => send(stepUpToken), confirm);
   };
 
-  const approvalOf = async (requestId: string) =>
-    (await call({ method: 'GET', path: path('/admin/approvals/%', requestId), response: ApprovalResponse })).request;
-  const deploymentOf = async (modelId: string) =>
-    (await call({ method: 'GET', path: path('/admin/models/%', modelId), response: ModelDetailResponse })).deployment;
+  const approvalOf = async (requestId: string) => (await call(ENDPOINTS.getApproval, { params: { request_id: requestId } })).request;
+  const deploymentOf = async (modelId: string) => (await call(ENDPOINTS.getModel, { params: { model_id: modelId } })).deployment;
   /** The gate of the newest eval run of `version`, as the BFF judges it; null without a run. */
   const gateOf = async (modelId: string, version: string) => {
-    const { items } = await call({ method: 'GET', path: path('/admin/models/%/eval-runs', modelId), query: { version }, response: EvalRunListResponse });
+    const { items } = await call(ENDPOINTS.listEvalRuns, { params: { model_id: modelId }, query: { version } });
     const newest = items.filter((run) => run.version === version).sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at))[0];
     return newest?.gate ?? null;
   };
@@ -153,76 +142,65 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
       }
     },
 
-    'app:models:list': (query) => call({ method: 'GET', path: '/admin/models', query, response: ModelListResponse }),
-    'app:models:get': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%', model_id), response: ModelDetailResponse }),
-    'app:models:register-version': ({ model_id, version }) =>
-      change({ path: path('/admin/models/%/versions', model_id), body: version, response: VersionResponse }),
+    'app:models:list': (query) => call(ENDPOINTS.listModels, { query }),
+    'app:models:get': ({ model_id }) => call(ENDPOINTS.getModel, { params: { model_id } }),
+    'app:models:register-version': ({ model_id, version }) => change(ENDPOINTS.registerVersion, { params: { model_id }, body: version }),
     'app:models:deprecate-version': ({ model_id, version, reason }) =>
-      change({ path: path('/admin/models/%/versions/%/deprecate', model_id, version), body: { reason }, response: VersionResponse }),
+      change(ENDPOINTS.deprecateVersion, { params: { model_id, version }, body: { reason } }),
 
-    'app:evals:list': ({ model_id, version }) =>
-      call({ method: 'GET', path: path('/admin/models/%/eval-runs', model_id), query: { version }, response: EvalRunListResponse }),
+    'app:evals:list': ({ model_id, version }) => call(ENDPOINTS.listEvalRuns, { params: { model_id }, query: { version } }),
 
     'app:rollout:request': ({ model_id, rollout, step_up }) =>
       change(
-        { path: path('/admin/models/%/rollout', model_id), body: rollout, response: RolloutResponse },
+        ENDPOINTS.requestRollout,
+        { params: { model_id }, body: rollout },
         {
           credentials: step_up,
-          purpose: 'rollout',
           confirmation: async () => rolloutConfirmation(model_id, rollout, await deploymentOf(model_id), await gateOf(model_id, rollout.target_version)),
         },
       ),
     'app:rollout:rollback': ({ model_id, justification, step_up }) =>
       change(
-        { path: path('/admin/models/%/rollback', model_id), body: { justification }, response: RollbackResponse },
-        { credentials: step_up, purpose: 'rollback', confirmation: async () => rollbackConfirmation(model_id, await deploymentOf(model_id)) },
+        ENDPOINTS.rollback,
+        { params: { model_id }, body: { justification } },
+        { credentials: step_up, confirmation: async () => rollbackConfirmation(model_id, await deploymentOf(model_id)) },
       ),
 
-    'app:approvals:list': (query) => call({ method: 'GET', path: '/admin/approvals', query, response: ApprovalListResponse }),
-    'app:approvals:get': ({ request_id }) =>
-      call({ method: 'GET', path: path('/admin/approvals/%', request_id), response: ApprovalResponse }),
+    'app:approvals:list': (query) => call(ENDPOINTS.listApprovals, { query }),
+    'app:approvals:get': ({ request_id }) => call(ENDPOINTS.getApproval, { params: { request_id } }),
     'app:approvals:approve': ({ request_id, comment, intent_digest, step_up }) =>
       change(
-        {
-          path: path('/admin/approvals/%/approve', request_id),
-          body: { intent_digest, ...(comment === undefined ? {} : { comment }) },
-          response: ApproveResponse,
-        },
-        { credentials: step_up, purpose: 'approve', confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'approve') },
+        ENDPOINTS.approve,
+        { params: { request_id }, body: { intent_digest, ...(comment === undefined ? {} : { comment }) } },
+        { credentials: step_up, confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'approve') },
       ),
     'app:approvals:reject': ({ request_id, comment, step_up }) =>
       change(
-        { path: path('/admin/approvals/%/reject', request_id), body: { comment }, response: ApprovalResponse },
+        ENDPOINTS.reject,
+        { params: { request_id }, body: { comment } },
         {
           credentials: step_up,
-          purpose: 'reject',
           // No typed password in local mode: the native confirmation is then the only say-so of the user.
           ...('local_account' in step_up ? { confirmation: async () => approvalConfirmation(await approvalOf(request_id), 'reject') } : {}),
         },
       ),
     'app:approvals:cancel': ({ request_id, comment }) =>
-      change({
-        path: path('/admin/approvals/%/cancel', request_id),
-        body: comment === undefined ? {} : { comment },
-        response: ApprovalResponse,
-      }),
+      change(ENDPOINTS.cancel, { params: { request_id }, body: comment === undefined ? {} : { comment } }),
 
-    'app:serving:get': ({ model_id }) => call({ method: 'GET', path: path('/admin/models/%/serving', model_id), response: ServingResponse }),
-    // Re-applies the state already approved, so no step-up: it cannot change where traffic should go.
-    'app:serving:retry-dispatch': ({ model_id }) =>
-      change({ path: path('/admin/models/%/dispatch/retry', model_id), body: {}, response: RetryDispatchResponse }),
+    'app:serving:get': ({ model_id }) => call(ENDPOINTS.getServing, { params: { model_id } }),
+    // Re-applies the state already approved, so no step-up (the table declares none): it cannot change where traffic should go.
+    'app:serving:retry-dispatch': ({ model_id }) => change(ENDPOINTS.retryDispatch, { params: { model_id } }),
 
-    'app:audit:list': (query) => call({ method: 'GET', path: '/admin/audit', query, response: AuditListResponse }),
+    'app:audit:list': (query) => call(ENDPOINTS.listAudit, { query }),
     'app:audit:verify': async () => {
-      const verify = (query?: { known_seq: number; known_hash: string }) =>
-        call({ method: 'GET', path: '/admin/audit/verify', ...(query ? { query } : {}), response: AuditVerifyResponse });
+      const verify = (query?: { known_seq: number; known_hash: string }) => call(ENDPOINTS.verifyAudit, query ? { query } : {});
       if (!deps.auditHeads) return verify();
       return verifyAuditWithCheckpoint({
         origin: deps.backend().client.origin,
         pins: deps.auditHeads,
         keys: () => deps.reports.keys(),
         refreshKeys: deps.refreshReportKeys,
-        fetchHead: () => call({ method: 'GET', path: '/admin/audit/head', response: SignedAuditHead }),
+        fetchHead: () => call(ENDPOINTS.auditHead, {}),
         verify,
       });
     },
@@ -237,7 +215,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     'app:reports:get': async ({ model_id, versions }) => (await signedReport(model_id, versions)).value,
     'app:reports:export': (request) =>
       request.format === 'json'
-        ? deps.reports.exportJson(request.model_id, () => signedReport(request.model_id, request.versions), deps.refreshReportKeys)
+        ? deps.reports.exportJson(request.model_id, () => signedReport(request.model_id, request.versions))
         : deps.reports.saveHtml(request.model_id, request.versions ?? [], request.html),
     'app:reports:open': () => deps.reports.openWithDialog(),
     'app:reports:open-dropped': ({ file_name, bytes }) => deps.reports.openBytes(file_name, bytes),

@@ -1,12 +1,13 @@
 // Report-signing public keys the console trusts, pinned per BFF origin while
 // signed in (or imported by hand), kept as JSON in the app's data folder.
 // Public keys only: nothing here is secret, but everything here is trusted.
-import { createHash, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KeyId, PinnedKey, SigningKeyInfo } from '../../../shared/report/report.js';
 import { isSecureBffOrigin } from '../../../shared/settings/settings.js';
+import { keyIdOfSpki, spkiFingerprint } from '../../../shared/logic/key-id.js';
 
 export const PIN_FILE_NAME = 'pinned-report-keys.json';
 
@@ -46,14 +47,13 @@ export interface KeyPinStoreOptions {
 
 /** `ed25519-` + 16 hex digits of the SHA-256 of the DER SubjectPublicKeyInfo: the reference BFF's key ids. */
 export function fingerprintKeyId(key: KeyObject): string {
-  return `ed25519-${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16)}`;
+  return keyIdOfSpki(key.export({ type: 'spki', format: 'der' }));
 }
 
 /** The key id this store would give a PEM and its full SHA-256 fingerprint (hex pairs), for a person to compare. */
 export function describePublicKey(pem: string): { keyId: string; fingerprint: string } {
   const key = ed25519PublicKey(pem);
-  const digest = createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
-  return { keyId: fingerprintKeyId(key), fingerprint: digest.toUpperCase().match(/../g)!.join(':') };
+  return { keyId: fingerprintKeyId(key), fingerprint: spkiFingerprint(key.export({ type: 'spki', format: 'der' })) };
 }
 
 function ed25519PublicKey(pem: string): KeyObject {

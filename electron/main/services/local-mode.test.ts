@@ -4,16 +4,16 @@
 // the whole two-person flow through it, and its keys never trusted for reports.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intentDigest, intentOf } from '../../../shared/logic/intent.js';
 import type { ChangeRequest } from '../../../shared/domain/change-request.js';
 import type { IpcResult, LocalUser, PushChannel, SessionState } from '../../../shared/ipc/contract.js';
 import { startEmbeddedBff } from '../local-mode/start-local-bff.js';
-import { memoryVault, tempDir, waitFor } from '../test-support/harness.js';
+import { tempDir, waitFor } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import type { ConfirmDialog } from './confirmations.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
-import { createFileLogger } from './logger.js';
 
 /** Inodes of the TCP sockets this process listens on (state 0A in /proc/net/tcp and tcp6). */
 function listeningTcpInodes(): Set<string> {
@@ -54,30 +54,22 @@ const value = <T>(result: IpcResult<T>): T => {
 
 beforeAll(async () => {
   tcpBefore = onLinux ? listeningTcpInodes() : new Set();
-  runtime = await createConsoleRuntime({
-    dataDir: dir.path,
-    platform: process.platform,
-    env: { MODELOPS_POLICY_FILE: join(dir.path, 'no-policy.json') },
-    packaged: false,
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
-    logger: createFileLogger({ directory: join(dir.path, 'logs'), level: 'debug' }),
-    vault: memoryVault(),
-    startLocalBff: async (options) => {
-      const handle = await startEmbeddedBff({ ...options, settings: { authRateLimitPerMinute: 10_000 } });
-      socketPath = handle.socketPath!;
-      return handle;
-    },
-    showNotification: () => undefined,
-    setBadge: () => undefined,
-    badgeSupported: false,
-    focusWindow: () => undefined,
-    fileDialogs: { chooseSavePath: async () => null, chooseOpenPath: async () => null },
-    confirm: async (dialog) => (confirmations.push(dialog), true),
-    push: (channel, payload) => pushes.push({ channel, payload }),
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => 20 },
-  });
+  runtime = await createConsoleRuntime(
+    testPorts(
+      { dataDir: dir.path },
+      {
+        platform: process.platform,
+        startLocalBff: async (options) => {
+          const handle = await startEmbeddedBff({ ...options, settings: { authRateLimitPerMinute: 10_000 } });
+          socketPath = handle.socketPath!;
+          return handle;
+        },
+        confirm: async (dialog) => (confirmations.push(dialog), true),
+        push: (channel, payload) => pushes.push({ channel, payload }),
+        eventStream: { backoffMs: () => 20 },
+      },
+    ),
+  );
 });
 
 afterAll(async () => {

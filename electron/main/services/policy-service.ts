@@ -2,10 +2,10 @@
 // policy locks > user's own values > policy defaults > built-in defaults.
 import { constants } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
 import { POLICY_FILE_ENV, POLICY_PATHS, WorkstationPolicy } from '../../../shared/settings/policy.js';
 import { DEFAULT_SETTINGS, SettingKey, type Settings, type SettingsPatch } from '../../../shared/settings/settings.js';
 import type { PolicyStatus } from '../../../shared/ipc/contract.js';
+import { describeIssues } from './describe-issues.js';
 
 export interface LoadedPolicy {
   status: PolicyStatus;
@@ -60,9 +60,6 @@ export function untrustedPolicyReason(stats: { uid: number; mode: number }, trus
 /** A policy is a few lines of JSON; anything far larger is not one. */
 const POLICY_MAX_BYTES = 1024 * 1024;
 
-const describeIssues = (error: z.ZodError) =>
-  error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`).join('; ');
-
 /**
  * Loads and validates the policy. A missing file is fine (an unmanaged
  * machine); anything else wrong is `invalid`, with a message that names the
@@ -107,7 +104,7 @@ export async function loadPolicy(path: string, options: LoadPolicyOptions = {}):
     return invalid(`not valid JSON (${(error as Error).message})`);
   }
   const parsed = WorkstationPolicy.safeParse(json);
-  if (!parsed.success) return invalid(describeIssues(parsed.error));
+  if (!parsed.success) return invalid(describeIssues(parsed.error, Number.POSITIVE_INFINITY));
   const policy = parsed.data;
 
   const caCertificates: string[] = [];

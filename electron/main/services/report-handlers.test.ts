@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IpcResult, OpenedReport, PushChannel, ReportExportResult, ReportOpenResult } from '../../../shared/ipc/contract.js';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
 import { REPORT_FILE_MAX_BYTES, type PinnedKey, type SignedReport } from '../../../shared/report/report.js';
-import { memoryVault, startDemoBff, tempDir, waitFor, type DemoBff } from '../test-support/harness.js';
+import { startDemoBff, tempDir, waitFor, type DemoBff } from '../test-support/harness.js';
+import { testPorts } from '../test-support/runtime-ports.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './console-runtime.js';
 import { fingerprintKeyId, KeyPinStore, PIN_FILE_NAME } from './key-pin-store.js';
-import { createFileLogger } from './logger.js';
 import { reportPathsFromArgv } from './report-files.js';
 import { defaultReportFileName, withReportSuffix, type FileDialogs } from './report-service.js';
 import type { ConfirmDialog } from './confirmations.js';
@@ -93,31 +93,19 @@ const consoles: Console[] = [];
 
 async function startConsole(dataDir: string): Promise<Console> {
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ version: 1, settings: { bff_url: proxy.url }, remembered_users: {} }));
   const dialogs = scriptedDialogs();
   const pushes: Console['pushes'] = [];
-  const runtime = await createConsoleRuntime({
-    dataDir,
-    platform: 'linux',
-    env: { MODELOPS_POLICY_FILE: join(dataDir, 'no-policy.json') },
-    appName: 'Model Ops Console',
-    appVersion: '0.0.0-test',
-    logger: createFileLogger({ directory: join(dataDir, 'logs'), level: 'debug' }),
-    vault: memoryVault(),
-    startLocalBff: async () => {
-      throw new Error('remote mode only');
-    },
-    showNotification: () => undefined,
-    setBadge: () => undefined,
-    badgeSupported: false,
-    focusWindow: () => undefined,
-    fileDialogs: dialogs.dialogs,
-    confirm: dialogs.confirm,
-    packaged: false,
-    push: (channel, payload) => pushes.push({ channel, payload }),
-    retryDelayMs: () => 1,
-    eventStream: { backoffMs: () => 50 },
-  });
+  const runtime = await createConsoleRuntime(
+    testPorts(
+      { dataDir, bffUrl: proxy.url },
+      {
+        fileDialogs: dialogs.dialogs,
+        confirm: dialogs.confirm,
+        push: (channel, payload) => pushes.push({ channel, payload }),
+        eventStream: { backoffMs: () => 50 },
+      },
+    ),
+  );
   const handle: Console = {
     runtime,
     dataDir,

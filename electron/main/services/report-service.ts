@@ -25,8 +25,23 @@ export interface FileDialogs {
   chooseOpenPath(options: { title: string }): Promise<string | null>;
 }
 
+/**
+ * Where the signing keys to pin come from: the BFF in use, asked through
+ * GET /admin/keys. Given once at construction; asked again after every sign-in,
+ * and when an exported report names a key not pinned yet.
+ */
+export interface ReportKeySource {
+  /**
+   * The origin to pin under and what the BFF lists there; null when no key may
+   * be pinned (local mode: anyone with the data folder can sign with its key).
+   * Throws when there is no BFF to ask.
+   */
+  fetch(): Promise<{ origin: string; keys: KeysResponse } | null>;
+}
+
 export interface ReportServiceOptions {
   pins: KeyPinStore;
+  keySource: ReportKeySource;
   dialogs: FileDialogs;
   /** Native confirmation: a hand-imported key is trusted only after the user saw its fingerprint there. */
   confirm: Confirm;
@@ -102,6 +117,7 @@ export async function writeFileAtomically(path: string, data: Uint8Array): Promi
 
 export class ReportService {
   readonly #pins: KeyPinStore;
+  readonly #keySource: ReportKeySource;
   readonly #dialogs: FileDialogs;
   readonly #confirm: Confirm;
   readonly #logger: Logger;
@@ -112,6 +128,7 @@ export class ReportService {
 
   constructor(options: ReportServiceOptions) {
     this.#pins = options.pins;
+    this.#keySource = options.keySource;
     this.#dialogs = options.dialogs;
     this.#confirm = options.confirm;
     this.#logger = options.logger;
@@ -119,11 +136,13 @@ export class ReportService {
   }
 
   /**
-   * Pins what a BFF's GET /admin/keys lists, under that BFF's origin (called
-   * after every sign-in and restore). Keys are added, never dropped.
+   * Pins what the key source lists, under its BFF's origin (called after every
+   * sign-in and restore). Keys are added, never dropped.
    */
-  async pinKeysOf(origin: string, fetchKeys: () => Promise<KeysResponse>): Promise<void> {
-    const { keys } = await fetchKeys();
+  async refreshKeys(): Promise<void> {
+    const listed = await this.#keySource.fetch();
+    if (!listed) return;
+    const { origin, keys: { keys } } = listed;
     const outcome = await this.#pins.pin(origin, keys);
     if (outcome.conflicts.length > 0) {
       // Kept as pinned: a key swapped under a known id is what pinning exists to notice.
@@ -142,16 +161,12 @@ export class ReportService {
    * bytes unchanged. The copy is checked as a reviewer would check it; a
    * report that does not match its own signature is not saved at all.
    */
-  async exportJson(
-    modelId: string,
-    fetchSigned: () => Promise<{ bytes: Uint8Array; value: SignedReport }>,
-    refreshPins: () => Promise<void>,
-  ): Promise<ReportExportResult> {
+  async exportJson(modelId: string, fetchSigned: () => Promise<{ bytes: Uint8Array; value: SignedReport }>): Promise<ReportExportResult> {
     const { bytes, value } = await fetchSigned();
     let verification = await this.#verifyBytes(bytes);
     if (verification.status === 'unknown_key') {
       // Rotated since this sign-in: the BFF lists the new key now.
-      await refreshPins().catch((error: unknown) => this.#logger.warn('report keys: refresh failed', { error }));
+      await this.refreshKeys().catch((error: unknown) => this.#logger.warn('report keys: refresh failed', { error }));
       verification = await this.#verifyBytes(bytes);
     }
     if (verification.status === 'altered' || verification.status === 'invalid') {

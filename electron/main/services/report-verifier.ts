@@ -16,13 +16,15 @@ import {
   type ReportProblem,
   type ReportVerification,
 } from '../../../shared/report/report.js';
+import { describeIssues } from './describe-issues.js';
 
 export type ReportFileRead =
   /** `document` is JSON.parse's value: the signature is checked over it, never over a schema-parsed copy. */
   | { ok: true; document: unknown; bytes: number }
   | { ok: false; problem: ReportProblem; message: string };
 
-export interface OpenedReport {
+/** What verifying a document yields; the IPC contract's OpenedReport adds the file it came from. */
+export interface ReportVerdict {
   verification: ReportVerification;
   /** The report as this console reads it (schema 1), when its contents allow; shown beside the verdict. */
   signed: SignedReport | null;
@@ -265,13 +267,6 @@ function ed25519Key(pem: string): KeyObject | null {
   }
 }
 
-function describeIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
-}
-
 /**
  * The verdict on a parsed file (`document` straight from JSON.parse). The
  * signature is checked over the canonical JSON of `document.report` exactly
@@ -284,7 +279,7 @@ export function verifyReport(document: unknown, pinnedKeys: readonly PinnedKey[]
 }
 
 /** The verdict and, where the contents allow, the report as this console reads it; never throws. */
-export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
+export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]): ReportVerdict {
   try {
     return verifyDocument(document, pinnedKeys);
   } catch (error) {
@@ -297,8 +292,8 @@ export function verifySafely(document: unknown, pinnedKeys: readonly PinnedKey[]
   }
 }
 
-function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): OpenedReport {
-  const result = (verification: ReportVerification, signed: SignedReport | null = null): OpenedReport => ({ verification, signed });
+function verifyDocument(document: unknown, pinnedKeys: readonly PinnedKey[]): ReportVerdict {
+  const result = (verification: ReportVerification, signed: SignedReport | null = null): ReportVerdict => ({ verification, signed });
   const notReport = (detail: string) =>
     result({ status: 'invalid', problem: 'not_a_report', message: `This is JSON, but not an exported eval report: ${detail}.` });
 
@@ -408,7 +403,7 @@ function originOf(value: string): string | null {
 }
 
 /** Reads, parses and verifies a report file against the pinned keys; every failure is a verdict, never an exception. */
-export async function openReportFile(path: string, pinnedKeys: readonly PinnedKey[]): Promise<OpenedReport> {
+export async function openReportFile(path: string, pinnedKeys: readonly PinnedKey[]): Promise<ReportVerdict> {
   const read = await readReportFile(path);
   if (!read.ok) return { verification: { status: 'invalid', problem: read.problem, message: read.message }, signed: null };
   return verifySafely(read.document, pinnedKeys);

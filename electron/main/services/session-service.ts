@@ -1,8 +1,8 @@
 // Sessions against the BFF: sign-in, the refresh token in the OS keychain only
 // when the user chose to stay signed in, the access token in memory only,
 // 401 -> one refresh -> sign-in prompt, and single-use step-up tokens.
-import { z } from 'zod';
-import { MeResponse, StepUpResponse, TokenResponse, type StepUpPurpose } from '../../../shared/api/auth.js';
+import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
+import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { User } from '../../../shared/domain/user.js';
 import type { SessionState, SignInMethods, StepUpCredentials } from '../../../shared/ipc/contract.js';
 import type { BffClient } from './bff-client.js';
@@ -10,7 +10,7 @@ import { ClientError, isClientError } from './client-error.js';
 import { keychainEntry, type CredentialVault } from './credential-vault.js';
 import type { Logger } from './logger.js';
 import type { OidcClientConfig } from '../../../shared/api/auth-config.js';
-import { AuthConfigResponse } from '../../../shared/api/auth-config.js';
+import type { AuthConfigResponse } from '../../../shared/api/auth-config.js';
 import type { OidcSignIn, OidcTokens } from './oidc-sign-in.js';
 
 /** Keychain secrets of company sign-ins start with this (a BFF refresh token is base64url: never a ':'). */
@@ -71,7 +71,6 @@ interface LiveSession {
 
 export type SessionListener = (state: SessionState) => void;
 
-const EmptyOk = z.unknown();
 /** Renew this long before the access token's expiry, so a call never goes out with a dying token. */
 const EXPIRY_MARGIN_MS = 30_000;
 
@@ -113,7 +112,7 @@ export class SessionService {
 
   /** The sign-in methods the BFF offers (public). */
   async authConfig(): Promise<AuthConfigResponse> {
-    return this.#client.request({ method: 'GET', path: '/auth/config', response: AuthConfigResponse });
+    return this.#client.call(ENDPOINTS.authConfig, {});
   }
 
   async #idpConfig(): Promise<{ oidc: OidcSignIn; config: OidcClientConfig }> {
@@ -125,7 +124,7 @@ export class SessionService {
 
   /** A session from IdP tokens: the BFF says who they name (and their roles, from the IdP's groups). */
   async #idpSession(config: OidcClientConfig, tokens: OidcTokens, remembered: boolean): Promise<LiveSession> {
-    const { user } = await this.#client.request({ method: 'GET', path: '/auth/me', accessToken: tokens.accessToken, response: MeResponse });
+    const { user } = await this.#client.call(ENDPOINTS.me, {}, { accessToken: tokens.accessToken });
     return {
       user,
       accessToken: tokens.accessToken,
@@ -190,12 +189,7 @@ export class SessionService {
 
   async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
     if (!this.#passwordSignIn) throw new ClientError('forbidden', 'This workstation signs in with the company identity provider only.');
-    const tokens = await this.#client.request({
-      method: 'POST',
-      path: '/auth/login',
-      body: { username, password },
-      response: TokenResponse,
-    });
+    const tokens = await this.#client.call(ENDPOINTS.login, { body: { username, password } });
     // Signing in over a live session ends that one properly (revoked at the BFF, keychain cleaned).
     if (this.#session) await this.signOut();
     // Another user's saved sign-in on this BFF is no longer wanted once someone else signs in here.
@@ -276,13 +270,7 @@ export class SessionService {
       this.#logger.info('signed out', { user: session.user.username });
     } else if (session) {
       try {
-        await this.#client.request({
-          method: 'POST',
-          path: '/auth/logout',
-          body: { refresh_token: session.refreshToken },
-          accessToken: session.accessToken,
-          response: EmptyOk,
-        });
+        await this.#client.call(ENDPOINTS.logout, { body: { refresh_token: session.refreshToken } }, { accessToken: session.accessToken });
       } catch (error) {
         // Signing out locally must work offline; the token then expires at the BFF on its own.
         this.#logger.warn('logout at the BFF failed', { code: isClientError(error) ? error.code : 'unknown' });
@@ -335,13 +323,7 @@ export class SessionService {
       await confirm();
       const fresh = await this.#oidc.freshAuthentication(idp, user.username);
       const { step_up_token: idpStepUpToken } = await this.authorized((accessToken) =>
-        this.#client.request({
-          method: 'POST',
-          path: '/auth/step-up',
-          body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose },
-          accessToken,
-          response: StepUpResponse,
-        }),
+        this.#client.call(ENDPOINTS.stepUp, { body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose } }, { accessToken }),
       );
       return action(idpStepUpToken);
     }
@@ -359,21 +341,15 @@ export class SessionService {
     // Before any token exists: a declined confirmation leaves nothing to spend.
     await confirm();
     const { step_up_token: stepUpToken } = await this.authorized((accessToken) =>
-      this.#client.request({
-        method: 'POST',
-        path: '/auth/step-up',
-        body: { password, ...(totp ? { totp } : {}), purpose },
-        accessToken,
-        response: StepUpResponse,
-      }),
+      this.#client.call(ENDPOINTS.stepUp, { body: { password, ...(totp ? { totp } : {}), purpose } }, { accessToken }),
     );
     return action(stepUpToken);
   }
 
-  /** Who the BFF says we are (used after restore to check roles). */
+  /** Who the BFF says we are: the cheap authorized call the wake check makes (wake-reconnect.ts). */
   async me(): Promise<User> {
     const { user } = await this.authorized((accessToken) =>
-      this.#client.request({ method: 'GET', path: '/auth/me', accessToken, response: MeResponse }),
+      this.#client.call(ENDPOINTS.me, {}, { accessToken }),
     );
     return user;
   }
@@ -412,7 +388,7 @@ export class SessionService {
   }
 
   #refreshRequest(refreshToken: string): Promise<TokenResponse> {
-    return this.#client.request({ method: 'POST', path: '/auth/refresh', body: { refresh_token: refreshToken }, response: TokenResponse });
+    return this.#client.call(ENDPOINTS.refresh, { body: { refresh_token: refreshToken } });
   }
 
   #expire(message: string): void {

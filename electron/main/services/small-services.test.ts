@@ -63,13 +63,20 @@ const request = (overrides: Partial<ChangeRequest> = {}): ChangeRequest => ({
 const user = (username: string, roles: User['roles']): User => ({ id: `usr_${username}`, username, display_name: username, roles });
 
 describe('ApprovalNotifier', () => {
-  function notifier(me: User | null, now = Date.parse(at)) {
+  function notifier(me: User | null, now = Date.parse(at), pending: ChangeRequest[] = []) {
     const shown: NativeNotification[] = [];
     const opened: (string | null)[] = [];
+    const pagesRead: { cursor: string | null; limit: number }[] = [];
     const instance = new ApprovalNotifier({
       show: (notification) => shown.push(notification),
       setBadge: () => undefined,
-      listPending: async () => [],
+      // The BFF's cursor paging over `pending`, in pages of `limit`.
+      listPendingPage: async (page) => {
+        pagesRead.push(page);
+        const start = Number(page.cursor ?? 0);
+        const end = start + page.limit;
+        return { items: pending.slice(start, end), next_cursor: end < pending.length ? String(end) : null };
+      },
       currentUser: () => me,
       notificationsEnabled: () => true,
       open: (id) => opened.push(id),
@@ -77,7 +84,7 @@ describe('ApprovalNotifier', () => {
       logger: createMemoryLogger(),
       now: () => now,
     });
-    return { instance, shown, opened };
+    return { instance, shown, opened, pagesRead };
   }
   const event = (data: ServerEvent['data'], when = at): ServerEvent => ({ id: 1, at: when, data });
 
@@ -124,6 +131,23 @@ describe('ApprovalNotifier', () => {
     await actor.instance.start();
     actor.instance.handle(rollback);
     expect(actor.shown).toEqual([]);
+  });
+
+  it('reads every page of pending requests, and stops at ten pages', async () => {
+    const many = (count: number) => Array.from({ length: count }, (_, index) => request({ id: `req_${String(index).padStart(8, '0')}` }));
+    const arjun = notifier(user('arjun', ['approver']), Date.parse(at), many(1201));
+    await arjun.instance.start();
+    expect(arjun.pagesRead).toEqual([
+      { cursor: null, limit: 500 },
+      { cursor: '500', limit: 500 },
+      { cursor: '1000', limit: 500 },
+    ]);
+    expect(arjun.instance.pendingCount).toBe(1201);
+
+    const flood = notifier(user('arjun', ['approver']), Date.parse(at), many(6000));
+    await flood.instance.start();
+    expect(flood.pagesRead).toHaveLength(10);
+    expect(flood.instance.pendingCount).toBe(5000);
   });
 
   it('counts only requests awaiting this approver', () => {

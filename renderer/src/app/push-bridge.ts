@@ -37,8 +37,7 @@ export function handleServerEvent(event: ServerEvent): void {
     }
     case 'rollback.executed':
     case 'deployment.changed':
-      store.registryDeploymentChanged(data.deployment);
-      store.modelDeploymentChanged(data.deployment);
+      store.deploymentChanged(data.deployment);
       // An admin setting the serving target announces it as a deployment change: re-read the target shown.
       if (data.type === 'deployment.changed' && store.serving.modelId === data.deployment.model_id) void store.loadServing(data.deployment.model_id);
       if (data.type === 'rollback.executed' && data.by !== store.session.user?.username) {

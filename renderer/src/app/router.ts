@@ -10,7 +10,7 @@ export type Route =
   | { name: 'approvals'; requestId?: string }
   | { name: 'audit' }
   | { name: 'settings' }
-  /** Offline review: reachable without signing in (DESIGN.md section 5). */
+  /** Offline review: reachable without signing in (README.md#offline-review). */
   | { name: 'reports' };
 
 const decode = (segment: string): string | null => {

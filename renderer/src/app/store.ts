@@ -1,6 +1,7 @@
 // The one store of the renderer, combined from feature slices (zustand's slices
 // pattern). Components read it through narrow selectors; stores talk to window.modelOps.
 import { create, type StateCreator } from 'zustand';
+import type { Deployment } from '../../../shared/domain/deployment.js';
 import { createNavSlice, type NavSlice } from './nav-slice.js';
 import { createToastSlice, type ToastSlice } from './toast-slice.js';
 import { createSessionSlice, type SessionSlice } from '../features/session/session-slice.js';
@@ -18,6 +19,8 @@ import { createServingSlice, initialServingState, type ServingSlice } from '../f
 type DataSlice = {
   /** Forgets every screen's data (sign-out, or a different user signing in). */
   resetFeatureData: () => void;
+  /** A deployment moved (our own rollback or approval, or a pushed event): every screen that shows it follows. */
+  deploymentChanged: (deployment: Deployment) => void;
 };
 
 export type All = NavSlice &
@@ -35,7 +38,11 @@ export type All = NavSlice &
   ServingSlice &
   DataSlice;
 
-const createDataSlice: StateCreator<All, [], [], DataSlice> = (set) => ({
+const createDataSlice: StateCreator<All, [], [], DataSlice> = (set, get) => ({
+  deploymentChanged: (deployment) => {
+    get().modelDeploymentChanged(deployment);
+    get().registryDeploymentChanged(deployment);
+  },
   // Opened report files stay: they are local files, not this user's view of the BFF.
   resetFeatureData: () =>
     set({

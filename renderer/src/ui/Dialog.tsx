@@ -24,10 +24,6 @@ export function Dialog({ title, description, onClose, busy = false, children, fo
   const titleId = useId();
   const descriptionId = useId();
   const panel = useRef<HTMLDivElement>(null);
-  const busyRef = useRef(busy);
-  const closeRef = useRef(onClose);
-  busyRef.current = busy;
-  closeRef.current = onClose;
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -46,7 +42,7 @@ export function Dialog({ title, description, onClose, busy = false, children, fo
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Escape') {
       event.stopPropagation();
-      if (!busyRef.current) closeRef.current();
+      if (!busy) onClose();
       return;
     }
     if (event.key !== 'Tab' || !panel.current) return;

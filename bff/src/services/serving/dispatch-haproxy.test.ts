@@ -28,6 +28,7 @@ beforeAll(async () => {
     { name: 'ltr', servers: ltr, initialWeights: { v2_0_0: 100 } },
   ]);
   h = await startHarness({
+    socket: true,
     settings: {
       dispatch: { ...DEFAULT_DISPATCH_SETTINGS, reconcileIntervalMs: RECONCILE_MS, retryBaseMs: 100, retryMaxMs: 400, pollIntervalMs: 200 },
     },

@@ -1,4 +1,4 @@
-// The dispatcher and reconcile loop (DESIGN §8, docs/decisions/0003): applies
+// The dispatcher and reconcile loop (README.md#connecting-your-serving-layer, docs/decisions/0003): applies
 // each model's latest desired state from the outbox to its serving target,
 // retries with exponential backoff and jitter, records the outcome with an
 // audit entry and an event, and on an interval compares HAProxy's weights with

@@ -14,7 +14,7 @@ import { findDeployment } from '../../store/deployments.js';
 import { appendEvent } from '../../store/event-log.js';
 import { findServingTarget, saveServingTarget, servingView } from '../../store/serving-targets.js';
 import { requireDeployment, requireModel, type Actor } from '../registry.js';
-import type { SpendStepUp } from '../rollout.js';
+import type { SpendStepUp } from '../step-up.js';
 
 /**
  * Queues the model's current desired state for its serving target, inside the

@@ -1,4 +1,4 @@
-// Report-signing keys (DESIGN.md section 5). Only public halves live in the
+// Report-signing keys (README.md#offline-review). Only public halves live in the
 // database; each private key is a PKCS#8 PEM file in the key directory.
 import { sql, type Kysely } from 'kysely';
 import { portableTypes } from './portable.js';

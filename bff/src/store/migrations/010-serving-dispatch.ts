@@ -1,4 +1,4 @@
-// Serving targets per model and the dispatch outbox (DESIGN §8,
+// Serving targets per model and the dispatch outbox (README.md#connecting-your-serving-layer,
 // docs/decisions/0003-level-triggered-dispatch.md). The outbox holds one row
 // per model: the latest desired state to apply. A newer approval or a rollback
 // overwrites the row in its own transaction, so nothing older is ever applied

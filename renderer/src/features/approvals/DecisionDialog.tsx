@@ -4,17 +4,13 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../app/store.js';
 import { formatTraffic } from '../../lib/format.js';
-import { Button } from '../../ui/Button.js';
-import { Dialog } from '../../ui/Dialog.js';
 import { Field } from '../../ui/Field.js';
-import { InlineError } from '../../ui/States.js';
-import { ReauthForm } from '../session/ReauthForm.js';
+import { StepUpDialog } from '../session/StepUpDialog.js';
 import { ACTION_LABEL } from '../rollout/rollout-plan.js';
 
 export function DecisionDialog(): ReactElement | null {
   const decision = useStore((s) => s.approvals.decision);
   const request = useStore((s) => s.approvals.detail.request);
-  const username = useStore((s) => s.session.user?.username ?? '');
   const actions = useStore(
     useShallow((s) => ({
       setComment: s.setDecisionComment,
@@ -30,7 +26,7 @@ export function DecisionDialog(): ReactElement | null {
   const what = `${ACTION_LABEL[request.action].toLowerCase()} of ${request.model_id} ${request.target_version} at ${formatTraffic(request.target_pct)}`;
 
   return (
-    <Dialog
+    <StepUpDialog
       title={approving ? `Approve the ${what}?` : `Reject the ${what}?`}
       description={
         approving
@@ -39,47 +35,24 @@ export function DecisionDialog(): ReactElement | null {
             : 'Approving dispatches the change at once.'
           : 'The requester is told, with your comment.'
       }
-      onClose={actions.close}
+      composing={decision.stage === 'compose'}
       busy={busy}
-      alert
+      error={decision.error}
+      danger={!approving}
+      confirmLabel={approving ? 'Approve' : 'Reject'}
+      onContinue={actions.next}
+      onBack={actions.back}
+      onSubmit={actions.submit}
+      onClose={actions.close}
     >
-      {decision.stage === 'compose' ? (
-        <form
-          className="stack"
-          onSubmit={(event) => {
-            event.preventDefault();
-            actions.next();
-          }}
-        >
-          {request.gate_override && approving && (
-            <p className="callout callout-bad" role="alert">
-              You are approving an override of a failed gate.
-            </p>
-          )}
-          <Field label={approving ? 'Comment (optional)' : 'Reason'} error={decision.problem}>
-            {(props) => (
-              <textarea {...props} rows={3} maxLength={2000} value={decision.comment} onChange={(e) => actions.setComment(e.target.value)} data-autofocus />
-            )}
-          </Field>
-          {decision.error && <InlineError error={decision.error} />}
-          <div className="dialog-actions">
-            <Button onClick={actions.close}>Cancel</Button>
-            <Button type="submit" variant={approving ? 'primary' : 'danger'}>
-              Continue
-            </Button>
-          </div>
-        </form>
-      ) : (
-        <ReauthForm
-          username={username}
-          confirmLabel={approving ? 'Approve' : 'Reject'}
-          busy={busy}
-          error={decision.error}
-          onBack={actions.back}
-          onSubmit={actions.submit}
-          danger={!approving}
-        />
+      {request.gate_override && approving && (
+        <p className="callout callout-bad" role="alert">
+          You are approving an override of a failed gate.
+        </p>
       )}
-    </Dialog>
+      <Field label={approving ? 'Comment (optional)' : 'Reason'} error={decision.problem}>
+        {(props) => <textarea {...props} rows={3} maxLength={2000} value={decision.comment} onChange={(e) => actions.setComment(e.target.value)} data-autofocus />}
+      </Field>
+    </StepUpDialog>
   );
 }

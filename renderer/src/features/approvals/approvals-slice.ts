@@ -2,6 +2,7 @@
 // version, to explain separation of duties) and the decision in progress. The
 // approval carries the intent digest of the request exactly as it was shown.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ChangeRequest } from '../../../../shared/domain/change-request.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -9,6 +10,7 @@ import type { ModelVersion } from '../../../../shared/domain/model.js';
 import type { StepUpCredentials } from '../../../../shared/ipc/contract.js';
 import { intentDigest, intentOf } from '../../../../shared/logic/intent.js';
 import { call, type IpcError, type IpcResult } from '../../lib/model-ops.js';
+import { isReauthError, stepUpOf } from '../session/step-up.js';
 
 export type ApprovalsFilter = 'pending' | 'all';
 export type DecisionKind = 'approve' | 'reject';
@@ -20,8 +22,6 @@ export type Decision = {
   problem: string | null;
   error: IpcError | null;
 };
-
-const REAUTH_ERRORS = new Set<IpcError['code']>(['invalid_credentials', 'step_up_invalid', 'step_up_required', 'rate_limited', 'locked_out']);
 
 export type ApprovalsSlice = {
   approvals: {
@@ -72,7 +72,7 @@ export const initialApprovalsState = (): ApprovalsSlice['approvals'] => ({
 const PAGE = 50;
 
 export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (set, get) => {
-  const patch = (changes: Partial<ApprovalsSlice['approvals']>) => set((state) => ({ approvals: { ...state.approvals, ...changes } }));
+  const patch = slicePatch(set, 'approvals');
   const patchDetail = (changes: Partial<ApprovalsSlice['approvals']['detail']>) =>
     patch({ detail: { ...get().approvals.detail, ...changes } });
   const patchDecision = (changes: Partial<Decision>) => {
@@ -176,7 +176,7 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
       const request = detail.request;
       if (!decision || !request) return false;
       patchDecision({ stage: 'submitting', error: null });
-      const step_up = 'password' in credentials && !credentials.totp ? { password: credentials.password } : credentials;
+      const step_up = stepUpOf(credentials);
       const comment = decision.comment.trim();
 
       let outcome: IpcResult<{ request: ChangeRequest; deployment?: Deployment }>;
@@ -192,7 +192,7 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
 
       if (!outcome.ok) {
         const error = outcome.error;
-        patchDecision({ stage: REAUTH_ERRORS.has(error.code) ? 'reauth' : 'compose', error });
+        patchDecision({ stage: isReauthError(error) ? 'reauth' : 'compose', error });
         if (['intent_changed', 'stale_state', 'request_not_pending', 'request_expired', 'already_decided'].includes(error.code)) {
           // Show what the request is now; the decision dialog keeps the error until closed.
           const fresh = await call((api) => api.approvals.get({ request_id: request.id }));
@@ -209,10 +209,7 @@ export const createApprovalsSlice: StateCreator<All, [], [], ApprovalsSlice> = (
       await showRequest(decided);
       upsert(decided);
       const deployment = outcome.value.deployment;
-      if (deployment) {
-        get().modelDeploymentChanged(deployment);
-        get().registryDeploymentChanged(deployment);
-      }
+      if (deployment) get().deploymentChanged(deployment);
       get().pushToast({
         tone: 'success',
         title: decision.kind === 'approve' ? (decided.status === 'dispatched' ? 'Approved and dispatched' : 'Approval recorded') : 'Request rejected',

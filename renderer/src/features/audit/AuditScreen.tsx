@@ -2,7 +2,7 @@
 // entry in full, and verify the hash chain end to end.
 import { useCallback, useEffect, useState, type FormEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuditEntry } from '../../../../shared/domain/audit.js';
+import { AUDIT_ACTIONS, type AuditEntry } from '../../../../shared/domain/audit.js';
 import type { AuditVerifyResponse } from '../../../../shared/api/audit.js';
 import { useStore } from '../../app/store.js';
 import { formatDateTime, formatInteger, formatRelative } from '../../lib/format.js';
@@ -16,33 +16,6 @@ import { LoadingState, Spinner } from '../../ui/Spinner.js';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { describeEntry } from './audit-describe.js';
 import type { AuditFilters } from './audit-slice.js';
-
-const KNOWN_ACTIONS = [
-  'auth.login',
-  'auth.login_failed',
-  'auth.step_up',
-  'auth.step_up_failed',
-  'auth.locked',
-  'model.created',
-  'model.policy_updated',
-  'version.registered',
-  'version.deprecated',
-  'eval_run.reported',
-  'rollout.requested',
-  'request.approved',
-  'request.rejected',
-  'request.cancelled',
-  'request.expired',
-  'request.stale',
-  'rollout.dispatched',
-  'rollback.executed',
-  'serving.set',
-  'dispatch.applied',
-  'dispatch.failed',
-  'dispatch.drift',
-  'dispatch.drift_resolved',
-  'dispatch.retry_requested',
-];
 
 const COLUMNS: Array<Column<AuditEntry>> = [
   { id: 'seq', header: '#', width: '52px', align: 'end', render: (e) => <span className="num faint">{formatInteger(e.seq)}</span> },
@@ -195,7 +168,7 @@ export function AuditScreen(): ReactElement {
             <input type="search" list="audit-actions" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="e.g. rollout.dispatched" maxLength={64} className="input-wide" />
           </label>
           <datalist id="audit-actions">
-            {KNOWN_ACTIONS.map((action) => (
+            {AUDIT_ACTIONS.map((action) => (
               <option key={action} value={action} />
             ))}
           </datalist>

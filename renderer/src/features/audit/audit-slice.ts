@@ -1,6 +1,7 @@
 // The audit log: cursor pages (with a stack of cursors for "previous"),
 // filters by actor, action and model, and verification of the hash chain.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { AuditVerifyResponse } from '../../../../shared/api/audit.js';
 import type { AuditEntry } from '../../../../shared/domain/audit.js';
@@ -39,7 +40,7 @@ export const initialAuditState = (): AuditSlice['audit'] => ({
 });
 
 export const createAuditSlice: StateCreator<All, [], [], AuditSlice> = (set, get) => {
-  const patch = (changes: Partial<AuditSlice['audit']>) => set((state) => ({ audit: { ...state.audit, ...changes } }));
+  const patch = slicePatch(set, 'audit');
   let generation = 0;
 
   const fetchPage = async (cursors: Array<string | undefined>) => {

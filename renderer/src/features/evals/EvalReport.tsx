@@ -8,8 +8,8 @@ import { effectiveGatePolicy } from '../../../../shared/logic/gate.js';
 import { useStore } from '../../app/store.js';
 import { EmptyState, ErrorState } from '../../ui/States.js';
 import { LoadingState } from '../../ui/Spinner.js';
-import { ReportExportBar } from '../reports/ReportExportBar.js';
 import { EvalReportBody } from './EvalReportBody.js';
+import { ReportExportBar } from './ReportExportBar.js';
 
 export function EvalReport({ model }: { model: Model }): ReactElement {
   const { status, error, runs, selectedRunId, compare, trendMetric } = useStore(useShallow((s) => s.evals));

@@ -38,6 +38,9 @@ export function useChartColors(): ChartColors {
   const setting = useStore((s) => s.settings.view?.settings.theme);
   const dark = useIsDark(setting);
   const [colors, setColors] = useState<ChartColors>(() => themeColors());
+  // Re-read after commit, not during render: the theme attribute is set in a layout effect, so
+  // a render-time read would still see the old theme's colours.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setColors(themeColors()), [dark, setting]);
   return colors;
 }

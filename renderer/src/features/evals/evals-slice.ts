@@ -1,6 +1,7 @@
 // Eval runs of one model, the selected run, the two versions being compared
 // and the metric the trend line shows.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { EvalRunResult } from '../../../../shared/domain/eval-run.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
@@ -35,7 +36,7 @@ export const initialEvalsState = (): EvalsSlice['evals'] => ({
 });
 
 export const createEvalsSlice: StateCreator<All, [], [], EvalsSlice> = (set, get) => {
-  const patch = (changes: Partial<EvalsSlice['evals']>) => set((state) => ({ evals: { ...state.evals, ...changes } }));
+  const patch = slicePatch(set, 'evals');
 
   return {
     evals: initialEvalsState(),

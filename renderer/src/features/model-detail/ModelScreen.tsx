@@ -70,7 +70,7 @@ export function ModelScreen({ modelId, tab, version }: { modelId: string; tab: M
       );
   else if (!data || stale) body = <LoadingState label="Loading the model…" />;
   else if (tab === 'evals') body = <EvalReport model={data.model} />;
-  else if (tab === 'rollout') body = <RolloutPanel modelId={modelId} />;
+  else if (tab === 'rollout') body = <RolloutPanel modelId={modelId} side={<DeploymentHistory />} />;
   else body = <Overview modelId={modelId} selectedVersion={version} />;
 
   const model = !stale ? data?.model : undefined;

@@ -1,34 +1,14 @@
 // One model: its versions, deployment and deployment history (the audit
 // entries about it), plus deprecating a version.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ModelDetailResponse } from '../../../../shared/api/models.js';
-import type { AuditEntry } from '../../../../shared/domain/audit.js';
+import { isDeploymentHistoryAction, type AuditEntry } from '../../../../shared/domain/audit.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 import { buildVersionsIndex, filterVersions, type VersionFilters, type VersionsIndex, type VersionsView } from './versions-view.js';
-
-/** Audit actions that belong on a deployment's timeline. */
-export const DEPLOYMENT_HISTORY_ACTIONS = new Set([
-  'rollout.requested',
-  'request.approved',
-  'request.rejected',
-  'request.cancelled',
-  'request.expired',
-  'request.stale',
-  'rollout.dispatched',
-  'rollback.executed',
-  'version.registered',
-  'version.deprecated',
-  // What the serving layer did with it (DESIGN §8): the deployment's history is not only approvals.
-  'serving.set',
-  'dispatch.applied',
-  'dispatch.failed',
-  'dispatch.drift',
-  'dispatch.drift_resolved',
-  'dispatch.retry_requested',
-]);
 
 export type ModelDetailSlice = {
   modelDetail: {
@@ -63,8 +43,7 @@ export const initialModelDetailState = (): ModelDetailSlice['modelDetail'] => ({
 });
 
 export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice> = (set, get) => {
-  const patch = (changes: Partial<ModelDetailSlice['modelDetail']>) =>
-    set((state) => ({ modelDetail: { ...state.modelDetail, ...changes } }));
+  const patch = slicePatch(set, 'modelDetail');
 
   return {
     modelDetail: initialModelDetailState(),
@@ -90,7 +69,7 @@ export const createModelDetailSlice: StateCreator<All, [], [], ModelDetailSlice>
       if (get().modelDetail.modelId !== modelId) return;
       patch({
         history: result.ok
-          ? { status: 'ready', error: null, items: result.value.items.filter((entry) => DEPLOYMENT_HISTORY_ACTIONS.has(entry.action)) }
+          ? { status: 'ready', error: null, items: result.value.items.filter((entry) => isDeploymentHistoryAction(entry.action)) }
           : { status: 'error', error: result.error, items: [] },
       });
     },

@@ -1,6 +1,7 @@
 // Registering a version: the form, client-side validation with the shared
 // schema, metadata.json import, and the BFF's answer (which decides).
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
@@ -41,7 +42,7 @@ export const initialRegisterState = (): RegisterSlice['register'] => ({
 });
 
 export const createRegisterSlice: StateCreator<All, [], [], RegisterSlice> = (set, get) => {
-  const patch = (changes: Partial<RegisterSlice['register']>) => set((state) => ({ register: { ...state.register, ...changes } }));
+  const patch = slicePatch(set, 'register');
 
   return {
     register: initialRegisterState(),

@@ -1,6 +1,7 @@
 // The registry list: every model summary, fetched page by page in the
 // background, then filtered and sorted in memory (see registry-view.ts).
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ModelSummary } from '../../../../shared/api/models.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -56,7 +57,7 @@ export const initialRegistryState = (): RegistrySlice['registry'] => ({
 });
 
 export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (set, get) => {
-  const patch = (changes: Partial<RegistrySlice['registry']>) => set((state) => ({ registry: { ...state.registry, ...changes } }));
+  const patch = slicePatch(set, 'registry');
   const setRows = (rows: ModelSummary[], changes: Partial<RegistrySlice['registry']> = {}) =>
     patch({ rows, index: buildRegistryIndex(rows), ...changes });
 

@@ -2,6 +2,7 @@
 // which of them are on screen (one, or two side by side), exports from the
 // eval report screen, and the signing keys this console trusts.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { OpenedReport, ReportExportResult } from '../../../../shared/ipc/contract.js';
 import { REPORT_FILE_MAX_BYTES, type PinnedKey } from '../../../../shared/report/report.js';
@@ -71,7 +72,7 @@ export function tooLargeMessage(bytes: number): string {
 }
 
 export const createReportsSlice: StateCreator<All, [], [], ReportsSlice> = (set, get) => {
-  const patch = (changes: Partial<ReportsSlice['reports']>) => set((state) => ({ reports: { ...state.reports, ...changes } }));
+  const patch = slicePatch(set, 'reports');
 
   /** Adds opened reports (newest first), shows them, and goes to the reports screen. */
   const adopt = (reports: OpenedReport[]) => {

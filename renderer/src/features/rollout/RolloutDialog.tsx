@@ -5,13 +5,11 @@ import type { ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../../app/store.js';
 import { formatTraffic } from '../../lib/format.js';
-import { Button } from '../../ui/Button.js';
-import { Dialog } from '../../ui/Dialog.js';
 import { Field } from '../../ui/Field.js';
 import { GateBadge, GateChecks } from '../../ui/GateBadge.js';
 import { Icon } from '../../ui/Icon.js';
-import { Callout, InlineError } from '../../ui/States.js';
-import { ReauthForm } from '../session/ReauthForm.js';
+import { Callout } from '../../ui/States.js';
+import { StepUpDialog } from '../session/StepUpDialog.js';
 import { ACTION_LABEL, needsOverride, planAction, type PlannedAction } from './rollout-plan.js';
 
 /** What happens to traffic, in one sentence. */
@@ -34,7 +32,6 @@ export function RolloutDialog(): ReactElement | null {
   const flow = useStore((s) => s.rollout.flow);
   const deployment = useStore((s) => s.modelDetail.data?.deployment ?? null);
   const runs = useStore((s) => s.evals.runs);
-  const username = useStore((s) => s.session.user?.username ?? '');
   const actions = useStore(
     useShallow((s) => ({
       update: s.updateRolloutDraft,
@@ -53,7 +50,7 @@ export function RolloutDialog(): ReactElement | null {
   const confirmLabel = isRollback ? 'Roll back now' : `Request ${label.toLowerCase()}`;
 
   return (
-    <Dialog
+    <StepUpDialog
       title={`${label} ${deployment.model_id}`}
       description={
         flow.stage === 'confirm'
@@ -62,104 +59,86 @@ export function RolloutDialog(): ReactElement | null {
             : 'This creates a request. Nothing changes until a different approver approves it.'
           : 'Re-authenticate to send it.'
       }
-      onClose={actions.close}
-      busy={busy}
-      size="md"
-      alert
-    >
-      {plan && (
-        <dl className="kv change-summary">
-          <dt>Change</dt>
-          <dd>
-            <span className="mono">{plan.fromVersion ?? 'nothing'}</span>
-            <Icon name="arrowRight" size={14} />
-            <span className="mono strong">{plan.targetVersion}</span>
-          </dd>
-          <dt>Traffic</dt>
-          <dd>{trafficSentence(plan, deployment.canary_pct)}</dd>
-          {plan.gate.kind !== 'not_applicable' && (
-            <>
-              <dt>Gate</dt>
+      summary={
+        <>
+          {plan && (
+            <dl className="kv change-summary">
+              <dt>Change</dt>
               <dd>
-                {plan.gate.kind === 'missing' ? (
-                  <span className="badge badge-bad">No eval run for {plan.targetVersion}</span>
-                ) : (
-                  <GateBadge gate={plan.gate.gate} />
-                )}
+                <span className="mono">{plan.fromVersion ?? 'nothing'}</span>
+                <Icon name="arrowRight" size={14} />
+                <span className="mono strong">{plan.targetVersion}</span>
               </dd>
-            </>
+              <dt>Traffic</dt>
+              <dd>{trafficSentence(plan, deployment.canary_pct)}</dd>
+              {plan.gate.kind !== 'not_applicable' && (
+                <>
+                  <dt>Gate</dt>
+                  <dd>
+                    {plan.gate.kind === 'missing' ? (
+                      <span className="badge badge-bad">No eval run for {plan.targetVersion}</span>
+                    ) : (
+                      <GateBadge gate={plan.gate.gate} />
+                    )}
+                  </dd>
+                </>
+              )}
+            </dl>
           )}
-        </dl>
-      )}
-      {!planned.ok && <Callout tone="bad">{planned.message}</Callout>}
-
-      {flow.stage === 'confirm' ? (
-        <form
-          className="stack"
-          onSubmit={(event) => {
-            event.preventDefault();
-            actions.next();
-          }}
-        >
-          {plan && plan.gate.kind === 'failed' && (
-            <div className="callout callout-bad" role="alert">
-              <Icon name="warning" />
-              <div className="stack">
-                <strong>The gate failed for {plan.targetVersion}.</strong>
-                <GateChecks gate={{ ...plan.gate.gate, checks: plan.gate.gate.checks.filter((c) => !c.passed) }} />
-              </div>
-            </div>
-          )}
-          {plan && plan.gate.kind === 'missing' && (
-            <Callout tone="bad" role="alert">
-              <strong>{plan.targetVersion} has no eval run</strong>, so the BFF counts its gate as failed.
-            </Callout>
-          )}
-          <Field label="Justification" hint="Why now? Approvers read this, and it goes into the audit log.">
-            {(props) => (
-              <textarea
-                {...props}
-                rows={3}
-                maxLength={2000}
-                value={flow.justification}
-                onChange={(e) => actions.update({ justification: e.target.value })}
-                data-autofocus
-                placeholder={isRollback ? 'e.g. p99 latency doubled after the canary started' : 'e.g. offline gate passed; canary dashboards are green'}
-              />
-            )}
-          </Field>
-          {plan && needsOverride(plan.gate) && (
-            <label className="checkbox override">
-              <input type="checkbox" checked={flow.override} onChange={(e) => actions.update({ override: e.target.checked })} />
-              <span>
-                <strong>Override the failed gate.</strong> I ask to go ahead anyway; the approver sees this override.
-              </span>
-            </label>
-          )}
-          {flow.problem && (
-            <p className="field-error" role="alert">
-              {flow.problem}
-            </p>
-          )}
-          {flow.error && <InlineError error={flow.error} />}
-          <div className="dialog-actions">
-            <Button onClick={actions.close}>Cancel</Button>
-            <Button type="submit" variant={isRollback ? 'danger' : 'primary'} disabled={!planned.ok}>
-              Continue
-            </Button>
+          {!planned.ok && <Callout tone="bad">{planned.message}</Callout>}
+        </>
+      }
+      composing={flow.stage === 'confirm'}
+      busy={busy}
+      error={flow.error}
+      danger={isRollback}
+      confirmLabel={confirmLabel}
+      continueDisabled={!planned.ok}
+      onContinue={actions.next}
+      onBack={actions.back}
+      onSubmit={actions.submit}
+      onClose={actions.close}
+    >
+      {plan && plan.gate.kind === 'failed' && (
+        <div className="callout callout-bad" role="alert">
+          <Icon name="warning" />
+          <div className="stack">
+            <strong>The gate failed for {plan.targetVersion}.</strong>
+            <GateChecks gate={{ ...plan.gate.gate, checks: plan.gate.gate.checks.filter((c) => !c.passed) }} />
           </div>
-        </form>
-      ) : (
-        <ReauthForm
-          username={username}
-          confirmLabel={confirmLabel}
-          busy={busy}
-          error={flow.error}
-          onBack={actions.back}
-          onSubmit={actions.submit}
-          danger={isRollback}
-        />
+        </div>
       )}
-    </Dialog>
+      {plan && plan.gate.kind === 'missing' && (
+        <Callout tone="bad" role="alert">
+          <strong>{plan.targetVersion} has no eval run</strong>, so the BFF counts its gate as failed.
+        </Callout>
+      )}
+      <Field label="Justification" hint="Why now? Approvers read this, and it goes into the audit log.">
+        {(props) => (
+          <textarea
+            {...props}
+            rows={3}
+            maxLength={2000}
+            value={flow.justification}
+            onChange={(e) => actions.update({ justification: e.target.value })}
+            data-autofocus
+            placeholder={isRollback ? 'e.g. p99 latency doubled after the canary started' : 'e.g. offline gate passed; canary dashboards are green'}
+          />
+        )}
+      </Field>
+      {plan && needsOverride(plan.gate) && (
+        <label className="checkbox override">
+          <input type="checkbox" checked={flow.override} onChange={(e) => actions.update({ override: e.target.checked })} />
+          <span>
+            <strong>Override the failed gate.</strong> I ask to go ahead anyway; the approver sees this override.
+          </span>
+        </label>
+      )}
+      {flow.problem && (
+        <p className="field-error" role="alert">
+          {flow.problem}
+        </p>
+      )}
+    </StepUpDialog>
   );
 }

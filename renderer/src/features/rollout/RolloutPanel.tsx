@@ -1,7 +1,7 @@
 // Rollout controls of one model: the plan as a stepper, traffic now, the
 // gate of what would roll out (shown before anyone asks), the actions the
 // rollout machine allows, and a pending request with its expiry countdown.
-import { useEffect, useMemo, useState, type ReactElement } from 'react';
+import { useEffect, useMemo, useState, type ReactElement, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ChangeRequest, RolloutAction } from '../../../../shared/domain/change-request.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -16,7 +16,6 @@ import { Callout, ErrorState, InlineError } from '../../ui/States.js';
 import { Spinner } from '../../ui/Spinner.js';
 import { Stepper } from '../../ui/Stepper.js';
 import { TrafficBar } from '../../ui/TrafficBar.js';
-import { DeploymentHistory } from '../model-detail/DeploymentCard.js';
 import { ServingStatus } from '../serving/ServingStatus.js';
 import { RolloutDialog, trafficSentence } from './RolloutDialog.js';
 import { ACTION_LABEL, currentStepIndex, offeredActions, planAction, releasableVersions, type GateStatus } from './rollout-plan.js';
@@ -174,7 +173,11 @@ function ActionRow({ deployment, action, canOperate }: { deployment: Deployment;
   );
 }
 
-export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
+/**
+ * The rollout tab. `side` is what the hosting screen shows beside the controls (the model
+ * screen passes the deployment's history): rollout/ does not import model-detail/, which hosts it.
+ */
+export function RolloutPanel({ modelId, side }: { modelId: string; side?: ReactNode }): ReactElement {
   const deployment = useStore((s) => s.modelDetail.data?.deployment ?? null);
   const pending = useStore(useShallow((s) => s.rollout.pending));
   const evalsStatus = useStore((s) => (s.evals.modelId === modelId ? s.evals.status : 'idle'));
@@ -235,9 +238,7 @@ export function RolloutPanel({ modelId }: { modelId: string }): ReactElement {
           )}
         </article>
       </div>
-      <aside className="rollout-side">
-        <DeploymentHistory />
-      </aside>
+      <aside className="rollout-side">{side}</aside>
       <RolloutDialog />
     </div>
   );

@@ -2,10 +2,12 @@
 // re-authenticate -> submit) and the pending request waiting for an approver.
 // The password goes straight from the dialog to window.modelOps; it is never stored.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { ChangeRequest, RolloutAction } from '../../../../shared/domain/change-request.js';
 import type { StepUpCredentials } from '../../../../shared/ipc/contract.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
+import { isReauthError, stepUpOf } from '../session/step-up.js';
 import { ACTION_LABEL, needsOverride, planAction, rolloutRequestOf } from './rollout-plan.js';
 
 export type RolloutStage = 'confirm' | 'reauth' | 'submitting';
@@ -22,9 +24,6 @@ export type RolloutFlow = {
   problem: string | null;
   error: IpcError | null;
 };
-
-/** Errors that mean "the re-authentication was wrong": the user retries in the same dialog. */
-const REAUTH_ERRORS = new Set<IpcError['code']>(['invalid_credentials', 'step_up_invalid', 'step_up_required', 'rate_limited', 'locked_out']);
 
 export type RolloutSlice = {
   rollout: {
@@ -53,7 +52,7 @@ export const initialRolloutState = (): RolloutSlice['rollout'] => ({
 });
 
 export const createRolloutSlice: StateCreator<All, [], [], RolloutSlice> = (set, get) => {
-  const patch = (changes: Partial<RolloutSlice['rollout']>) => set((state) => ({ rollout: { ...state.rollout, ...changes } }));
+  const patch = slicePatch(set, 'rollout');
   const patchFlow = (changes: Partial<RolloutFlow>) => {
     const flow = get().rollout.flow;
     if (flow) patch({ flow: { ...flow, ...changes } });
@@ -117,14 +116,13 @@ export const createRolloutSlice: StateCreator<All, [], [], RolloutSlice> = (set,
       const planned = currentPlan();
       if (!flow || !modelId || !deployment || !planned?.ok) return false;
       patchFlow({ stage: 'submitting', error: null });
-      const step_up = 'password' in credentials && !credentials.totp ? { password: credentials.password } : credentials;
+      const step_up = stepUpOf(credentials);
 
       if (flow.action === 'rollback') {
         const result = await call((api) => api.rollout.rollback({ model_id: modelId, justification: flow.justification.trim(), step_up }));
         if (!result.ok) return failed(result.error);
         patch({ flow: null });
-        get().modelDeploymentChanged(result.value.deployment);
-        get().registryDeploymentChanged(result.value.deployment);
+        get().deploymentChanged(result.value.deployment);
         get().pushToast({ tone: 'success', title: `Rolled back ${modelId}`, detail: `All traffic now goes to ${planned.plan.targetVersion}.` });
         void get().loadRolloutPending(modelId);
         return true;
@@ -143,8 +141,7 @@ export const createRolloutSlice: StateCreator<All, [], [], RolloutSlice> = (set,
       return true;
 
       function failed(error: IpcError): false {
-        if (REAUTH_ERRORS.has(error.code)) patchFlow({ stage: 'reauth', error });
-        else patchFlow({ stage: 'confirm', error });
+        patchFlow({ stage: isReauthError(error) ? 'reauth' : 'confirm', error });
         // The deployment moved under us: show the new state so the user can decide again.
         if (error.code === 'stale_state' || error.code === 'illegal_transition' || error.code === 'conflict') {
           void get().loadModel(modelId!, { force: true });

@@ -2,6 +2,7 @@
 // the operator's "Retry dispatch". The dispatch status itself travels on the
 // deployment (model reads and the deployment.* events), in the model-detail slice.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { Serving } from '../../../../shared/domain/serving.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
@@ -29,7 +30,7 @@ export const initialServingState = (): ServingSlice['serving'] => ({
 });
 
 export const createServingSlice: StateCreator<All, [], [], ServingSlice> = (set, get) => {
-  const patch = (changes: Partial<ServingSlice['serving']>) => set((state) => ({ serving: { ...state.serving, ...changes } }));
+  const patch = slicePatch(set, 'serving');
 
   return {
     serving: initialServingState(),

@@ -45,16 +45,7 @@ export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubm
             next; it shows what the BFF will do.
           </p>
         </div>
-        {error && <InlineError error={error} />}
-        {busy && <ProgressBar label="Sending" />}
-        <div className="dialog-actions">
-          <Button onClick={onBack} disabled={busy}>
-            Back
-          </Button>
-          <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy}>
-            {confirmLabel}
-          </Button>
-        </div>
+        <ReauthFooter error={error} busy={busy} onBack={onBack} confirmLabel={confirmLabel} danger={danger} />
       </form>
     );
   }
@@ -93,16 +84,32 @@ export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubm
           My account uses an authenticator code
         </button>
       )}
+      <ReauthFooter error={error} busy={busy} onBack={onBack} confirmLabel={confirmLabel} danger={danger} confirmDisabled={password === '' || !totpValid} />
+    </form>
+  );
+}
+
+/** The end of either form: the error of the last try, progress, Back and the confirming button. */
+function ReauthFooter({
+  error,
+  busy,
+  onBack,
+  confirmLabel,
+  danger,
+  confirmDisabled,
+}: Pick<ReauthFormProps, 'error' | 'busy' | 'onBack' | 'confirmLabel'> & { danger: boolean; confirmDisabled?: boolean }): ReactElement {
+  return (
+    <>
       {error && <InlineError error={error} />}
       {busy && <ProgressBar label="Sending" />}
       <div className="dialog-actions">
         <Button onClick={onBack} disabled={busy}>
           Back
         </Button>
-        <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy} disabled={password === '' || !totpValid}>
+        <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy} disabled={confirmDisabled}>
           {confirmLabel}
         </Button>
       </div>
-    </form>
+    </>
   );
 }

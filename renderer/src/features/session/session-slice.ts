@@ -1,6 +1,7 @@
 // Who is signed in. Expiry keeps the route and the screens' data, so signing in
 // again returns the user to exactly where they were.
 import type { StateCreator } from 'zustand';
+import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { User } from '../../../../shared/domain/user.js';
 import type { LocalUser, SessionState } from '../../../../shared/ipc/contract.js';
@@ -39,7 +40,7 @@ export type SessionSlice = {
 };
 
 export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set, get) => {
-  const patch = (changes: Partial<SessionSlice['session']>) => set((state) => ({ session: { ...state.session, ...changes } }));
+  const patch = slicePatch(set, 'session');
 
   const adopt = (state: SessionState): void => {
     if (state.status === 'signed_in') {

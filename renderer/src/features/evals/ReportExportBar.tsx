@@ -1,5 +1,7 @@
 // Export of the eval report on screen, for reviewers without access to the
 // console: the signed JSON (verifiable) or a self-contained web page (readable anywhere).
+// It lives with the eval report it sits on (reports/ draws saved reports with evals/ pieces,
+// so the dependency runs reports -> evals only); the export itself is the reports slice's.
 import type { ReactElement } from 'react';
 import { useStore } from '../../app/store.js';
 import { Button } from '../../ui/Button.js';

@@ -1,3 +1,5 @@
+// ServingStatus as the model screen draws it, in the deployment card and the rollout tab: the
+// test sits in model-detail/ because that feature hosts both (features/serving imports neither).
 import { act, cleanup, configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
@@ -7,9 +9,9 @@ import { useStore } from '../../app/store.js';
 import { ARJUN, deployment, model, OLIVIA, T0, version } from '../../test-support/fixtures.js';
 import { fail, installModelOpsDouble, ok, type ModelOpsDouble } from '../../test-support/model-ops-double.js';
 import { resetStore } from '../../test-support/store-reset.js';
-import { DeploymentCard } from '../model-detail/DeploymentCard.js';
+import { DeploymentCard } from './DeploymentCard.js';
 import { RolloutPanel } from '../rollout/RolloutPanel.js';
-import { dispatchWords } from './dispatch-words.js';
+import { dispatchWords } from '../serving/dispatch-words.js';
 
 // Two shared cores: async queries may need longer than the 1 s default.
 configure({ asyncUtilTimeout: 5000 });
