@@ -19,6 +19,8 @@ import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
 import { findUserById } from './store/users.js';
 import { liveSessionEnd } from './store/sessions.js';
 import { authenticateServiceToken, isServiceToken } from './services/service-accounts.js';
+import { authenticateIdpToken } from './services/oidc/authenticate.js';
+import authConfigRoutes from './routes/auth-config.js';
 import authRoutes from './routes/auth.js';
 import auditRoutes from './routes/audit.js';
 import eventRoutes from './routes/events.js';
@@ -94,14 +96,16 @@ function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['
 }
 
 /**
- * Authenticates the Bearer token: a service account's opaque token, or a
- * person's access token, whose user is loaded; disabled or deleted users are nobody.
+ * Authenticates the Bearer token: a service account's opaque token, the
+ * company IdP's access token (services/oidc), or a person's access token,
+ * whose user is loaded; disabled or deleted users are nobody.
  */
 export function bearerAuthenticate(ctx: BffContext): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) return null;
     if (isServiceToken(token)) return authenticateServiceToken(ctx.db, token, ctx.now());
+    if (ctx.oidc?.claimsIdpIssuer(token)) return authenticateIdpToken(ctx, ctx.oidc, token);
     const now = ctx.now();
     const claims = await verifyAccessToken(ctx.settings, token, now);
     if (!claims) return null;
@@ -188,6 +192,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
 
   await app.register(systemRoutes, { ctx });
   await app.register(authRoutes, { ctx });
+  await app.register(authConfigRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(modelRoutes, { ctx });

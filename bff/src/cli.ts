@@ -19,6 +19,7 @@ import { rotateSigningKey, signingKeyConfigFor } from './services/report-signing
 import { ApiError } from './errors.js';
 import { dispatchSettingsFromEnv } from './services/serving/dispatch-settings.js';
 import { canaryAnalysisSettingsFromEnv } from './services/canary/canary-settings.js';
+import { oidcSettingsFromFlagsAndEnv } from './services/oidc/cli-options.js';
 import { createServiceAccount, parseDuration, revokeServiceAccount } from './services/service-accounts.js';
 import { listServiceAccounts } from './store/service-accounts.js';
 import { DEMO_USERS, demoPassword } from './seed/demo.js';
@@ -40,6 +41,8 @@ const USAGE = `usage:
                                                            serve (default db ./modelops.db, host 127.0.0.1);
                                                            X-Forwarded-For is believed only from the trusted proxies
                                                            (or BFF_TRUSTED_PROXIES)
+        [--oidc-issuer URL --oidc-client-id ID --oidc-audience AUD --oidc-role-map GROUP=ROLE,…]
+                                                           company sign-in (or BFF_OIDC_*; see README)
   bff migrate --db DB                                      apply pending migrations, then exit
   bff verify-audit --db DB                                 verify the audit chain
   bff user create --db FILE --username U --display-name D --roles operator,approver
@@ -326,10 +329,20 @@ export async function runCli(
         db: { type: 'string' },
         'seed-demo': { type: 'boolean', default: false },
         'trusted-proxies': { type: 'string' },
+        'oidc-issuer': { type: 'string' },
+        'oidc-client-id': { type: 'string' },
+        'oidc-audience': { type: 'string' },
+        'oidc-role-map': { type: 'string' },
       },
       strict: true,
     });
     const port = Number(values.port);
+    let oidc: ReturnType<typeof oidcSettingsFromFlagsAndEnv>;
+    try {
+      oidc = oidcSettingsFromFlagsAndEnv(values, io.env);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
     const location = databaseOf(values.db, io) ?? './modelops.db';
     const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? io.env.BFF_TRUSTED_PROXIES ?? '');
@@ -348,6 +361,7 @@ export async function runCli(
         dispatch: dispatchSettingsFromEnv(io.env),
         canaryAnalysis: canaryAnalysisSettingsFromEnv(io.env),
         trustedProxies,
+        ...(oidc ? { oidc } : {}),
         ...(Number.isInteger(authRateLimit) && authRateLimit > 0 ? { authRateLimitPerMinute: authRateLimit } : {}),
       },
     });
@@ -358,6 +372,7 @@ export async function runCli(
         : `migrations: applied ${running.migrationsApplied.length} (${running.migrationsApplied.join(', ')})`,
     );
     if (values['seed-demo']) io.out(DEMO_USERS_LINE);
+    if (oidc) io.out(`company sign-in: ${oidc.issuer} (client ${oidc.clientId}, audience ${oidc.audience}); password sign-in ${oidc.allowPassword ? 'on' : 'off'}`);
     onServe(running);
     return 0;
   } catch (error) {

@@ -5,6 +5,8 @@ import type { Db } from './store/database.js';
 import { DEFAULT_PASSWORD_COST, type PasswordCost } from './services/passwords.js';
 import { SessionWatch } from './services/session-watch.js';
 import type { CanaryAnalysisSettings } from './services/canary/canary-settings.js';
+import type { OidcResourceServer } from './services/oidc/resource-server.js';
+import type { OidcSettings } from './services/oidc/settings.js';
 
 export interface BffSettings {
   /** Secret for HS256 access tokens; generated per database when not given. */
@@ -44,6 +46,8 @@ export interface BffSettings {
   dispatch: DispatchSettings;
   /** The online canary analysis loop (services/canary/canary-analyzer.ts); absent: its defaults. */
   canaryAnalysis?: CanaryAnalysisSettings;
+  /** The company IdP (BFF_OIDC_*); unset: password sign-in only (docs/decisions/0012). */
+  oidc?: OidcSettings;
 }
 
 export interface DispatchSettings {
@@ -94,6 +98,8 @@ export interface BffContext {
   lifecycle?: Lifecycle;
   /** Set by startBff; a bare buildApp reports the chain as unchecked. */
   auditChain?: AuditChainState;
+  /** Verifies the company IdP's tokens when settings.oidc is set (one JWKS cache per server). */
+  oidc?: OidcResourceServer;
 }
 
 export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {

@@ -9,6 +9,7 @@ import { AuditChainMonitor } from './services/audit-checkpoint.js';
 import { EventBus } from './services/event-bus.js';
 import { Dispatcher } from './services/serving/dispatcher.js';
 import { SessionWatch } from './services/session-watch.js';
+import { createOidcResourceServer } from './services/oidc/resource-server.js';
 import { ensureSigningKey, signingKeyConfigFor } from './services/report-signing.js';
 import { connectDatabase, type Db } from './store/database.js';
 import { engineOf, isPostgresUrl, type Engine } from './store/engine.js';
@@ -107,7 +108,8 @@ export function createContext(db: Db, options: CreateContextOptions = {}): BffCo
   const now = options.now ?? (() => new Date());
   // Started and stopped with the app (plugins/dispatch.ts); until then wake() does nothing.
   const dispatch = new Dispatcher({ db, now, events, settings }, options.onDispatchLog);
-  return { db, now, settings, events, dispatch, sessions: new SessionWatch(), lifecycle: { draining: false } };
+  const oidc = settings.oidc ? createOidcResourceServer(settings.oidc) : undefined;
+  return { db, now, settings, events, dispatch, sessions: new SessionWatch(), lifecycle: { draining: false }, ...(oidc ? { oidc } : {}) };
 }
 
 export async function startBff(opts: StartBffOptions): Promise<RunningBff> {

@@ -13,6 +13,7 @@ import { createPusher, registerIpcHandlers } from './adapters/ipc-main.js';
 import { onAllWindowsClosed, onQuit, onRendererLoad, quit, whenReady } from './adapters/lifecycle.js';
 import { applyLoginItem, wasOpenedAtLogin } from './adapters/login-item.js';
 import { showNotification } from './adapters/notification.js';
+import { systemBrowser } from './adapters/system-browser.js';
 import { onWake } from './adapters/power.js';
 import { enforceContentSecurityPolicy, registerAppScheme, serveRenderer } from './adapters/protocol.js';
 import { appIdentity, appPaths } from './adapters/safe-paths.js';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     packaged: identity.packaged,
     programDataDir: programDataFolder(),
     push: (channel, payload) => pusher.push(channel, payload),
+    browser: systemBrowser,
     desktop: {
       applyTray: drawTray,
       applyMenu: createMenuApplier((command) => void late?.desktop.menuCommand(command).catch((error: unknown) => logger.error('menu command failed', { command, error }))),

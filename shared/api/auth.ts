@@ -26,11 +26,26 @@ export const MeResponse = z.strictObject({ user: User });
 export const StepUpPurpose = z.enum(['rollout', 'rollback', 'approve', 'reject', 'serving.set', 'policy']);
 export type StepUpPurpose = z.infer<typeof StepUpPurpose>;
 
-export const StepUpRequest = z.strictObject({
+export const PasswordStepUpRequest = z.strictObject({
   password: Password,
   totp: z.string().regex(/^\d{6}$/, 'a 6-digit code').optional(),
   purpose: StepUpPurpose.optional(),
 });
+export type PasswordStepUpRequest = z.infer<typeof PasswordStepUpRequest>;
+
+/**
+ * Step-up of a person signed in at the company IdP: the ID token of a fresh
+ * authorization (max_age=0) and the nonce the console sent with it
+ * (docs/decisions/0012-company-sign-in-oidc.md).
+ */
+export const OidcStepUpRequest = z.strictObject({
+  id_token: z.string().min(1).max(16_384),
+  nonce: z.string().min(16).max(256),
+  purpose: StepUpPurpose.optional(),
+});
+export type OidcStepUpRequest = z.infer<typeof OidcStepUpRequest>;
+
+export const StepUpRequest = z.union([PasswordStepUpRequest, OidcStepUpRequest]);
 export type StepUpRequest = z.infer<typeof StepUpRequest>;
 
 export const StepUpResponse = z.strictObject({

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { EvalReportQuery, KeysResponse, SignedReport } from '../report/report.js';
 import { AuditListQuery, AuditListResponse, AuditVerifyQuery, AuditVerifyResponse, SignedAuditHead } from './audit.js';
 import { LoginRequest, LogoutRequest, MeResponse, RefreshRequest, StepUpRequest, StepUpResponse, TokenResponse } from './auth.js';
+import { AuthConfigResponse } from './auth-config.js';
 import { defineEndpoint } from './endpoint.js';
 import { CanaryAnalysisResponse, LiveMetricsRequest, LiveMetricsResponse, OnlineGateResponse, SetOnlineGateRequest } from './canary.js';
 import { EventsHeaders, EventsQuery } from './events.js';
@@ -85,6 +86,14 @@ export const ENDPOINTS = {
     tags: ['auth'],
   }),
   me: defineEndpoint({ method: 'GET', path: '/auth/me', responses: { 200: MeResponse }, access: { role: 'viewer' }, tags: ['auth'] }),
+  authConfig: defineEndpoint({
+    method: 'GET',
+    path: '/auth/config',
+    responses: { 200: AuthConfigResponse },
+    access: { role: 'public' },
+    tags: ['auth'],
+    description: 'The sign-in methods this BFF offers: password and/or the company IdP (OIDC) with what the console needs to start a sign-in there.',
+  }),
 
   // --- audit: the hash-chained log, its verification and its signed head
   listAudit: defineEndpoint({ method: 'GET', path: '/admin/audit', query: AuditListQuery, responses: { 200: AuditListResponse }, access: { role: 'viewer' }, tags: ['audit'] }),

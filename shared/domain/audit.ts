@@ -21,6 +21,9 @@ export const AuditAction = z.enum([
   'user.roles_set',
   'user.password_reset',
   'user.totp_enrolled',
+  // People from the company IdP (bff/src/store/idp-users.ts): first seen, and roles changed by their groups.
+  'user.idp_linked',
+  'user.idp_roles_changed',
   'service_account.created',
   'service_account.revoked',
   // The registry.

@@ -72,6 +72,10 @@ export const CLIENT_ERROR_CODES = [
   'bff_not_allowed',
   /** The BFF's answer was larger than the console accepts (decompressed size counted): aborted. */
   'response_too_large',
+  /** Company sign-in (OIDC) did not complete: the IdP refused, the browser never came back, or its answer failed a check. */
+  'sign_in_failed',
+  /** The BFF names a company IdP other than the one the workstation policy fixes. */
+  'issuer_not_allowed',
 ] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
@@ -111,6 +115,8 @@ export const StepUpCredentials = z.union([
       .optional(),
   }),
   z.strictObject({ local_account: z.literal(true) }),
+  /** Signed in at the company IdP: the main process runs a fresh authorization there (max_age=0). */
+  z.strictObject({ idp: z.literal(true) }),
 ]);
 export type StepUpCredentials = z.infer<typeof StepUpCredentials>;
 
@@ -129,9 +135,19 @@ export const SessionState = z.discriminatedUnion('status', [
     keychain_warning: z.string().optional(),
     /** Local mode: a demo user the console signed in itself (re-authentication needs no password). */
     local_account: z.literal(true).optional(),
+    /** Signed in at the company IdP: re-authentication is a fresh sign-in there (step_up: {idp: true}). */
+    idp: z.literal(true).optional(),
   }),
 ]);
 export type SessionState = z.infer<typeof SessionState>;
+
+/** The sign-in screen's choices: password form and/or "Sign in with <provider_name>". */
+export const SignInMethods = z.strictObject({
+  /** Show the user name + password form (named so: no secret-sounding key goes to the renderer). */
+  local_sign_in: z.boolean(),
+  idp: z.strictObject({ provider_name: z.string().min(1).max(80) }).nullable(),
+});
+export type SignInMethods = z.infer<typeof SignInMethods>;
 
 /** Local mode's demo users, whom the console signs in itself (their passwords stay in the main process). */
 export const LocalUser = z.strictObject({ username: Username, display_name: z.string(), roles: z.array(Role) });
@@ -279,6 +295,10 @@ export const INVOKE_CHANNELS = {
     z.strictObject({ username: Username, password: Password, stay_signed_in: z.boolean() }),
     SessionState,
   ),
+  /** Company sign-in (OIDC): the main process opens the system browser at the IdP and waits for the loopback redirect. */
+  'app:session:sign-in-idp': channel(z.strictObject({ stay_signed_in: z.boolean() }), SessionState),
+  /** Which sign-in methods the BFF offers, and whether the workstation policy hides the password form. */
+  'app:session:sign-in-methods': channel(Empty, SignInMethods),
   /** Local mode: signs in as one of the embedded BFF's demo users; the main process holds their passwords. */
   'app:session:sign-in-local': channel(z.strictObject({ username: Username, stay_signed_in: z.boolean() }), SessionState),
   /** Local mode: the demo users the sign-in screen offers (empty in remote mode). */

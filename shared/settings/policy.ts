@@ -50,5 +50,12 @@ export const WorkstationPolicy = z.strictObject({
   settings: Settings.partial().optional(),
   /** Settings the user may not change (their value is the policy's, or the default). */
   locked_settings: z.array(SettingKey).optional(),
+  /**
+   * Company sign-in (OIDC): the only issuer the console signs in at, whatever a
+   * BFF names (a BFF pointing people at another IdP is refused: docs/decisions/0012).
+   */
+  oidc_issuer: z.url({ protocol: /^https$/ }).max(2048).optional(),
+  /** false: the sign-in screen offers only the company IdP, no password form. */
+  password_sign_in: z.boolean().optional(),
 });
 export type WorkstationPolicy = z.infer<typeof WorkstationPolicy>;

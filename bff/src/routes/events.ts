@@ -22,8 +22,13 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 /** Whether a stream's person may still read it: session live, account enabled, some role left. */
 export async function mayKeepStreaming(ctx: BffContext, principal: Principal): Promise<boolean> {
-  if (principal.kind !== 'user' || !principal.sessionId) return false;
-  if (!(await liveSessionEnd(ctx.db, principal.sessionId, principal.userId, ctx.now().toISOString()))) return false;
+  if (principal.kind !== 'user') return false;
+  // An IdP person's stream lives as long as the access token it opened with (roles come with the next token).
+  if (principal.idp) {
+    if (principal.idp.expiresAt <= ctx.now().toISOString()) return false;
+  } else if (!principal.sessionId || !(await liveSessionEnd(ctx.db, principal.sessionId, principal.userId, ctx.now().toISOString()))) {
+    return false;
+  }
   const stored = await findUserById(ctx.db, principal.userId);
   return stored !== undefined && !stored.disabled && stored.user.roles.length > 0;
 }

@@ -2,7 +2,7 @@
 // with lockout after repeated failures and an audit entry for each outcome
 // that matters (never a secret).
 import { randomBytes } from 'node:crypto';
-import type { StepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
+import type { PasswordStepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { Principal } from './principal.js';
@@ -179,7 +179,7 @@ export async function logout(ctx: BffContext, refreshToken: string): Promise<voi
 }
 
 /** Re-authenticates a signed-in person (password, and TOTP when enrolled) for a step-up token. */
-export async function stepUp(ctx: BffContext, principal: Principal, request: StepUpRequest): Promise<StepUpResponse> {
+export async function stepUp(ctx: BffContext, principal: Principal, request: PasswordStepUpRequest): Promise<StepUpResponse> {
   const stored = await findUserById(ctx.db, principal.userId);
   if (!stored || stored.disabled) throw new ApiError('unauthenticated', 'sign in first');
   if (isLockedOut(stored, ctx.now())) throw lockedOut(stored.lockedUntil);

@@ -4,7 +4,7 @@
 import type { Role, ServiceRole } from '../../../shared/domain/user.js';
 
 export interface Principal {
-  /** A person signed in with a password, or a service account with its token. */
+  /** A person (signed in with a password or at the company IdP), or a service account with its token. */
   kind: 'user' | 'service';
   /** The user's id, or the service account's id. */
   userId: string;
@@ -15,6 +15,8 @@ export interface Principal {
   roles: Role[];
   /** A service account's roles; always empty for a person. */
   serviceRoles: ServiceRole[];
-  /** The sign-in session (refresh family) an access token belongs to; services have none. */
+  /** The sign-in session (refresh family) an access token belongs to; services and IdP people have none. */
   sessionId?: string;
+  /** A person signed in at the company IdP: who the IdP says they are, and when their access token ends. */
+  idp?: { issuer: string; subject: string; expiresAt: string };
 }

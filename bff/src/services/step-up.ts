@@ -16,7 +16,7 @@ const tokenId = sha256Hex;
 
 /**
  * Issues a token for `userId` after the caller has verified the password (and
- * TOTP). `purpose` null means "any one risky action".
+ * TOTP), or a fresh IdP authentication (services/oidc/idp-step-up.ts). `purpose` null means "any one risky action".
  */
 export async function issueStepUp(
   db: Db,
@@ -24,9 +24,11 @@ export async function issueStepUp(
   purpose: StepUpPurpose | null,
   now: Date,
   ttlSeconds: number,
+  /** When the person authenticated: now for a password, the IdP's auth_time for an IdP step-up. */
+  authenticatedAt: Date = now,
 ): Promise<StepUpResponse> {
   const token = randomBytes(32).toString('base64url');
-  const authTime = now.toISOString();
+  const authTime = authenticatedAt.toISOString();
   await insertStepUpToken(db, {
     id: tokenId(token),
     userId,

@@ -16,6 +16,7 @@ import * as modelSummaries from './migrations/050-model-summaries.js';
 import * as versionSortKey from './migrations/051-version-sort-key.js';
 import * as canaryAnalysis from './migrations/060-canary-analysis.js';
 import * as requestOnlineAnalysis from './migrations/061-request-online-analysis.js';
+import * as idpUsers from './migrations/062-idp-users.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '051-version-sort-key': versionSortKey,
   '060-canary-analysis': canaryAnalysis,
   '061-request-online-analysis': requestOnlineAnalysis,
+  '062-idp-users': idpUsers,
 };
 
 /** Every migration's name, in the order they run. */

@@ -17,6 +17,9 @@ export interface UsersTable {
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   disabled: ColumnType<number, number | undefined, number>;
+  /** Issuer and subject of a person from the company IdP; null for local users (migration 023). */
+  idp_issuer: ColumnType<string | null, string | null | undefined, string | null>;
+  idp_subject: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
 }
 
@@ -49,6 +52,12 @@ export interface StepUpTokensTable {
   auth_time: string;
   expires_at: string;
   used_at: string | null;
+}
+
+export interface IdpStepUpNoncesTable {
+  id: string;
+  user_id: string;
+  spent_at: string;
 }
 
 export interface ModelsTable {
@@ -354,6 +363,7 @@ export interface DB {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
   step_up_tokens: StepUpTokensTable;
+  idp_step_up_nonces: IdpStepUpNoncesTable;
   models: ModelsTable;
   model_versions: ModelVersionsTable;
   model_summaries: ModelSummariesTable;

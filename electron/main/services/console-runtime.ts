@@ -22,6 +22,7 @@ import { POLICY_FILE_ENV } from '../../../shared/settings/policy.js';
 import type { Confirm } from './confirmations.js';
 import { ReportService, type FileDialogs } from './report-service.js';
 import { SessionService } from './session-service.js';
+import { OidcSignIn, type BrowserOpener } from './oidc-sign-in.js';
 import { SettingsService } from './settings-service.js';
 import { SettingsStore } from './settings-store.js';
 import { createWakeReconnect } from './wake-reconnect.js';
@@ -57,6 +58,8 @@ export interface PlatformPorts {
   push: <C extends PushChannel>(channel: C, payload: PushPayload<C>) => void;
   /** Tray, application menu, login item, logs folder, About (desktop-shell.ts); absent in the e2e harness. */
   desktop?: Omit<DesktopPorts, 'showNotification'>;
+  /** Opens the company IdP's sign-in page in the system browser (adapters/system-browser.ts); absent: no company sign-in. */
+  browser?: BrowserOpener;
   /** Test knobs: retry and reconnect delays. */
   retryDelayMs?: (attempt: number) => number;
   eventStream?: Pick<EventStreamOptions, 'backoffMs' | 'idleTimeoutMs' | 'scheduler'>;
@@ -187,6 +190,10 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
       remembered: store,
       sessionOrigin,
       logger: logger.child('session'),
+      ...(ports.browser
+        ? { oidc: new OidcSignIn({ browser: ports.browser, logger: logger.child('oidc'), ...(policy.policy?.oidc_issuer ? { fixedIssuer: policy.policy.oidc_issuer } : {}) }) }
+        : {}),
+      ...(policy.policy?.password_sign_in === false ? { passwordSignIn: false } : {}),
       ...(local
         ? { localAccounts: { has: (username: string) => local.localUsers.some((user) => user.username === username), passwordOf: (username: string) => local.passwordOf(username) } }
         : {}),

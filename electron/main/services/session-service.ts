@@ -4,11 +4,17 @@
 import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
 import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { User } from '../../../shared/domain/user.js';
-import type { SessionState, StepUpCredentials } from '../../../shared/ipc/contract.js';
+import type { SessionState, SignInMethods, StepUpCredentials } from '../../../shared/ipc/contract.js';
 import type { BffClient } from './bff-client.js';
 import { ClientError, isClientError } from './client-error.js';
 import { keychainEntry, type CredentialVault } from './credential-vault.js';
 import type { Logger } from './logger.js';
+import type { OidcClientConfig } from '../../../shared/api/auth-config.js';
+import type { AuthConfigResponse } from '../../../shared/api/auth-config.js';
+import type { OidcSignIn, OidcTokens } from './oidc-sign-in.js';
+
+/** Keychain secrets of company sign-ins start with this (a BFF refresh token is base64url: never a ':'). */
+const IDP_SECRET_PREFIX = 'oidc:';
 
 /** Where the user names of saved sign-ins are kept (non-secret), per session origin. */
 export interface RememberedUsers {
@@ -33,6 +39,10 @@ export interface SessionServiceOptions {
    * password never leaves the main process.
    */
   localAccounts?: LocalAccounts;
+  /** Company sign-in through the system browser (docs/decisions/0012); absent: password only. */
+  oidc?: OidcSignIn;
+  /** Workstation policy `password_sign_in: false`: only the company IdP signs in here. */
+  passwordSignIn?: boolean;
 }
 
 /** Local mode's demo users, whose passwords only the main process knows. */
@@ -55,6 +65,8 @@ interface LiveSession {
   keychainWarning?: string;
   /** Signed in by the console with a local-mode demo user's generated password. */
   localAccount: boolean;
+  /** Signed in at the company IdP: tokens come from (and are renewed at) the IdP, not the BFF. */
+  idp?: OidcClientConfig;
 }
 
 export type SessionListener = (state: SessionState) => void;
@@ -70,6 +82,8 @@ export class SessionService {
   readonly #logger: Logger;
   readonly #now: () => number;
   readonly #local: LocalAccounts;
+  readonly #oidc: OidcSignIn | undefined;
+  readonly #passwordSignIn: boolean;
   #session: LiveSession | null = null;
   #refreshing: Promise<LiveSession> | null = null;
   readonly #listeners = new Set<SessionListener>();
@@ -83,6 +97,58 @@ export class SessionService {
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
     this.#local = options.localAccounts ?? NO_LOCAL_ACCOUNTS;
+    this.#oidc = options.oidc;
+    this.#passwordSignIn = options.passwordSignIn ?? true;
+  }
+
+  /** What the sign-in screen offers: the BFF's methods, less what this console or its policy rules out. */
+  async signInMethods(): Promise<SignInMethods> {
+    const config = await this.authConfig();
+    return {
+      local_sign_in: config.password && this.#passwordSignIn,
+      idp: config.oidc && this.#oidc ? { provider_name: config.oidc.provider_name } : null,
+    };
+  }
+
+  /** The sign-in methods the BFF offers (public). */
+  async authConfig(): Promise<AuthConfigResponse> {
+    return this.#client.call(ENDPOINTS.authConfig, {});
+  }
+
+  async #idpConfig(): Promise<{ oidc: OidcSignIn; config: OidcClientConfig }> {
+    if (!this.#oidc) throw new ClientError('sign_in_failed', 'Company sign-in is not available in this console.');
+    const { oidc: config } = await this.authConfig();
+    if (!config) throw new ClientError('sign_in_failed', 'This BFF offers no company sign-in.');
+    return { oidc: this.#oidc, config };
+  }
+
+  /** A session from IdP tokens: the BFF says who they name (and their roles, from the IdP's groups). */
+  async #idpSession(config: OidcClientConfig, tokens: OidcTokens, remembered: boolean): Promise<LiveSession> {
+    const { user } = await this.#client.call(ENDPOINTS.me, {}, { accessToken: tokens.accessToken });
+    return {
+      user,
+      accessToken: tokens.accessToken,
+      accessExpiresAt: this.#now() + tokens.expiresIn * 1000,
+      refreshToken: tokens.refreshToken ?? '',
+      remembered,
+      localAccount: false,
+      idp: config,
+    };
+  }
+
+  /** Company sign-in: the system browser, the IdP's login, back on the loopback redirect. */
+  async signInWithIdp(staySignedIn: boolean): Promise<SessionState> {
+    const { oidc, config } = await this.#idpConfig();
+    const tokens = await oidc.signIn(config);
+    const session = await this.#idpSession(config, tokens, false);
+    if (this.#session) await this.signOut();
+    const previous = this.#remembered.rememberedUser(this.#origin);
+    if (previous && previous !== session.user.username) await this.#forget(previous);
+    if (staySignedIn && session.refreshToken) await this.#persist(session);
+    else await this.#forget(session.user.username);
+    this.#session = session;
+    this.#logger.info('signed in at the identity provider', { user: session.user.username, remembered: session.remembered });
+    return this.#emit();
   }
 
   get user(): User | null {
@@ -97,6 +163,7 @@ export class SessionService {
       user: session.user,
       remembered: session.remembered,
       ...(session.localAccount ? { local_account: true } : {}),
+      ...(session.idp ? { idp: true } : {}),
       ...(session.keychainWarning ? { keychain_warning: session.keychainWarning } : {}),
     };
   }
@@ -121,6 +188,7 @@ export class SessionService {
   }
 
   async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
+    if (!this.#passwordSignIn) throw new ClientError('forbidden', 'This workstation signs in with the company identity provider only.');
     const tokens = await this.#client.call(ENDPOINTS.login, { body: { username, password } });
     // Signing in over a live session ends that one properly (revoked at the BFF, keychain cleaned).
     if (this.#session) await this.signOut();
@@ -153,6 +221,7 @@ export class SessionService {
       this.#remembered.setRememberedUser(this.#origin, null);
       return this.state();
     }
+    if (refreshToken.startsWith(IDP_SECRET_PREFIX)) return this.#restoreIdp(username, refreshToken.slice(IDP_SECRET_PREFIX.length));
     let tokens: TokenResponse;
     try {
       tokens = await this.#refreshRequest(refreshToken);
@@ -171,12 +240,35 @@ export class SessionService {
     return this.#emit();
   }
 
+  async #restoreIdp(username: string, refreshToken: string): Promise<SessionState> {
+    const { oidc, config } = await this.#idpConfig();
+    let session: LiveSession;
+    try {
+      session = await this.#idpSession(config, await oidc.refresh(config, refreshToken), true);
+    } catch (error) {
+      if (isClientError(error) && (error.code === 'sign_in_failed' || error.status === 401 || error.status === 403)) {
+        this.#logger.info('saved company sign-in refused, deleting it', { user: username });
+        await this.#forget(username);
+        return this.state();
+      }
+      throw error;
+    }
+    await this.#persist(session);
+    this.#session = session;
+    this.#logger.info('session restored at the identity provider', { user: session.user.username });
+    return this.#emit();
+  }
+
   /** Revokes the refresh token at the BFF (best effort) and deletes the keychain entry. */
   async signOut(): Promise<SessionState> {
     const session = this.#session;
     this.#session = null;
     this.#refreshing = null;
-    if (session) {
+    if (session?.idp) {
+      if (session.refreshToken && this.#oidc) await this.#oidc.revoke(session.idp, session.refreshToken);
+      await this.#forget(session.user.username);
+      this.#logger.info('signed out', { user: session.user.username });
+    } else if (session) {
       try {
         await this.#client.call(ENDPOINTS.logout, { body: { refresh_token: session.refreshToken } }, { accessToken: session.accessToken });
       } catch (error) {
@@ -225,6 +317,16 @@ export class SessionService {
   ): Promise<T> {
     const user = this.#session?.user;
     if (!user) throw new ClientError('not_signed_in', 'Sign in first.');
+    const idp = this.#session?.idp;
+    if ('idp' in credentials || idp) {
+      if (!idp || !this.#oidc || !('idp' in credentials)) throw new ClientError('step_up_required', 'Sign in again at your identity provider to confirm this action.');
+      await confirm();
+      const fresh = await this.#oidc.freshAuthentication(idp, user.username);
+      const { step_up_token: idpStepUpToken } = await this.authorized((accessToken) =>
+        this.#client.call(ENDPOINTS.stepUp, { body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose } }, { accessToken }),
+      );
+      return action(idpStepUpToken);
+    }
     let password: string;
     let totp: string | undefined;
     if ('local_account' in credentials) {
@@ -256,8 +358,7 @@ export class SessionService {
     // One refresh at a time: parallel calls that all got 401 share it.
     this.#refreshing ??= (async () => {
       try {
-        const tokens = await this.#refreshRequest(session.refreshToken);
-        const next = this.#fromTokens(tokens, session.remembered);
+        const next = session.idp ? await this.#refreshIdp(session) : this.#fromTokens(await this.#refreshRequest(session.refreshToken), session.remembered);
         if (this.#session !== session) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
         if (next.remembered) await this.#persist(next);
         this.#session = next;
@@ -273,6 +374,17 @@ export class SessionService {
       }
     })();
     return this.#refreshing;
+  }
+
+  async #refreshIdp(session: LiveSession): Promise<LiveSession> {
+    if (!session.idp || !this.#oidc || !session.refreshToken) throw new ClientError('unauthenticated', 'The identity provider gave no refresh token.', undefined, 401);
+    try {
+      return await this.#idpSession(session.idp, await this.#oidc.refresh(session.idp, session.refreshToken), session.remembered);
+    } catch (error) {
+      // The IdP refused (a leaver, a revoked grant): the same as a refused BFF refresh.
+      if (isClientError(error, 'sign_in_failed')) throw new ClientError('unauthenticated', error.message, undefined, 401);
+      throw error;
+    }
   }
 
   #refreshRequest(refreshToken: string): Promise<TokenResponse> {
@@ -302,7 +414,7 @@ export class SessionService {
   async #persist(session: LiveSession): Promise<void> {
     const { service, account } = keychainEntry(this.#origin, session.user.username);
     try {
-      await this.#vault.set(service, account, session.refreshToken);
+      await this.#vault.set(service, account, session.idp ? `${IDP_SECRET_PREFIX}${session.refreshToken}` : session.refreshToken);
       this.#remembered.setRememberedUser(this.#origin, session.user.username);
       session.remembered = true;
       delete session.keychainWarning;

@@ -20,6 +20,8 @@ const SENTENCES: Record<IpcError['code'], string> = {
   cancelled_by_user: 'Cancelled in the confirmation dialog: nothing was sent.',
   bff_not_allowed: 'The console may not use this BFF.',
   response_too_large: 'The BFF sent an answer too large to accept.',
+  sign_in_failed: 'Company sign-in did not complete.',
+  issuer_not_allowed: 'This workstation may not sign in at the identity provider the BFF names.',
   // From the BFF
   invalid_request: 'The request was not valid.',
   unauthenticated: 'You need to sign in.',

@@ -30,6 +30,27 @@ export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubm
   const [useTotp, setUseTotp] = useState(false);
   const totpValid = !useTotp || /^\d{6}$/.test(totp);
   const localAccount = useStore((s) => s.session.localAccount);
+  const idp = useStore((s) => s.session.idp);
+  const providerName = useStore((s) => s.session.methods?.idp?.provider_name ?? 'your identity provider');
+
+  if (idp) {
+    const confirmIdp = async (event: FormEvent) => {
+      event.preventDefault();
+      if (!busy) await onSubmit({ idp: true });
+    };
+    return (
+      <form className="reauth stack" onSubmit={confirmIdp} aria-label="Re-authenticate">
+        <div className="reauth-intro">
+          <Icon name="shield" size={18} />
+          <p>
+            Confirm the action in the system dialog, then sign in again as <strong>{username}</strong> at {providerName} in the browser window that
+            opens. The sign-in must be fresh: the BFF accepts it for five minutes.
+          </p>
+        </div>
+        <ReauthFooter error={error} busy={busy} onBack={onBack} confirmLabel={confirmLabel} danger={danger} />
+      </form>
+    );
+  }
 
   if (localAccount) {
     const confirmLocal = async (event: FormEvent) => {

@@ -46,6 +46,22 @@ describe('sign in', () => {
     await waitFor(() => expect(useStore.getState().session.localAccount).toBe(true));
   });
 
+  it('offers "Sign in with <provider>" instead of the password form when policy and BFF say so; the browser sign-in runs in the main process', async () => {
+    double = installModelOpsDouble({
+      'app:session:sign-in-idp': () =>
+        ok({ status: 'signed_in', user: { id: 'u_2', username: 'oscar', display_name: 'Oscar Operator', roles: ['operator'] }, remembered: true, idp: true }),
+    });
+    useStore.setState((s) => ({
+      settings: { ...s.settings, view: view({ mode: 'remote' }), status: 'ready' },
+      session: { ...s.session, methods: { local_sign_in: false, idp: { provider_name: 'Keycloak' } } },
+    }));
+    render(<SignInScreen />);
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in with Keycloak' }));
+    expect(double.callsTo('app:session:sign-in-idp')[0]).toEqual({ stay_signed_in: false });
+    await waitFor(() => expect(useStore.getState().session.idp).toBe(true));
+  });
+
   it('shows a BFF the workstation policy fixes as locked, without a way to change it', () => {
     double = installModelOpsDouble();
     useStore.setState((s) => ({

@@ -126,6 +126,10 @@ export function SignInScreen(): ReactElement {
   const signIn = useStore((s) => s.signIn);
   const signInLocal = useStore((s) => s.signInLocal);
   const localUsers = useStore((s) => s.session.localUsers);
+  const methods = useStore((s) => s.session.methods);
+  const signInWithIdp = useStore((s) => s.signInWithIdp);
+  // Without an answer from the BFF the password form stays: it is the one method every BFF had.
+  const passwordForm = methods?.local_sign_in ?? true;
   const [username, setUsername] = useState(session.lastUsername ?? session.rememberedUser ?? '');
   const [password, setPassword] = useState('');
   const [stay, setStay] = useState(session.rememberedUser !== null);
@@ -159,6 +163,16 @@ export function SignInScreen(): ReactElement {
           </Callout>
         )}
         <BffSetting />
+        {methods?.idp && (
+          <div className="stack" role="group" aria-label="Company sign-in">
+            <Button variant={passwordForm ? 'secondary' : 'primary'} busy={busy} disabled={busy} onClick={() => void signInWithIdp(stay)}>
+              {`Sign in with ${methods.idp.provider_name}`}
+            </Button>
+            <p className="field-hint">Opens your browser; return here when you have signed in.</p>
+            {!passwordForm && session.error && <InlineError error={session.error} />}
+          </div>
+        )}
+        {passwordForm && (
         <form className="stack" onSubmit={submit} aria-label="Sign in">
           <Field label="User name">
             {(props) => (
@@ -180,6 +194,7 @@ export function SignInScreen(): ReactElement {
             {busy ? 'Signing in…' : 'Sign in'}
           </Button>
         </form>
+        )}
         <p className="signin-offline muted">
           Reviewing an exported report? <a href="#/reports">Open it without signing in</a>.
         </p>

@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import { slicePatch } from '../../app/slice-patch.js';
 import type { All } from '../../app/store.js';
 import type { User } from '../../../../shared/domain/user.js';
-import type { LocalUser, SessionState } from '../../../../shared/ipc/contract.js';
+import type { LocalUser, SessionState, SignInMethods } from '../../../../shared/ipc/contract.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 
 export type SessionStatus = 'starting' | 'restoring' | 'signed_out' | 'signing_in' | 'signed_in';
@@ -28,7 +28,14 @@ export type SessionSlice = {
     localAccount: boolean;
     /** Local mode's demo users, offered on the sign-in screen (empty in remote mode). */
     localUsers: LocalUser[];
+    /** Signed in at the company IdP: re-authentication is a fresh sign-in there. */
+    idp: boolean;
+    /** What the sign-in screen offers (null until known, or when the BFF cannot say). */
+    methods: SignInMethods | null;
   };
+  /** Company sign-in: the main process opens the system browser at the IdP. */
+  signInWithIdp: (staySignedIn: boolean) => Promise<boolean>;
+  loadSignInMethods: () => Promise<void>;
   /** Local mode: signs in as a demo user; the main process holds the generated password. */
   signInLocal: (username: string, staySignedIn: boolean) => Promise<boolean>;
   loadLocalUsers: () => Promise<void>;
@@ -52,6 +59,7 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
         remembered: state.remembered,
         keychainWarning: state.keychain_warning ?? null,
         localAccount: state.local_account === true,
+        idp: state.idp === true,
         notice: null,
         error: null,
         lastUsername: state.user.username,
@@ -59,7 +67,7 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       });
       void get().loadAppInfo();
     } else {
-      patch({ status: 'signed_out', user: null, localAccount: false, rememberedUser: state.remembered_user });
+      patch({ status: 'signed_out', user: null, localAccount: false, idp: false, rememberedUser: state.remembered_user });
     }
   };
 
@@ -75,12 +83,15 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       lastUsername: null,
       localAccount: false,
       localUsers: [],
+      idp: false,
+      methods: null,
     },
 
     startSession: async () => {
       patch({ status: 'starting', error: null });
       void get().loadAppInfo();
       void get().loadLocalUsers();
+      void get().loadSignInMethods();
       const current = await call((api) => api.session.state());
       if (!current.ok) {
         patch({ status: 'signed_out', error: current.error });
@@ -117,6 +128,22 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       }
       adopt(result.value);
       return result.value.status === 'signed_in';
+    },
+
+    signInWithIdp: async (staySignedIn) => {
+      patch({ status: 'signing_in', error: null });
+      const result = await call((api) => api.session.signInIdp({ stay_signed_in: staySignedIn }));
+      if (!result.ok) {
+        patch({ status: 'signed_out', error: result.error });
+        return false;
+      }
+      adopt(result.value);
+      return result.value.status === 'signed_in';
+    },
+
+    loadSignInMethods: async () => {
+      const result = await call((api) => api.session.signInMethods());
+      patch({ methods: result.ok ? result.value : null });
     },
 
     loadLocalUsers: async () => {
