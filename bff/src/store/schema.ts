@@ -17,7 +17,7 @@ export interface UsersTable {
   failed_logins: ColumnType<number, number | undefined, number>;
   locked_until: string | null;
   disabled: ColumnType<number, number | undefined, number>;
-  /** Issuer and subject of a person from the company IdP; null for local users (migration 023). */
+  /** Issuer and subject of a person from the company IdP; null for local users (migration 062). */
   idp_issuer: ColumnType<string | null, string | null | undefined, string | null>;
   idp_subject: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
