@@ -135,7 +135,7 @@ function expectedOrder(query: { sort: ModelSortKey; order: SortOrder; type?: str
     (model) =>
       (query.type === undefined || model.type === query.type) &&
       (query.status === undefined || model.statuses.has(query.status)) &&
-      (query.q === undefined || model.search.includes(query.q.toLowerCase())),
+      (query.q === undefined || query.q.toLowerCase().split(/\s+/).filter(Boolean).every((word) => model.search.includes(word))),
   );
   const keys = [...SORT_COLUMNS[query.sort], 'id'] as const;
   const value = (model: Expected, key: (typeof keys)[number]) => (key === 'id' ? model.id : model[key]);
@@ -155,7 +155,8 @@ const Query = fc.record(
     order: fc.constantFrom<SortOrder>('asc', 'desc'),
     type: fc.constantFrom(...TYPES),
     status: fc.constantFrom<VersionStatus>('active', 'candidate', 'deprecated'),
-    q: fc.constantFrom('alpha', 'ZETA', 'x', 'm-01', 'search', 'model 1'),
+    // Several words match in any order, like the console's in-memory filter ('1 model', 'zeta alpha').
+    q: fc.constantFrom('alpha', 'ZETA', 'x', 'm-01', 'search', 'model 1', '1 model', 'zeta alpha', ' m-01  x '),
     limit: fc.integer({ min: 1, max: 9 }),
   },
   { requiredKeys: ['sort', 'order', 'limit'] },

@@ -168,6 +168,11 @@ export interface SummaryQuery {
   limit: number;
 }
 
+/** The words of a search (at most 8: each is one more condition on the scan). */
+export function searchWords(text: string | undefined): string[] {
+  return (text ?? '').split(/\s+/).filter((word) => word !== '').slice(0, 8);
+}
+
 /** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
 function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -227,7 +232,8 @@ export function summaryPageQuery(db: Db, query: SummaryQuery) {
   if (query.status === 'active') select = select.where('s.active_version', 'is not', null);
   if (query.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
   if (query.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
-  if (query.text) select = select.where(sql<boolean>`s.search_text like ${likePattern(query.text)} escape '\\'`);
+  // Every word must appear somewhere (as the console's in-memory filter reads a search), in any order.
+  for (const word of searchWords(query.text)) select = select.where(sql<boolean>`s.search_text like ${likePattern(word)} escape '\\'`);
   if (query.after) {
     const after = query.after;
     const refs = sql.join(columns.map((column) => sql.ref(`s.${column}`)));
