@@ -15,6 +15,7 @@ const JUSTIFIED = new Set([
   'CSP_GLOBAL_CHECK main/adapters/protocol.ts',
   'PROTOCOL_HANDLER_JS_CHECK main/adapters/deep-link.ts',
   'PRELOAD_JS_CHECK main/adapters/window.ts',
+  'OPEN_EXTERNAL_JS_CHECK main/adapters/system-browser.ts',
 ]);
 
 const dir = mkdtempSync(join(tmpdir(), 'electronegativity-'));
