@@ -345,6 +345,13 @@ export async function runCli(
     }
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0-65535');
     const location = databaseOf(values.db, io) ?? './modelops.db';
+    // Where report-signing keys live, from this invocation's environment (not the process's).
+    let keyConfig: ReturnType<typeof signingKeyConfigFor>;
+    try {
+      keyConfig = signingKeyConfigFor(location, io.env);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
     const trustedProxies = parseTrustedProxies(values['trusted-proxies'] ?? io.env.BFF_TRUSTED_PROXIES ?? '');
     const drainMs = Number(io.env.BFF_SHUTDOWN_DRAIN_MS ?? 0);
     const eventPollMs = io.env.BFF_EVENT_POLL_MS === undefined ? undefined : Number(io.env.BFF_EVENT_POLL_MS);
@@ -361,6 +368,8 @@ export async function runCli(
         dispatch: dispatchSettingsFromEnv(io.env),
         canaryAnalysis: canaryAnalysisSettingsFromEnv(io.env),
         trustedProxies,
+        ...(keyConfig.keyDir ? { signingKeyDir: keyConfig.keyDir } : {}),
+        ...(keyConfig.sealingKey ? { signingKeySecret: keyConfig.sealingKey } : {}),
         ...(oidc ? { oidc } : {}),
         ...(Number.isInteger(authRateLimit) && authRateLimit > 0 ? { authRateLimitPerMinute: authRateLimit } : {}),
       },
