@@ -3,33 +3,13 @@
 import type { Db } from './database.js';
 import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
 import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
-import { dispatchView } from './dispatches.js';
+import { joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { touchModelSummary } from './model-summaries.js';
-import type { DeploymentRow, DispatchRow, ServingTargetRow } from './schema.js';
+import type { DeploymentRow } from './schema.js';
 
-type DispatchColumns = {
-  target_kind: ServingTargetRow['kind'];
-  dispatch_status: DispatchRow['status'] | null;
-  dispatch_attempts: number | null;
-  dispatch_last_error: string | null;
-  dispatch_applied_at: string | null;
-  dispatch_next_attempt_at: string | null;
-  dispatch_observed: string | null;
-};
 
-function deploymentFromRow(row: DeploymentRow & DispatchColumns, policyJson: string): Deployment {
+function deploymentFromRow(row: DeploymentRow & JoinedDispatchColumns, policyJson: string): Deployment {
   const policy = ModelPolicy.parse(JSON.parse(policyJson));
-  const dispatchRow =
-    row.dispatch_status === null
-      ? null
-      : {
-          status: row.dispatch_status,
-          attempts: row.dispatch_attempts ?? 0,
-          last_error: row.dispatch_last_error,
-          applied_at: row.dispatch_applied_at,
-          next_attempt_at: row.dispatch_next_attempt_at,
-          observed: row.dispatch_observed,
-        };
   return Deployment.parse({
     model_id: row.model_id,
     stable_version: row.stable_version,
@@ -40,7 +20,7 @@ function deploymentFromRow(row: DeploymentRow & DispatchColumns, policyJson: str
     previous_stable: row.previous_stable,
     plan: policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN,
     updated_at: row.updated_at,
-    dispatch: dispatchView(row.target_kind ?? null, dispatchRow),
+    dispatch: joinedDispatchView(row),
   });
 }
 

@@ -6,7 +6,7 @@ import type { Db } from './database.js';
 import { sql } from 'kysely';
 import type { DeploymentDispatch, ServingTargetKind } from '../../../shared/domain/serving.js';
 import { newId } from './ids.js';
-import type { DispatchRow, DispatchesTable } from './schema.js';
+import type { DispatchRow, DispatchesTable, ServingTargetRow } from './schema.js';
 
 /**
  * Queues the deployment's state `stateVersion` for the model's target, in the
@@ -148,4 +148,31 @@ export function dispatchView(targetKind: ServingTargetKind | null, row: Pick<Dis
   if (row.next_attempt_at !== null && row.status !== 'pending') view.next_attempt_at = row.next_attempt_at;
   if (row.observed !== null) view.observed = JSON.parse(row.observed) as Record<string, number>;
   return view;
+}
+
+/** The serving target's kind and outbox row as a read joins them onto a deployment (left joins: all may be null). */
+export type JoinedDispatchColumns = {
+  target_kind: ServingTargetRow['kind'] | null;
+  dispatch_status: DispatchRow['status'] | null;
+  dispatch_attempts: number | null;
+  dispatch_last_error: string | null;
+  dispatch_applied_at: string | null;
+  dispatch_next_attempt_at: string | null;
+  dispatch_observed: string | null;
+};
+
+/** dispatchView over the joined columns (the deployment read and the registry list both join them). */
+export function joinedDispatchView(row: JoinedDispatchColumns): DeploymentDispatch {
+  const dispatchRow =
+    row.dispatch_status === null
+      ? null
+      : {
+          status: row.dispatch_status,
+          attempts: row.dispatch_attempts ?? 0,
+          last_error: row.dispatch_last_error,
+          applied_at: row.dispatch_applied_at,
+          next_attempt_at: row.dispatch_next_attempt_at,
+          observed: row.dispatch_observed,
+        };
+  return dispatchView(row.target_kind ?? null, dispatchRow);
 }

@@ -9,7 +9,7 @@ import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../s
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { z } from 'zod';
-import { dispatchView } from './dispatches.js';
+import { joinedDispatchView } from './dispatches.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
 import type { ModelSummariesTable } from './schema.js';
 
@@ -252,17 +252,6 @@ export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<S
   const positions: SortPosition[] = [];
   for (const row of rows) {
     // Rows were validated by the shared schemas when written; the list only reassembles them.
-    const dispatchRow =
-      row.dispatch_status === null
-        ? null
-        : {
-            status: row.dispatch_status,
-            attempts: row.dispatch_attempts ?? 0,
-            last_error: row.dispatch_last_error,
-            applied_at: row.dispatch_applied_at,
-            next_attempt_at: row.dispatch_next_attempt_at,
-            observed: row.dispatch_observed,
-          };
     items.push({
       model: {
         id: row.model_id,
@@ -282,7 +271,7 @@ export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<S
         stable_version: row.stable_version ?? null,
         canary_version: row.canary_version ?? null,
         canary_pct: row.canary_pct ?? 0,
-        dispatch: dispatchView(row.target_kind ?? null, dispatchRow),
+        dispatch: joinedDispatchView(row),
       },
       last_gate: row.last_gate === null ? null : (JSON.parse(row.last_gate) as z.infer<typeof LastGate>),
     });
