@@ -9,6 +9,7 @@ import { createConsoleRuntime, type ConsoleRuntime } from '../../electron/main/s
 import { deepLinkFromArgv } from '../../electron/main/services/deep-link.js';
 import { createKeytarVault, keychainEntry, type CredentialVault } from '../../electron/main/services/credential-vault.js';
 import { createFileLogger } from '../../electron/main/services/logger.js';
+import type { BrowserOpener } from '../../electron/main/services/oidc-sign-in.js';
 import {
   PageIpc,
   preloadInitScript,
@@ -56,6 +57,11 @@ export interface SeatOptions {
   bffUrl: string;
   /** Reuse a data folder (a restart of the app); a new temporary one otherwise. */
   dataDir?: string;
+  /**
+   * The system browser for company sign-in (adapters/system-browser.ts's port). Absent: the
+   * console offers no company sign-in, as a runtime built without the port does.
+   */
+  systemBrowser?: BrowserOpener;
 }
 
 /** Writes settings-store.ts's file as a user who pointed the console at `bffUrl` has it (remote mode, nothing remembered). */
@@ -158,6 +164,7 @@ export class ChromiumSeat implements ConsoleSeat {
       // Unpackaged, as in development: MODELOPS_POLICY_FILE above is honoured.
       packaged: false,
       push: ipc.push,
+      ...(options.systemBrowser ? { browser: options.systemBrowser } : {}),
     }).catch((error: unknown) => {
       seat.dialog.showFatalError('Model Ops Console could not start', error instanceof Error ? error.message : String(error));
       throw error;

@@ -30,6 +30,8 @@ export class ElectronSeat implements ConsoleSeat {
   ) {}
 
   static async open(options: SeatOptions): Promise<ElectronSeat> {
+    // The real app opens the OS's browser (shell.openExternal), which Playwright cannot drive.
+    if (options.systemBrowser) throw new Error('company sign-in journeys run in the Chromium harness only');
     // <config home>/<package name>: where app.getPath('userData') points on Linux for this
     // XDG_CONFIG_HOME, and named by --user-data-dir as well, so either way it is this folder.
     let dataDir = options.dataDir;

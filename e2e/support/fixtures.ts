@@ -7,7 +7,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type TestInfo } from '@playwright/test';
 import { probeKeychain } from '../../electron/main/test-support/harness.js';
 import type { CredentialVault } from '../../electron/main/services/credential-vault.js';
-import { ChromiumSeat, type ConsoleSeat } from './console-seat.js';
+import { ChromiumSeat, type ConsoleSeat, type SeatOptions } from './console-seat.js';
 import { electronDisplayProblem, ElectronSeat } from './electron-seat.js';
 import { ELECTRON_SKIP_MESSAGE, HARNESS_PRELOAD_FILE, HARNESS_RENDERER_DIR, SCREENSHOT_DIR, electronInstalled } from './paths.js';
 import { serveRenderer, type StaticServer } from './static-server.js';
@@ -21,6 +21,8 @@ export interface OpenConsoleOptions {
   dataDir?: string;
   /** Console errors this journey provokes on purpose (e.g. none today); anything else fails the test. */
   allowProblems?: RegExp;
+  /** Company sign-in: the browser the main process opens the IdP in (Chromium harness only; see company-idp.ts). */
+  systemBrowser?: SeatOptions['systemBrowser'];
 }
 
 export type OpenConsole = (options: OpenConsoleOptions) => Promise<ConsoleSeat>;

@@ -297,6 +297,8 @@ export const INVOKE_CHANNELS = {
   ),
   /** Company sign-in (OIDC): the main process opens the system browser at the IdP and waits for the loopback redirect. */
   'app:session:sign-in-idp': channel(z.strictObject({ stay_signed_in: z.boolean() }), SessionState),
+  /** Stops a company sign-in or step-up waiting on the browser (it then fails with cancelled_by_user); false when none waited. */
+  'app:session:cancel-idp': channel(Empty, z.strictObject({ cancelled: z.boolean() })),
   /** Which sign-in methods the BFF offers, and whether the workstation policy hides the password form. */
   'app:session:sign-in-methods': channel(Empty, SignInMethods),
   /** Local mode: signs in as one of the embedded BFF's demo users; the main process holds their passwords. */
@@ -405,6 +407,8 @@ export type InvokeResponse<C extends InvokeChannel> = z.output<(typeof INVOKE_CH
 export const PUSH_CHANNELS = {
   /** The session could not be renewed: the renderer shows the sign-in prompt. */
   'app:session:expired': z.strictObject({ message: z.string() }),
+  /** The same person, as the BFF now sees them: roles changed at the company IdP (seen at a fresh sign-in there). */
+  'app:session:user-changed': z.strictObject({ user: User }),
   /** State of the event stream to the BFF. */
   'app:connection:changed': ConnectionState,
   /** A BFF event, for live refresh of whatever screen shows it. */

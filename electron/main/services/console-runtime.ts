@@ -244,6 +244,10 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     });
     liveStream.onState((state) => ports.push('app:connection:changed', state));
     session.onExpired((message) => ports.push('app:session:expired', { message }));
+    session.onUserChanged((user) => {
+      desktop.sessionChanged(user);
+      ports.push('app:session:user-changed', { user });
+    });
     session.onChange((state) => {
       desktop.sessionChanged(state.status === 'signed_in' ? state.user : null);
       if (state.status === 'signed_in') {

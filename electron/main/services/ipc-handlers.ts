@@ -129,6 +129,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     'app:session:sign-in': ({ username, password, stay_signed_in }) => deps.backend().session.signIn(username, password, stay_signed_in),
     'app:session:sign-in-local': ({ username, stay_signed_in }) => deps.backend().session.signInLocal(username, stay_signed_in),
     'app:session:sign-in-idp': ({ stay_signed_in }) => deps.backend().session.signInWithIdp(stay_signed_in),
+    'app:session:cancel-idp': async () => ({ cancelled: deps.backend().session.cancelIdp() }),
     'app:session:sign-in-methods': () => deps.backend().session.signInMethods(),
     'app:session:local-users': async () => ({ users: deps.localUsers() }),
     'app:session:sign-out': () => deps.backend().session.signOut(),

@@ -42,6 +42,16 @@ export interface OidcSignInOptions {
 
 const isLoopbackHttp = (url: URL) => url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 
+/**
+ * What a system browser may be asked to open: the IdP's https pages, or an IdP on
+ * this machine. Every BrowserOpener checks it (a renderer bug must not launch programs).
+ */
+export function browserUrlAllowed(url: string): URL {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && !isLoopbackHttp(parsed)) throw new Error(`refusing to open ${parsed.protocol} URL in the browser`);
+  return parsed;
+}
+
 const PAGE = (message: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Model Ops Console</title></head><body><p>${message}</p></body></html>`;
 
@@ -51,6 +61,8 @@ export class OidcSignIn {
   readonly #timeoutMs: number;
   readonly #fixedIssuer: string | undefined;
   readonly #configurations = new Map<string, Promise<oidc.Configuration>>();
+  /** The authorization waiting on the browser, if any: one at a time, cancellable. */
+  #waiting: Loopback | null = null;
 
   constructor(options: OidcSignInOptions) {
     this.#browser = options.browser;
@@ -73,6 +85,23 @@ export class OidcSignIn {
     });
     if (!result.tokens.idToken) throw new ClientError('sign_in_failed', 'The identity provider sent no ID token.');
     return { idToken: result.tokens.idToken, nonce: result.nonce, tokens: result.tokens };
+  }
+
+  /**
+   * Stops waiting for the browser (the person closed the tab or changed their mind): the
+   * loopback listener closes, the state, nonce and PKCE verifier are dropped, and the
+   * waiting sign-in or step-up fails with `cancelled_by_user`. False when nothing waited.
+   */
+  cancel(): boolean {
+    const waiting = this.#waiting;
+    if (!waiting) return false;
+    waiting.cancel();
+    return true;
+  }
+
+  /** Whether an authorization waits for the browser to come back. */
+  get waiting(): boolean {
+    return this.#waiting !== null;
   }
 
   /** New tokens for a refresh token (the IdP may rotate it). */
@@ -123,7 +152,10 @@ export class OidcSignIn {
     const verifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
+    // A new sign-in replaces one still waiting (the person clicked again): the old listener closes.
+    this.#waiting?.cancel();
     const loopback = await listenOnce(this.#timeoutMs);
+    this.#waiting = loopback;
     try {
       const redirectUri = `http://127.0.0.1:${loopback.port}/callback`;
       const url = oidc.buildAuthorizationUrl(configuration, {
@@ -158,6 +190,7 @@ export class OidcSignIn {
       }
     } finally {
       loopback.close();
+      if (this.#waiting === loopback) this.#waiting = null;
     }
   }
 
@@ -187,6 +220,8 @@ interface Loopback {
   /** The full URL of the one callback request. */
   callback: Promise<URL>;
   close(): void;
+  /** Rejects the wait with `cancelled_by_user` and closes the listener. */
+  cancel(): void;
 }
 
 /**
@@ -225,7 +260,8 @@ async function listenOnce(timeoutMs: number): Promise<Loopback> {
   });
   port = (server.address() as AddressInfo).port;
   const timer = setTimeout(() => {
-    rejectCallback(new ClientError('sign_in_failed', 'The browser did not come back from the identity provider in time; try again.'));
+    const within = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.max(1, Math.round(timeoutMs / 1000))} seconds`;
+    rejectCallback(new ClientError('sign_in_failed', `The browser did not come back from the identity provider within ${within}; sign in again.`, { reason: 'timeout' }));
     server.close();
   }, timeoutMs);
   const settled = callback.finally(() => clearTimeout(timer));
@@ -234,6 +270,13 @@ async function listenOnce(timeoutMs: number): Promise<Loopback> {
     port,
     callback: settled,
     close: () => {
+      clearTimeout(timer);
+      server.close();
+      server.closeAllConnections();
+    },
+    cancel: () => {
+      done = true;
+      rejectCallback(new ClientError('cancelled_by_user', 'Sign-in at the identity provider cancelled.'));
       clearTimeout(timer);
       server.close();
       server.closeAllConnections();

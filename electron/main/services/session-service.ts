@@ -88,6 +88,7 @@ export class SessionService {
   #refreshing: Promise<LiveSession> | null = null;
   readonly #listeners = new Set<SessionListener>();
   readonly #expiredListeners = new Set<(message: string) => void>();
+  readonly #userListeners = new Set<(user: User) => void>();
 
   constructor(options: SessionServiceOptions) {
     this.#client = options.client;
@@ -151,6 +152,11 @@ export class SessionService {
     return this.#emit();
   }
 
+  /** Stops a sign-in or step-up waiting on the system browser (the person cancelled in the console). */
+  cancelIdp(): boolean {
+    return this.#oidc?.cancel() ?? false;
+  }
+
   get user(): User | null {
     return this.#session?.user ?? null;
   }
@@ -172,6 +178,12 @@ export class SessionService {
   onChange(listener: SessionListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Called when the signed-in person's roles change within the session (the IdP's word at a fresh sign-in). */
+  onUserChanged(listener: (user: User) => void): () => void {
+    this.#userListeners.add(listener);
+    return () => this.#userListeners.delete(listener);
   }
 
   /** Called when a session could not be renewed: the renderer shows the sign-in prompt. */
@@ -322,9 +334,28 @@ export class SessionService {
       if (!idp || !this.#oidc || !('idp' in credentials)) throw new ClientError('step_up_required', 'Sign in again at your identity provider to confirm this action.');
       await confirm();
       const fresh = await this.#oidc.freshAuthentication(idp, user.username);
-      const { step_up_token: idpStepUpToken } = await this.authorized((accessToken) =>
-        this.#client.call(ENDPOINTS.stepUp, { body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose } }, { accessToken }),
-      );
+      await this.#adoptFreshTokens(idp, fresh.tokens);
+      let idpStepUpToken: string;
+      try {
+        ({ step_up_token: idpStepUpToken } = await this.authorized((accessToken) =>
+          this.#client.call(ENDPOINTS.stepUp, { body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose } }, { accessToken }),
+        ));
+      } catch (error) {
+        // The BFF found the sign-in not fresh or not strong enough (401 step_up_required): the next try
+        // must be a new sign-in at the IdP, which is what confirming again starts.
+        if (isClientError(error, 'step_up_required')) {
+          const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+          throw new ClientError(
+            'step_up_required',
+            reason === 'authentication_too_weak'
+              ? `The BFF needs a stronger sign-in at your identity provider (for example with a second factor): ${error.message}. Confirm again to sign in once more.`
+              : `The BFF accepts only a sign-in from the last five minutes, and your identity provider reused an older one: ${error.message}. Confirm again to sign in once more.`,
+            error.details,
+            error.status,
+          );
+        }
+        throw error;
+      }
       return action(idpStepUpToken);
     }
     let password: string;
@@ -344,6 +375,36 @@ export class SessionService {
       this.#client.call(ENDPOINTS.stepUp, { body: { password, ...(totp ? { totp } : {}), purpose } }, { accessToken }),
     );
     return action(stepUpToken);
+  }
+
+  /**
+   * A fresh authentication at the IdP also brought new tokens: the IdP's newest word on
+   * this person (a group removed there is a role gone here). The session carries on with
+   * them — if they name the same person; someone else signing in at the browser changes
+   * nothing. No role left at all: the session ends.
+   */
+  async #adoptFreshTokens(config: OidcClientConfig, tokens: OidcTokens): Promise<void> {
+    const current = this.#session;
+    if (!current) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
+    let next: LiveSession;
+    try {
+      next = await this.#idpSession(config, tokens, current.remembered);
+    } catch (error) {
+      if (isClientError(error) && (error.status === 401 || error.status === 403) && this.#session === current) {
+        this.#expire('Your identity provider no longer gives you access to the console.');
+      }
+      throw error;
+    }
+    if (next.user.id !== current.user.id) {
+      throw new ClientError('step_up_required', `You signed in at your identity provider as ${next.user.username}, not as ${current.user.username}. Confirm again and sign in as ${current.user.username}.`);
+    }
+    if (this.#session !== current) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
+    if (next.remembered) await this.#persist(next);
+    this.#session = next;
+    if (next.user.roles.join() !== current.user.roles.join()) {
+      this.#logger.info('roles changed at the identity provider', { user: next.user.username, roles: next.user.roles });
+      for (const listener of this.#userListeners) listener(next.user);
+    }
   }
 
   /** Who the BFF says we are: the cheap authorized call the wake check makes (wake-reconnect.ts). */

@@ -152,6 +152,7 @@ export function connectPushes(): () => void {
   window.addEventListener('hashchange', onHash);
   const unsubscribers = [
     subscribe((api) => api.on.sessionExpired(({ message }) => store().sessionLost(message))),
+    subscribe((api) => api.on.sessionUserChanged(({ user }) => store().sessionUserChanged(user))),
     subscribe((api) => api.on.connectionChanged((state) => store().connectionChanged(state))),
     subscribe((api) => api.on.eventsReceived((event) => handleServerEvent(event))),
     subscribe((api) => api.on.approvalsPendingChanged(({ count }) => store().pendingApprovalsChanged(count))),

@@ -51,7 +51,12 @@ function targetVersion(details: AuditEntry['details']): string {
 const DESCRIBE: Record<AuditAction, Describe> = {
   'auth.login': (e) => ({ title: `${e.actor} signed in`, detail: null, tone: 'neutral' }),
   'auth.login_failed': (e) => ({ title: `${e.actor}: sign-in failed`, detail: str(e.details, 'reason'), tone: 'warn' }),
-  'auth.step_up': (e) => ({ title: `${e.actor} re-authenticated`, detail: str(e.details, 'purpose'), tone: 'neutral' }),
+  'auth.step_up': (e) => ({
+    title: `${e.actor} re-authenticated${str(e.details, 'method') === 'oidc' ? ' at the company IdP' : ''}`,
+    // A company sign-in names the IdP identity that authenticated (issuer and subject).
+    detail: [str(e.details, 'purpose'), str(e.details, 'issuer') ? `${str(e.details, 'issuer')}, subject ${str(e.details, 'subject') ?? '?'}` : null].filter((part) => part !== null).join(' · ') || null,
+    tone: 'neutral',
+  }),
   'auth.step_up_failed': (e) => ({ title: `${e.actor}: re-authentication failed`, detail: str(e.details, 'reason'), tone: 'warn' }),
   'auth.locked': (e) => ({ title: `${e.actor}'s account locked after failed attempts`, detail: str(e.details, 'until') ? `Until ${str(e.details, 'until')}` : null, tone: 'bad' }),
   'auth.refresh_reuse': (e) => ({ title: `A used refresh token of ${e.actor} was presented again: session ended`, detail: null, tone: 'bad' }),

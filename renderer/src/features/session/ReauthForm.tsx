@@ -12,6 +12,7 @@ import { Field } from '../../ui/Field.js';
 import { Icon } from '../../ui/Icon.js';
 import { InlineError } from '../../ui/States.js';
 import { ProgressBar } from '../../ui/Spinner.js';
+import { IdpWaiting } from './IdpWaiting.js';
 
 export type ReauthFormProps = {
   username: string;
@@ -47,6 +48,7 @@ export function ReauthForm({ username, confirmLabel, busy, error, onBack, onSubm
             opens. The sign-in must be fresh: the BFF accepts it for five minutes.
           </p>
         </div>
+        {busy && <IdpWaiting providerName={providerName} task="sign in again" />}
         <ReauthFooter error={error} busy={busy} onBack={onBack} confirmLabel={confirmLabel} danger={danger} />
       </form>
     );

@@ -11,6 +11,7 @@ import { Field } from '../../ui/Field.js';
 import { Icon } from '../../ui/Icon.js';
 import { Callout, InlineError } from '../../ui/States.js';
 import { Spinner } from '../../ui/Spinner.js';
+import { IdpWaiting } from './IdpWaiting.js';
 
 export function BffSetting(): ReactElement {
   const { view, status, saving, saveError } = useStore(useShallow((s) => s.settings));
@@ -128,6 +129,7 @@ export function SignInScreen(): ReactElement {
   const localUsers = useStore((s) => s.session.localUsers);
   const methods = useStore((s) => s.session.methods);
   const signInWithIdp = useStore((s) => s.signInWithIdp);
+  const waitingForIdp = useStore((s) => s.session.waitingForIdp);
   // Without an answer from the BFF the password form stays: it is the one method every BFF had.
   const passwordForm = methods?.local_sign_in ?? true;
   const [username, setUsername] = useState(session.lastUsername ?? session.rememberedUser ?? '');
@@ -143,6 +145,17 @@ export function SignInScreen(): ReactElement {
     // The password never outlives the attempt.
     setPassword('');
   };
+
+  // One choice for either method: with the password form hidden it sits with the company button.
+  const stayBox = (
+    <label className="checkbox">
+      <input type="checkbox" checked={stay} onChange={(e) => setStay(e.target.checked)} />
+      <span>
+        Stay signed in
+        <span className="field-hint"> — keeps a renewal token in the system keychain</span>
+      </span>
+    </label>
+  );
 
   return (
     <div className="signin">
@@ -165,10 +178,15 @@ export function SignInScreen(): ReactElement {
         <BffSetting />
         {methods?.idp && (
           <div className="stack" role="group" aria-label="Company sign-in">
+            {!passwordForm && stayBox}
             <Button variant={passwordForm ? 'secondary' : 'primary'} busy={busy} disabled={busy} onClick={() => void signInWithIdp(stay)}>
               {`Sign in with ${methods.idp.provider_name}`}
             </Button>
-            <p className="field-hint">Opens your browser; return here when you have signed in.</p>
+            {waitingForIdp ? (
+              <IdpWaiting providerName={methods.idp.provider_name} task="sign in" />
+            ) : (
+              <p className="field-hint">Opens your browser; return here when you have signed in.</p>
+            )}
             {!passwordForm && session.error && <InlineError error={session.error} />}
           </div>
         )}
@@ -182,13 +200,7 @@ export function SignInScreen(): ReactElement {
           <Field label="Password">
             {(props) => <input {...props} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} autoFocus={username !== ''} required />}
           </Field>
-          <label className="checkbox">
-            <input type="checkbox" checked={stay} onChange={(e) => setStay(e.target.checked)} />
-            <span>
-              Stay signed in
-              <span className="field-hint"> — keeps a renewal token in the system keychain</span>
-            </span>
-          </label>
+          {stayBox}
           {session.error && <InlineError error={session.error} />}
           <Button type="submit" variant="primary" busy={busy} disabled={username.trim() === '' || password === ''}>
             {busy ? 'Signing in…' : 'Sign in'}

@@ -32,7 +32,13 @@ export type SessionSlice = {
     idp: boolean;
     /** What the sign-in screen offers (null until known, or when the BFF cannot say). */
     methods: SignInMethods | null;
+    /** A company sign-in waits for the person to come back from the browser. */
+    waitingForIdp: boolean;
   };
+  /** The same person with other roles (the company IdP said so at a fresh sign-in): screens follow the new roles. */
+  sessionUserChanged: (user: User) => void;
+  /** Stops a company sign-in or step-up waiting on the browser (the Cancel button, Escape). */
+  cancelIdp: () => Promise<void>;
   /** Company sign-in: the main process opens the system browser at the IdP. */
   signInWithIdp: (staySignedIn: boolean) => Promise<boolean>;
   loadSignInMethods: () => Promise<void>;
@@ -85,6 +91,7 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
       localUsers: [],
       idp: false,
       methods: null,
+      waitingForIdp: false,
     },
 
     startSession: async () => {
@@ -131,14 +138,25 @@ export const createSessionSlice: StateCreator<All, [], [], SessionSlice> = (set,
     },
 
     signInWithIdp: async (staySignedIn) => {
-      patch({ status: 'signing_in', error: null });
+      patch({ status: 'signing_in', error: null, waitingForIdp: true });
       const result = await call((api) => api.session.signInIdp({ stay_signed_in: staySignedIn }));
+      patch({ waitingForIdp: false });
       if (!result.ok) {
-        patch({ status: 'signed_out', error: result.error });
+        // Cancelled by the person: back to the screen as it was, nothing to explain.
+        patch({ status: 'signed_out', error: result.error.code === 'cancelled_by_user' ? null : result.error });
         return false;
       }
       adopt(result.value);
       return result.value.status === 'signed_in';
+    },
+
+    sessionUserChanged: (user) => {
+      const current = get().session;
+      if (current.status === 'signed_in' && current.user?.username === user.username) patch({ user });
+    },
+
+    cancelIdp: async () => {
+      await call((api) => api.session.cancelIdp());
     },
 
     loadSignInMethods: async () => {
