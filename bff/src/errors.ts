@@ -9,10 +9,12 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Only where an endpoint declares another status for this code (Endpoint.errorStatus). */
+    statusCode?: number,
   ) {
     super(message);
     this.name = 'ApiError';
-    this.statusCode = ERROR_STATUS[code];
+    this.statusCode = statusCode ?? ERROR_STATUS[code];
   }
 }
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Role, ServiceRole } from '../domain/user.js';
 import type { StepUpPurpose } from './auth.js';
+import type { ErrorCode } from './errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
@@ -43,6 +44,11 @@ export interface Endpoint {
   readonly description?: string;
   /** Left out of the OpenAPI document (the document itself). */
   readonly hidden?: boolean;
+  /**
+   * Codes this endpoint answers with another status than their usual one (ERROR_STATUS),
+   * where the code means something else here; say why beside the entry.
+   */
+  readonly errorStatus?: { readonly [code in ErrorCode]?: 400 | 401 | 403 | 409 | 428 };
 }
 
 /** The `:name` parameters of a path, as a union of names. */

@@ -83,7 +83,13 @@ export const ENDPOINTS = {
     responses: { 200: StepUpResponse },
     // viewer = any signed-in user; the purpose decides where the token may be spent.
     access: { role: 'viewer' },
+    // Here step_up_required is the refusal of the authentication itself (a company sign-in
+    // older than 5 minutes, or weaker than the configured acr/amr): a 401 challenge to sign
+    // in again (details.reason says why), not 428's "send a step-up token with this action".
+    errorStatus: { step_up_required: 401 },
     tags: ['auth'],
+    description:
+      'Trades a re-authentication (password and TOTP, or a fresh company sign-in: {id_token, nonce}) for a single-use step-up token bound to a purpose. A company sign-in that is too old or too weak answers 401 step_up_required with details.reason (auth_time_too_old, authentication_too_weak).',
   }),
   me: defineEndpoint({ method: 'GET', path: '/auth/me', responses: { 200: MeResponse }, access: { role: 'viewer' }, tags: ['auth'] }),
   authConfig: defineEndpoint({

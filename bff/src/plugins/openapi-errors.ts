@@ -13,7 +13,7 @@ import type { RouteAccess } from './access.js';
 /** What each error status means here, as the document says it. */
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid_request: a parameter, query or body failed its schema',
-  401: 'unauthenticated / invalid_credentials: no valid access token (or wrong credentials)',
+  401: 'unauthenticated / invalid_credentials: no valid access token (or wrong credentials); at /auth/step-up also step_up_required: the company sign-in is too old or too weak, sign in again (details.reason)',
   403: 'forbidden / self_approval / registrant_approval: the caller lacks the role, or separation of duties forbids it',
   404: 'not_found: no such model, version or request',
   409: 'conflict, stale_state, intent_changed, idempotency_conflict, …: the state changed or the Idempotency-Key was used otherwise',

@@ -207,12 +207,13 @@ describe('step-up by a fresh authentication at the IdP, through the two-person r
     expect((await bff.call('GET', '/admin/audit/verify', { token: back.accessToken })).body).toMatchObject({ ok: true });
   });
 
-  it('refuses an authentication older than 5 minutes with step_up_required', async () => {
+  it('refuses an authentication older than 5 minutes with 401 step_up_required', async () => {
     const oscar = await signInAtIdp(idp, 'oscar');
     const fresh = await signInAtIdp(idp, 'oscar', { maxAge: 0 });
     const answer = await withClockMoved(6 * 60_000, () =>
       bff.call('POST', '/auth/step-up', { token: oscar.accessToken, body: { id_token: fresh.idToken, nonce: fresh.nonce, purpose: 'rollout' } }),
     );
+    expect(answer.status).toBe(401);
     expect(answer.body.error).toMatchObject({ code: 'step_up_required', details: { reason: 'auth_time_too_old' } });
   });
 
@@ -249,6 +250,7 @@ describe('step-up by a fresh authentication at the IdP, through the two-person r
     try {
       // The console asks for acr_values=mfa (from /auth/config); the IdP may still answer with less.
       const weak = await stepUp('oscar', oscar.accessToken, 'rollout', { acrValues: 'mfa' });
+      expect(weak.status).toBe(401);
       expect(weak.body.error).toMatchObject({ code: 'step_up_required', details: { reason: 'authentication_too_weak' } });
       const strong = await stepUp('oscar', oscar.accessToken, 'rollout', { acrValues: 'mfa', otp: TEST_IDP_OTP });
       expect(strong.status, strong.text).toBe(200);

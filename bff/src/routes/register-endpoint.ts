@@ -68,7 +68,15 @@ export function registerEndpoint<E extends Endpoint>(app: BffApp, endpoint: E, h
       if (endpoint.access.role !== 'public' && !request.principal) throw new ApiError('unauthenticated', 'sign in first');
       if (endpoint.access.stepUp && !request.spendStepUp) throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token');
       const caller = { principal: request.principal, spendStepUp: request.spendStepUp ?? undefined } as Caller<E>;
-      return handler(request as unknown as EndpointRequest<E>, reply, caller);
+      if (!endpoint.errorStatus) return handler(request as unknown as EndpointRequest<E>, reply, caller);
+      try {
+        return await handler(request as unknown as EndpointRequest<E>, reply, caller);
+      } catch (error) {
+        // The endpoint's own status for a code that means something else here (declared in the table).
+        const status = error instanceof ApiError ? endpoint.errorStatus[error.code] : undefined;
+        if (error instanceof ApiError && status !== undefined && status !== error.statusCode) throw new ApiError(error.code, error.message, error.details, status);
+        throw error;
+      }
     },
   });
 }
