@@ -1,10 +1,12 @@
 // Hourly (and at start) removal of rows that can no longer matter: expired
 // idempotency keys, reservations whose request died (lease run out), step-up
-// tokens, refresh tokens and /auth rate windows. Keeps the tables small.
+// tokens, refresh tokens, spent IdP step-up nonces and /auth rate windows.
+// Keeps the tables small.
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { BffContext } from '../context.js';
 import { deleteRateWindowsBefore } from '../store/auth-rate-windows.js';
+import { deleteSpentStepUpNoncesBefore } from '../store/idp-users.js';
 import { deleteExpiredIdempotencyKeys, deleteStaleReservations } from '../store/idempotency-keys.js';
 import { deleteExpiredRefreshTokens } from '../store/refresh-tokens.js';
 import { deleteEndedSessions } from '../store/sessions.js';
@@ -23,6 +25,10 @@ export async function runHousekeeping(ctx: BffContext): Promise<void> {
   await deleteExpiredStepUpTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteExpiredRefreshTokens(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   await deleteEndedSessions(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
+  // A nonce guards against a replayed ID token only while that token's auth_time is fresh
+  // (5 minutes, plus clock tolerance); kept as long as expired tokens, so a late replay still
+  // reads as "nonce_reused" in the audit, and refused as too old after that.
+  await deleteSpentStepUpNoncesBefore(ctx.db, new Date(now - TOKEN_GRACE_MS).toISOString());
   // /auth windows last a minute; an hour-old one counts nothing any more.
   await deleteRateWindowsBefore(ctx.db, new Date(now - RATE_WINDOW_KEEP_MS).toISOString());
 }

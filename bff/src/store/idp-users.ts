@@ -127,3 +127,15 @@ export async function spendStepUpNonce(db: Kysely<DB>, id: string, userId: strin
   return (result.numInsertedOrUpdatedRows ?? 0n) === 1n;
 }
 
+
+/**
+ * Deletes nonces spent before `cutoff`, at most `limit` of them (bounded work per run:
+ * housekeeping catches up on the next one). Returns how many went.
+ */
+export async function deleteSpentStepUpNoncesBefore(db: Kysely<DB>, cutoff: string, limit = 10_000): Promise<number> {
+  const result = await db
+    .deleteFrom('idp_step_up_nonces')
+    .where('id', 'in', (eb) => eb.selectFrom('idp_step_up_nonces').select('id').where('spent_at', '<', cutoff).orderBy('spent_at').limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -17,6 +17,7 @@ import * as versionSortKey from './migrations/051-version-sort-key.js';
 import * as canaryAnalysis from './migrations/060-canary-analysis.js';
 import * as requestOnlineAnalysis from './migrations/061-request-online-analysis.js';
 import * as idpUsers from './migrations/062-idp-users.js';
+import * as idpStepUpNoncePruning from './migrations/063-idp-step-up-nonce-pruning.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '060-canary-analysis': canaryAnalysis,
   '061-request-online-analysis': requestOnlineAnalysis,
   '062-idp-users': idpUsers,
+  '063-idp-step-up-nonce-pruning': idpStepUpNoncePruning,
 };
 
 /** Every migration's name, in the order they run. */
