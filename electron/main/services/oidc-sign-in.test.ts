@@ -4,7 +4,7 @@
 // callback, as a browser would. Keychain tests run on gnome-keyring
 // (scripts/with-keyring.sh) and are skipped without it.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalBff, type LocalBff } from '../local-mode/start-local-bff.js';
 import { probeKeychain, tempDir } from '../test-support/harness.js';
 import { IDP_API_SCOPE, IDP_AUDIENCE, IDP_CLIENT_ID, startIdpProcess, submitIdpLogin, type IdpProcess } from '../test-support/idp.js';
@@ -27,29 +27,32 @@ beforeAll(async () => {
   bff = await startLocalBff({
     dbFile: `${dir.path}/bff.sqlite`,
     seedDemo: true,
-    settings: {
-      // What BFF_OIDC_* would give (bff/src/services/oidc/settings.ts), spelt out: this suite may not import bff/.
-      oidc: {
-        issuer: idp.issuer,
-        clientId: IDP_CLIENT_ID,
-        audience: IDP_AUDIENCE,
-        resource: IDP_AUDIENCE,
-        scopes: ['openid', 'profile', IDP_API_SCOPE],
-        roleMap: { 'ml-ops-operators': ['operator'], 'ml-ops-approvers': ['approver'] },
-        providerName: 'Test IdP',
-        groupsClaim: 'groups',
-        usernameClaim: 'preferred_username',
-        acrValues: [],
-        amrValues: [],
-        algorithms: ['RS256'],
-        allowPassword: false,
-        jwksCooldownSeconds: 30,
-        jwksMaxAgeSeconds: 600,
-        clockToleranceSeconds: 30,
-      },
-    },
+    settings: { oidc: oidcSettings() },
   });
 }, 60_000);
+
+/** What BFF_OIDC_* would give (bff/src/services/oidc/settings.ts), spelt out: this suite may not import bff/. */
+function oidcSettings(acrValues: string[] = []): NonNullable<NonNullable<Parameters<typeof startLocalBff>[0]['settings']>['oidc']> {
+  return {
+    issuer: idp.issuer,
+    clientId: IDP_CLIENT_ID,
+    audience: IDP_AUDIENCE,
+    resource: IDP_AUDIENCE,
+    scopes: ['openid', 'profile', IDP_API_SCOPE],
+    roleMap: { 'ml-ops-operators': ['operator'], 'ml-ops-approvers': ['approver'] },
+    providerName: 'Test IdP',
+    groupsClaim: 'groups',
+    usernameClaim: 'preferred_username',
+    acrValues,
+    amrValues: [],
+    algorithms: ['RS256'],
+    allowPassword: false,
+    jwksCooldownSeconds: 30,
+    jwksMaxAgeSeconds: 600,
+    clockToleranceSeconds: 30,
+  };
+}
+
 afterAll(async () => {
   await bff?.close();
   await idp?.stop();
@@ -71,9 +74,9 @@ function browserAs(username: string, tamper: (callback: URL) => URL = (url) => u
   };
 }
 
-function consoleWith(vault: CredentialVault, browser: BrowserOpener, options: { fixedIssuer?: string; origin?: string } = {}) {
+function consoleWith(vault: CredentialVault, browser: BrowserOpener, options: { fixedIssuer?: string; origin?: string; bffUrl?: string } = {}) {
   const logger = createMemoryLogger();
-  const client = new BffClient({ baseUrl: bff.url, logger, retryDelayMs: () => 1 });
+  const client = new BffClient({ baseUrl: options.bffUrl ?? bff.url, logger, retryDelayMs: () => 1 });
   const origin = options.origin ?? `oidc-${process.pid}`;
   const settingsFile = `${dir.path}/settings-${origin.replace(/\W/g, '_')}.json`;
   const store = new SettingsStore(settingsFile, logger);
@@ -149,13 +152,72 @@ describe('the loopback redirect', () => {
     expect(session.state().status).toBe('signed_out');
   });
 
-  it('gives up when the browser never comes back', async () => {
+  const authConfig = async () => ((await (await fetch(`${bff.url}/auth/config`)).json()) as { oidc: Parameters<OidcSignIn['signIn']>[0] }).oidc;
+
+  it('gives up when the browser never comes back: a clear message, the listener closed', async () => {
     const logger = createMemoryLogger();
-    const oidc = new OidcSignIn({ browser: { open: async () => undefined }, logger, timeoutMs: 300 });
-    const config = (await (await fetch(`${bff.url}/auth/config`)).json()) as { oidc: Parameters<OidcSignIn['signIn']>[0] };
-    const failure = await oidc.signIn(config.oidc).catch((error: unknown) => error);
+    const opened: string[] = [];
+    const oidc = new OidcSignIn({ browser: { open: async (url) => void opened.push(url) }, logger, timeoutMs: 300 });
+    const failure = await oidc.signIn(await authConfig()).catch((error: unknown) => error);
     expect(isClientError(failure, 'sign_in_failed')).toBe(true);
-    expect((failure as Error).message).toContain('did not come back');
+    expect((failure as Error).message).toBe('The browser did not come back from the identity provider within 1 second; sign in again.');
+    expect((failure as { details?: unknown }).details).toEqual({ reason: 'timeout' });
+    expect(oidc.waiting).toBe(false);
+    await expect(fetch(new URL(opened[0]!).searchParams.get('redirect_uri')!)).rejects.toThrow();
+  });
+
+  it('cancels a sign-in waiting on the browser: cancelled_by_user, the listener closed, the attempt forgotten', async () => {
+    const opened: string[] = [];
+    const oidc = new OidcSignIn({ browser: { open: async (url) => void opened.push(url) }, logger: createMemoryLogger(), timeoutMs: 60_000 });
+    expect(oidc.cancel()).toBe(false);
+    const signIn = oidc.signIn(await authConfig()).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(opened).toHaveLength(1));
+    expect(oidc.waiting).toBe(true);
+    expect(oidc.cancel()).toBe(true);
+    const failure = await signIn;
+    expect(isClientError(failure, 'cancelled_by_user')).toBe(true);
+    expect(oidc.waiting).toBe(false);
+    expect(oidc.cancel()).toBe(false);
+    // The person finishes at the IdP anyway: the redirect finds nobody listening, nothing signs in.
+    const user = idp.users.get('oscar')!;
+    const callback = await submitIdpLogin(opened[0]!, { username: 'oscar', password: user.password });
+    expect(callback.origin).toBe(new URL(new URL(opened[0]!).searchParams.get('redirect_uri')!).origin);
+    await expect(fetch(callback)).rejects.toThrow();
+  });
+
+  it('cancels a step-up waiting on the browser through the session: nothing asked of the BFF, still signed in', async () => {
+    let waitingBrowser: string | undefined;
+    const browser = browserAs('amira');
+    const { session } = consoleWith(noKeychain, {
+      open: async (url) => {
+        // Sign-in goes through; the step-up's browser never comes back until cancelled.
+        if (new URL(url).searchParams.get('max_age') === '0') waitingBrowser = url;
+        else await browser.open(url);
+      },
+    });
+    await session.signInWithIdp(false);
+    let acted = false;
+    const stepUp = session.withStepUp({ idp: true }, 'approve', async () => {
+      acted = true;
+    }).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(waitingBrowser).toBeDefined());
+    expect(session.cancelIdp()).toBe(true);
+    expect(isClientError(await stepUp, 'cancelled_by_user')).toBe(true);
+    expect(acted).toBe(false);
+    expect(session.state()).toMatchObject({ status: 'signed_in', user: { username: 'amira' } });
+  });
+
+  it('a new sign-in replaces one still waiting', async () => {
+    const opened: string[] = [];
+    const oidc = new OidcSignIn({ browser: { open: async (url) => void opened.push(url) }, logger: createMemoryLogger(), timeoutMs: 60_000 });
+    const config = await authConfig();
+    const first = oidc.signIn(config).catch((error: unknown) => error);
+    await vi.waitFor(() => expect(opened).toHaveLength(1));
+    const second = oidc.signIn(config).catch((error: unknown) => error);
+    expect(isClientError(await first, 'cancelled_by_user')).toBe(true);
+    await vi.waitFor(() => expect(opened).toHaveLength(2));
+    oidc.cancel();
+    expect(isClientError(await second, 'cancelled_by_user')).toBe(true);
   });
 
   it('refuses an issuer other than the one the workstation policy fixes, before opening the browser', async () => {
@@ -170,5 +232,31 @@ describe('the loopback redirect', () => {
     const { session } = consoleWith(noKeychain, browserAs('amira'));
     expect(await session.signInWithIdp(false)).toMatchObject({ status: 'signed_in', remembered: false, user: { username: 'amira', roles: ['approver'] } });
     expect((await session.me()).roles).toEqual(['approver']);
+  });
+});
+
+describe('a step-up the BFF finds too weak', () => {
+  let strictBff: LocalBff;
+  beforeAll(async () => {
+    // This BFF demands acr "mfa" at step-up; the IdP's password-only sign-in gives "pwd".
+    strictBff = await startLocalBff({ dbFile: `${dir.path}/strict.sqlite`, seedDemo: false, settings: { oidc: oidcSettings(['mfa']) } });
+  }, 60_000);
+  afterAll(async () => {
+    await strictBff?.close();
+  });
+
+  it('answers 401 step_up_required; the console says why and that confirming again signs in once more', async () => {
+    const noKeychain: CredentialVault = { get: async () => null, set: async () => undefined, delete: async () => false };
+    const browser = browserAs('oscar');
+    const { session } = consoleWith(noKeychain, browser, { bffUrl: strictBff.url });
+    await session.signInWithIdp(false);
+    const failure = await session.withStepUp({ idp: true }, 'rollout', async () => 'spent').catch((error: unknown) => error);
+    expect(isClientError(failure, 'step_up_required')).toBe(true);
+    expect(failure).toMatchObject({ status: 401, details: { reason: 'authentication_too_weak', acr_values: ['mfa'] } });
+    expect((failure as Error).message).toMatch(/^The BFF needs a stronger sign-in at your identity provider .*Confirm again to sign in once more\.$/);
+    // The step-up asked the IdP for that level (acr_values from /auth/config) with a fresh login.
+    const stepUpUrl = new URL(browser.opened[1]!);
+    expect([stepUpUrl.searchParams.get('max_age'), stepUpUrl.searchParams.get('acr_values')]).toEqual(['0', 'mfa']);
+    expect(session.state().status).toBe('signed_in');
   });
 });

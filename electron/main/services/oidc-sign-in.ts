@@ -260,7 +260,8 @@ async function listenOnce(timeoutMs: number): Promise<Loopback> {
   });
   port = (server.address() as AddressInfo).port;
   const timer = setTimeout(() => {
-    const within = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.max(1, Math.round(timeoutMs / 1000))} seconds`;
+    const [count, unit] = timeoutMs >= 60_000 ? [Math.round(timeoutMs / 60_000), 'minute'] : [Math.max(1, Math.round(timeoutMs / 1000)), 'second'];
+    const within = `${count} ${unit}${count === 1 ? '' : 's'}`;
     rejectCallback(new ClientError('sign_in_failed', `The browser did not come back from the identity provider within ${within}; sign in again.`, { reason: 'timeout' }));
     server.close();
   }, timeoutMs);
