@@ -137,6 +137,22 @@ describe('IdP access tokens', () => {
     expect((await me(hmac)).status).toBe(401);
   });
 
+  it('refuses tokens the IdP\'s own key signed that are not yet valid (nbf), for another client (azp), or without a subject', async () => {
+    const oscar = idp.users.get('oscar')!;
+    const claims = { sub: oscar.sub, preferred_username: 'oscar', groups: ['ml-ops-operators'], client_id: TEST_IDP_CLIENT_ID };
+    // The control: the same minting with nothing wrong passes, so each refusal below is about its one claim.
+    expect((await me(await idp.signToken(claims))).status).toBe(200);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    // Not before ten minutes from now: beyond the 30 s clock tolerance.
+    expect((await me(await idp.signToken({ ...claims, nbf: nowSeconds + 600 }))).status).toBe(401);
+    expect((await me(await idp.signToken({ ...claims, client_id: 'another-app' }))).status).toBe(401);
+    expect((await me(await idp.signToken({ ...claims, azp: 'another-app' }))).status).toBe(401);
+    const { sub: _sub, ...withoutSubject } = claims;
+    expect((await me(await idp.signToken(withoutSubject))).status).toBe(401);
+    // Issued before the BFF's clock by more than the token's life: expired.
+    expect((await me(await idp.signToken({ ...claims, iat: nowSeconds - 900, exp: nowSeconds - 600 }))).status).toBe(401);
+  });
+
   it('picks up a rotated signing key at the first token that names it', async () => {
     const before = await signInAtIdp(idp, 'oscar');
     expect((await me(before.accessToken)).status).toBe(200);

@@ -36,6 +36,12 @@ export interface TestIdp {
   currentKid(): string;
   /** How many times the JWKS was fetched (key rotation and its cooldown). */
   jwksFetches(): number;
+  /**
+   * A JWT signed with the IdP's current key and the claims given (defaults: this issuer, the
+   * BFF's audience, issued now, 5 minutes): for checks a well-behaved IdP never provokes
+   * (nbf in the future, a token for another client) — the signature itself is genuine.
+   */
+  signToken(claims: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -291,6 +297,14 @@ export async function startTestIdp(
       provider = build();
     },
     currentKid: () => keys[0]!.kid,
+    signToken: async (claims) => {
+      const { SignJWT, importJWK } = await import('jose');
+      const key = keys[0]!;
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ iss: issuer, aud: TEST_IDP_AUDIENCE, iat: now, exp: now + 300, ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'at+jwt' })
+        .sign(await importJWK(key.jwk, 'RS256'));
+    },
     jwksFetches: () => jwksFetchCount,
     stop: () =>
       new Promise<void>((resolve, reject) => {

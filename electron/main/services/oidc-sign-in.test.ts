@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalBff, type LocalBff } from '../local-mode/start-local-bff.js';
 import { probeKeychain, tempDir } from '../test-support/harness.js';
-import { IDP_API_SCOPE, IDP_AUDIENCE, IDP_CLIENT_ID, startIdpProcess, submitIdpLogin, type IdpProcess } from '../test-support/idp.js';
+import { startIdpProcess, type IdpProcess } from '../test-support/idp.js';
 import { BffClient } from './bff-client.js';
 import { isClientError } from './client-error.js';
 import { keychainEntry, type CredentialVault } from './credential-vault.js';
@@ -35,10 +35,10 @@ beforeAll(async () => {
 function oidcSettings(acrValues: string[] = []): NonNullable<NonNullable<Parameters<typeof startLocalBff>[0]['settings']>['oidc']> {
   return {
     issuer: idp.issuer,
-    clientId: IDP_CLIENT_ID,
-    audience: IDP_AUDIENCE,
-    resource: IDP_AUDIENCE,
-    scopes: ['openid', 'profile', IDP_API_SCOPE],
+    clientId: idp.clientId,
+    audience: idp.audience,
+    resource: idp.audience,
+    scopes: ['openid', 'profile', idp.apiScope],
     roleMap: { 'ml-ops-operators': ['operator'], 'ml-ops-approvers': ['approver'] },
     providerName: 'Test IdP',
     groupsClaim: 'groups',
@@ -66,8 +66,7 @@ function browserAs(username: string, tamper: (callback: URL) => URL = (url) => u
     opened,
     async open(url) {
       opened.push(url);
-      const user = idp.users.get(username)!;
-      const callback = tamper(await submitIdpLogin(url, { username, password: user.password }));
+      const callback = tamper(await idp.browse(url, username));
       const answer = await fetch(callback);
       await answer.text();
     },
@@ -179,8 +178,7 @@ describe('the loopback redirect', () => {
     expect(oidc.waiting).toBe(false);
     expect(oidc.cancel()).toBe(false);
     // The person finishes at the IdP anyway: the redirect finds nobody listening, nothing signs in.
-    const user = idp.users.get('oscar')!;
-    const callback = await submitIdpLogin(opened[0]!, { username: 'oscar', password: user.password });
+    const callback = await idp.browse(opened[0]!, 'oscar');
     expect(callback.origin).toBe(new URL(new URL(opened[0]!).searchParams.get('redirect_uri')!).origin);
     await expect(fetch(callback)).rejects.toThrow();
   });
@@ -226,6 +224,32 @@ describe('the loopback redirect', () => {
     const failure = await session.signInWithIdp(false).catch((error: unknown) => error);
     expect(isClientError(failure, 'issuer_not_allowed')).toBe(true);
     expect(browser.opened).toEqual([]);
+  });
+
+  it('a step-up\'s fresh sign-in carries the IdP\'s newest groups: the session\'s roles follow; no role left ends the session', async () => {
+    const { session } = consoleWith(noKeychain, browserAs('amira'));
+    const changed: string[][] = [];
+    session.onUserChanged((user) => changed.push(user.roles));
+    const expired: string[] = [];
+    session.onExpired((message) => expired.push(message));
+    await session.signInWithIdp(false);
+    try {
+      // Moved to the operators at the IdP: the step-up's new tokens say so, before anything is spent.
+      await idp.setGroups('amira', ['ml-ops-operators']);
+      const rolesWhenActing = await session.withStepUp({ idp: true }, 'rollout', async () => session.user?.roles);
+      expect(rolesWhenActing).toEqual(['operator']);
+      expect(changed).toEqual([['operator']]);
+      expect((await session.me()).roles).toEqual(['operator']);
+
+      // Out of every mapped group: the BFF refuses her, the console ends the session and says why.
+      await idp.setGroups('amira', []);
+      const failure = await session.withStepUp({ idp: true }, 'approve', async () => 'spent').catch((error: unknown) => error);
+      expect(isClientError(failure, 'forbidden')).toBe(true);
+      expect(session.state().status).toBe('signed_out');
+      expect(expired).toEqual(['Your identity provider no longer gives you access to the console.']);
+    } finally {
+      await idp.setGroups('amira', ['ml-ops-approvers']);
+    }
   });
 
   it('signs in an approver whose roles come from the IdP groups', async () => {

@@ -1,21 +1,46 @@
-// Test support for company sign-in: the test IdP (bff/src/testing/oidc-idp.ts,
-// a real oidc-provider) started as a child process, and a plain-HTTP "system
-// browser" that submits its login form and follows the redirect to the console.
+// Test support for company sign-in in main-process suites: a client of the one test IdP
+// (bff/src/testing/oidc-idp.ts, a real oidc-provider), which runs as a child process
+// (bff/src/testing/oidc-idp-process.ts) because electron/ may not import bff/. Its
+// client id, audience and scope, its people, its plain-HTTP "system browser" and its
+// group changes all come from that process: nothing of the IdP is written twice.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-export const IDP_CLIENT_ID = 'modelops-console';
-export const IDP_AUDIENCE = 'https://modelops-bff.test';
-export const IDP_API_SCOPE = 'modelops';
+export interface IdpPerson {
+  username: string;
+  password: string;
+  sub: string;
+  groups: string[];
+}
 
 export interface IdpProcess {
   issuer: string;
-  users: Map<string, { username: string; password: string; sub: string; groups: string[] }>;
+  /** The console's client at the IdP (public, PKCE). */
+  clientId: string;
+  /** The `aud` (and RFC 8707 resource) of access tokens for the BFF. */
+  audience: string;
+  /** The scope of the BFF's resource server. */
+  apiScope: string;
+  users: Map<string, IdpPerson>;
+  /**
+   * Plays the system browser: follows `authorizationUrl` at the IdP, submits its login
+   * form as `username`, and returns the redirect back to the console (not requested).
+   */
+  browse(authorizationUrl: string, username: string): Promise<URL>;
+  /** Changes a person's groups at the IdP; tokens issued from now on say so. */
+  setGroups(username: string, groups: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
 const ROOT = join(import.meta.dirname, '../../..');
+
+interface Answer {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
 
 export async function startIdpProcess(): Promise<IdpProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/testing/oidc-idp-process.ts'], {
@@ -25,56 +50,46 @@ export async function startIdpProcess(): Promise<IdpProcess> {
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const line = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout });
-    lines.once('line', resolve);
+  const lines = createInterface({ input: child.stdout });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const first = new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => {
+      resolve(line);
+      lines.on('line', (next) => {
+        const answer = JSON.parse(next) as Answer;
+        const waiter = pending.get(answer.id);
+        pending.delete(answer.id);
+        if (answer.ok) waiter?.resolve(answer.value);
+        else waiter?.reject(new Error(answer.error ?? 'the test IdP failed'));
+      });
+    });
     child.once('exit', (code) => reject(new Error(`the test IdP exited (${code}): ${stderr}`)));
     setTimeout(() => reject(new Error(`the test IdP did not start: ${stderr}`)), 30_000).unref();
   });
-  const started = JSON.parse(line) as { issuer: string; users: Array<{ username: string; password: string; sub: string; groups: string[] }> };
+  const started = JSON.parse(await first) as { issuer: string; client_id: string; audience: string; api_scope: string; users: IdpPerson[] };
+  let nextId = 0;
+  const command = (op: string, fields: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve, reject) => {
+      const id = (nextId += 1);
+      pending.set(id, { resolve, reject });
+      child.stdin.write(`${JSON.stringify({ id, op, ...fields })}\n`);
+    });
+  const users = new Map(started.users.map((user) => [user.username, user]));
   return {
     issuer: started.issuer,
-    users: new Map(started.users.map((user) => [user.username, user])),
+    clientId: started.client_id,
+    audience: started.audience,
+    apiScope: started.api_scope,
+    users,
+    browse: async (url, username) => new URL(String(await command('browse', { url, username }))),
+    setGroups: async (username, groups) => {
+      await command('set_groups', { username, groups });
+      const user = users.get(username);
+      if (user) user.groups = [...groups];
+    },
     stop: async () => {
       child.stdin.end();
       await exited;
     },
   };
-}
-
-/**
- * Plays the system browser with plain HTTP: follows the authorization URL's
- * redirects with a cookie jar, submits the IdP's login form once, and returns
- * the first redirect that leaves the IdP (the console's loopback callback).
- */
-export async function submitIdpLogin(authorizationUrl: string, credentials: { username: string; password: string }): Promise<URL> {
-  const start = new URL(authorizationUrl);
-  const jar = new Map<string, string>();
-  let request: { url: URL; method: 'GET' | 'POST'; body?: string } = { url: start, method: 'GET' };
-  let submitted = false;
-  for (let hop = 0; hop < 20; hop += 1) {
-    const headers: Record<string, string> = {};
-    if (jar.size > 0) headers.cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
-    if (request.body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const response = await fetch(request.url, { method: request.method, headers, body: request.body, redirect: 'manual' });
-    for (const cookie of response.headers.getSetCookie()) {
-      const pair = cookie.split(';')[0] ?? '';
-      const eq = pair.indexOf('=');
-      if (eq > 0) jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-    }
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel();
-      const next = new URL(location, request.url);
-      if (next.origin !== start.origin) return next;
-      request = { url: next, method: 'GET' };
-      continue;
-    }
-    const html = await response.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    if (response.status !== 200 || !action || submitted) throw new Error(`the IdP answered ${response.status}: ${html.slice(0, 300)}`);
-    submitted = true;
-    request = { url: new URL(action, request.url), method: 'POST', body: new URLSearchParams(credentials).toString() };
-  }
-  throw new Error('too many redirects at the IdP');
 }
