@@ -237,3 +237,57 @@ test('20. an approver removed from the approvers group at the IdP loses approve 
   expect((await deploymentOf(oscar.console, 'ltr-ranker')).canary_pct).toBe(5);
   await expect(detail.getByText('pending', { exact: true })).toBeVisible();
 });
+
+test('21. a sign-in or step-up waiting on the browser is cancelled from the console (Cancel, Escape); a late IdP redirect finds nobody', async ({ openConsole, browser, capture }) => {
+  const oscar = await openCompanyConsole(openConsole, browser, 'oscar');
+  const page = oscar.console.page;
+  const companyGroup = page.getByRole('group', { name: 'Company sign-in' });
+  const signInButton = companyGroup.getByRole('button', { name: `Sign in with ${PROVIDER_NAME}` });
+
+  // Sign-in: the browser tab opens, the person changes their mind and presses Cancel in the console.
+  await signInButton.click();
+  const abandoned = await oscar.systemBrowser.tab(0);
+  const waiting = page.getByRole('status').filter({ hasText: `Waiting for you to sign in at ${PROVIDER_NAME}` });
+  await waiting.getByRole('button', { name: 'Cancel' }).click();
+  await expect(waiting).toBeHidden();
+  await expect(signInButton).toBeEnabled();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  // Finishing at the IdP afterwards leads nowhere: the console's loopback listener is closed.
+  await abandoned.getByLabel('User name').fill('oscar');
+  await abandoned.getByLabel('Password').fill(person('oscar').password);
+  const redirect = abandoned.waitForEvent('requestfailed', { predicate: (request) => /^http:\/\/127\.0\.0\.1:\d+\/callback\?/.test(request.url()) });
+  await abandoned.getByRole('button', { name: 'Sign in' }).click();
+  await redirect;
+  await abandoned.close();
+  await expect(mainNav(page)).toHaveCount(0);
+
+  // The browser kept its session at the IdP: signing in now is single sign-on, no form to fill.
+  const tabsBefore = oscar.systemBrowser.pages.length;
+  await signInButton.click();
+  const sso = await oscar.systemBrowser.tab(tabsBefore);
+  await expect(sso.getByText('Signed in. You can close this tab and return to Model Ops Console.')).toBeVisible();
+  await sso.close();
+  await expect(mainNav(page)).toBeVisible();
+
+  // A rollback's step-up (max_age=0: the IdP asks again despite its session) waits on the browser; Escape stops it.
+  await openModel(oscar.console, 'Search learning-to-rank');
+  await openModelTab(oscar.console, 'Rollout');
+  await page.getByRole('button', { name: 'Roll back…' }).click();
+  const dialog = page.getByRole('alertdialog', { name: 'Roll back ltr-ranker' });
+  await dialog.getByLabel('Justification').fill('Checking the cancel path.');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  const seen = oscar.systemBrowser.pages.length;
+  await dialog.getByRole('form', { name: 'Re-authenticate' }).getByRole('button', { name: 'Roll back now' }).click();
+  const stepUpTab = await oscar.systemBrowser.tab(seen);
+  await expect(stepUpTab.getByRole('heading', { name: 'Company sign-in' })).toBeVisible();
+  const stepUpWaiting = dialog.getByRole('status').filter({ hasText: `Waiting for you to sign in again at ${PROVIDER_NAME}` });
+  await expect(stepUpWaiting).toBeVisible();
+  await capture(oscar.console, 'company-step-up-waiting');
+  await page.keyboard.press('Escape');
+  await expect(stepUpWaiting).toBeHidden();
+  // The dialog stays, says what happened, and can be continued again (a new sign-in) or left.
+  await expect(dialog.getByRole('alert')).toContainText('Cancelled: nothing was sent.Sign-in at the identity provider cancelled.');
+  await expect(dialog.getByRole('button', { name: 'Continue' })).toBeEnabled();
+  // Nothing rolled back.
+  expect((await deploymentOf(oscar.console, 'ltr-ranker')).canary_pct).toBe(5);
+});

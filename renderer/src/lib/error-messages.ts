@@ -17,7 +17,7 @@ const SENTENCES: Record<IpcError['code'], string> = {
   file_write_failed: 'The file could not be saved there.',
   invalid_key: 'This is not a report-signing public key.',
   key_conflict: 'Another key is already imported under this key id.',
-  cancelled_by_user: 'Cancelled in the confirmation dialog: nothing was sent.',
+  cancelled_by_user: 'Cancelled: nothing was sent.',
   bff_not_allowed: 'The console may not use this BFF.',
   response_too_large: 'The BFF sent an answer too large to accept.',
   sign_in_failed: 'Company sign-in did not complete.',
