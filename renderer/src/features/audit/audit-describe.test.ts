@@ -30,4 +30,13 @@ describe('describeEntry', () => {
       'ada approved the policy change proposed by adam',
     );
   });
+
+  it('names the company IdP identity behind a step-up, and keeps a password step-up as it was', () => {
+    const oidc = { purpose: 'approve', method: 'oidc', issuer: 'https://sso.example.com/realms/corp', subject: 'f1c2', auth_time: '2026-11-30T21:00:00.000Z' };
+    expect(describeEntry(auditEntry(1, { actor: 'amira', action: 'auth.step_up', details: oidc }))).toMatchObject({
+      title: 'amira re-authenticated at the company IdP',
+      detail: 'approve · https://sso.example.com/realms/corp, subject f1c2',
+    });
+    expect(describeEntry(auditEntry(1, { actor: 'olivia', action: 'auth.step_up', details: { purpose: 'rollout' } }))).toMatchObject({ title: 'olivia re-authenticated', detail: 'rollout' });
+  });
 });

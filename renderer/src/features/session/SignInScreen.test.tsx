@@ -62,6 +62,38 @@ describe('sign in', () => {
     await waitFor(() => expect(useStore.getState().session.idp).toBe(true));
   });
 
+  it('while the browser sign-in waits: says so, and Cancel or Escape stops it without an error; Stay signed in is offered beside the company button', async () => {
+    let release: (() => void) | undefined;
+    double = installModelOpsDouble({
+      // Pending until the main process is told to cancel, which then fails it as it would.
+      'app:session:sign-in-idp': () => new Promise((resolve) => (release = () => resolve(fail('cancelled_by_user', 'Sign-in at the identity provider cancelled.')))),
+      'app:session:cancel-idp': () => {
+        release?.();
+        return ok({ cancelled: release !== undefined });
+      },
+    });
+    useStore.setState((s) => ({
+      settings: { ...s.settings, view: view({ mode: 'remote' }), status: 'ready' },
+      session: { ...s.session, methods: { local_sign_in: false, idp: { provider_name: 'Acme SSO' } } },
+    }));
+    render(<SignInScreen />);
+    const company = screen.getByRole('group', { name: 'Company sign-in' });
+    fireEvent.click(screen.getByRole('checkbox', { name: /Stay signed in/ }));
+    for (const stop of ['button', 'escape'] as const) {
+      fireEvent.click(screen.getByRole('button', { name: 'Sign in with Acme SSO' }));
+      const waiting = await screen.findByRole('status');
+      expect(waiting.textContent).toContain('Waiting for you to sign in at Acme SSO in your browser');
+      if (stop === 'button') fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+      else fireEvent.keyDown(window, { key: 'Escape' });
+      await waitFor(() => expect(screen.queryByRole('status')).toBeNull());
+      expect(screen.queryByRole('alert')).toBeNull();
+      expect(useStore.getState().session.status).toBe('signed_out');
+    }
+    expect(double.callsTo('app:session:sign-in-idp')).toEqual([{ stay_signed_in: true }, { stay_signed_in: true }]);
+    expect(double.callsTo('app:session:cancel-idp')).toHaveLength(2);
+    expect(company.textContent).toContain('Opens your browser');
+  });
+
   it('shows a BFF the workstation policy fixes as locked, without a way to change it', () => {
     double = installModelOpsDouble();
     useStore.setState((s) => ({

@@ -25,6 +25,14 @@ afterEach(() => {
 });
 
 describe('session', () => {
+  it('follows the roles the company IdP gave the signed-in person at a fresh sign-in, and ignores anyone else', async () => {
+    await useStore.getState().signIn({ username: 'arjun', password: 'pw', staySignedIn: false });
+    double.push('app:session:user-changed', { user: { ...ARJUN, roles: ['viewer'] } });
+    expect(useStore.getState().session.user?.roles).toEqual(['viewer']);
+    double.push('app:session:user-changed', { user: { ...OLIVIA, roles: ['admin'] } });
+    expect(useStore.getState().session.user).toMatchObject({ username: 'arjun', roles: ['viewer'] });
+  });
+
   it('starts signed out when there is no session and nothing remembered', async () => {
     await useStore.getState().startSession();
     expect(useStore.getState().session.status).toBe('signed_out');
