@@ -252,6 +252,26 @@ describe('the loopback redirect', () => {
     }
   });
 
+  it('someone else signing in at the browser for a step-up changes nothing: refused, the session and its roles as they were', async () => {
+    const asAmira = browserAs('amira');
+    const asOscar = browserAs('oscar');
+    const { session } = consoleWith(noKeychain, {
+      open: (url) => (new URL(url).searchParams.get('max_age') === '0' ? asOscar.open(url) : asAmira.open(url)),
+    });
+    await session.signInWithIdp(false);
+    let acted = false;
+    const failure = await session
+      .withStepUp({ idp: true }, 'approve', async () => {
+        acted = true;
+      })
+      .catch((error: unknown) => error);
+    expect(isClientError(failure, 'step_up_required')).toBe(true);
+    expect((failure as Error).message).toBe('You signed in at your identity provider as someone else. Confirm again and sign in as amira.');
+    expect(acted).toBe(false);
+    expect(session.state()).toMatchObject({ status: 'signed_in', user: { username: 'amira', roles: ['approver'] } });
+    expect((await session.me()).username).toBe('amira');
+  });
+
   it('signs in an approver whose roles come from the IdP groups', async () => {
     const { session } = consoleWith(noKeychain, browserAs('amira'));
     expect(await session.signInWithIdp(false)).toMatchObject({ status: 'signed_in', remembered: false, user: { username: 'amira', roles: ['approver'] } });

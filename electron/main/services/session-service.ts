@@ -67,6 +67,23 @@ interface LiveSession {
   localAccount: boolean;
   /** Signed in at the company IdP: tokens come from (and are renewed at) the IdP, not the BFF. */
   idp?: OidcClientConfig;
+  /** The IdP's subject of this person (from the last ID token; unknown after a refresh that sent none). */
+  idpSubject?: string;
+}
+
+/**
+ * The `sub` of an ID token openid-client has already verified (signature, iss, aud, nonce)
+ * at the code or refresh exchange; read here only to compare people.
+ */
+function subjectOfIdToken(idToken: string | undefined): string | undefined {
+  const payload = idToken?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const sub = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export type SessionListener = (state: SessionState) => void;
@@ -124,7 +141,8 @@ export class SessionService {
   }
 
   /** A session from IdP tokens: the BFF says who they name (and their roles, from the IdP's groups). */
-  async #idpSession(config: OidcClientConfig, tokens: OidcTokens, remembered: boolean): Promise<LiveSession> {
+  async #idpSession(config: OidcClientConfig, tokens: OidcTokens, remembered: boolean, previousSubject?: string): Promise<LiveSession> {
+    const idpSubject = subjectOfIdToken(tokens.idToken) ?? previousSubject;
     const { user } = await this.#client.call(ENDPOINTS.me, {}, { accessToken: tokens.accessToken });
     return {
       user,
@@ -134,6 +152,7 @@ export class SessionService {
       remembered,
       localAccount: false,
       idp: config,
+      ...(idpSubject ? { idpSubject } : {}),
     };
   }
 
@@ -386,18 +405,19 @@ export class SessionService {
   async #adoptFreshTokens(config: OidcClientConfig, tokens: OidcTokens): Promise<void> {
     const current = this.#session;
     if (!current) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
+    // Someone else signed in at the browser: nothing of theirs may touch this session (nor end it).
+    const freshSubject = subjectOfIdToken(tokens.idToken);
+    if (current.idpSubject && freshSubject !== current.idpSubject) throw this.#otherPerson(current.user.username);
     let next: LiveSession;
     try {
-      next = await this.#idpSession(config, tokens, current.remembered);
+      next = await this.#idpSession(config, tokens, current.remembered, current.idpSubject);
     } catch (error) {
       if (isClientError(error) && (error.status === 401 || error.status === 403) && this.#session === current) {
         this.#expire('Your identity provider no longer gives you access to the console.');
       }
       throw error;
     }
-    if (next.user.id !== current.user.id) {
-      throw new ClientError('step_up_required', `You signed in at your identity provider as ${next.user.username}, not as ${current.user.username}. Confirm again and sign in as ${current.user.username}.`);
-    }
+    if (next.user.id !== current.user.id) throw this.#otherPerson(current.user.username);
     if (this.#session !== current) throw new ClientError('not_signed_in', 'Signed out meanwhile.');
     if (next.remembered) await this.#persist(next);
     this.#session = next;
@@ -405,6 +425,10 @@ export class SessionService {
       this.#logger.info('roles changed at the identity provider', { user: next.user.username, roles: next.user.roles });
       for (const listener of this.#userListeners) listener(next.user);
     }
+  }
+
+  #otherPerson(username: string): ClientError {
+    return new ClientError('step_up_required', `You signed in at your identity provider as someone else. Confirm again and sign in as ${username}.`);
   }
 
   /** Who the BFF says we are: the cheap authorized call the wake check makes (wake-reconnect.ts). */
@@ -440,7 +464,7 @@ export class SessionService {
   async #refreshIdp(session: LiveSession): Promise<LiveSession> {
     if (!session.idp || !this.#oidc || !session.refreshToken) throw new ClientError('unauthenticated', 'The identity provider gave no refresh token.', undefined, 401);
     try {
-      return await this.#idpSession(session.idp, await this.#oidc.refresh(session.idp, session.refreshToken), session.remembered);
+      return await this.#idpSession(session.idp, await this.#oidc.refresh(session.idp, session.refreshToken), session.remembered, session.idpSubject);
     } catch (error) {
       // The IdP refused (a leaver, a revoked grant): the same as a refused BFF refresh.
       if (isClientError(error, 'sign_in_failed')) throw new ClientError('unauthenticated', error.message, undefined, 401);
