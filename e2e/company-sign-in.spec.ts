@@ -12,7 +12,9 @@ import type { ConsoleSeat } from './support/console-seat.js';
 import { goTo, mainNav, openModel, openModelTab, traffic, type ConsoleWindow } from './support/console-steps.js';
 import { electronSkipReason, expect, test, type OpenConsole } from './support/fixtures.js';
 
-test.describe.configure({ mode: 'serial' });
+// Two consoles, a browser context each and three or four IdP logins per journey: about 25 s
+// on 2 quiet cores, more than the default 60 s cap when the machine is shared (as canary-analysis).
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 let company: CompanyIdp;
 const person = (username: string) => {
