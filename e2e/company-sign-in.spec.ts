@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { keychainEntry } from '../electron/main/services/credential-vault.js';
 import { COMPANY_USERS, PROVIDER_NAME, PlaywrightSystemBrowser, signInAtIdpPage, startCompanyIdp, type CompanyIdp } from './support/company-idp.js';
-import type { ConsoleSeat } from './support/console-seat.js';
+import { ChromiumSeat, type ConsoleSeat } from './support/console-seat.js';
 import { goTo, mainNav, openModel, openModelTab, traffic, type ConsoleWindow } from './support/console-steps.js';
 import { electronSkipReason, expect, test, type OpenConsole } from './support/fixtures.js';
 
@@ -235,6 +235,9 @@ test('20. an approver removed from the approvers group at the IdP loses approve 
   await expect(approve).toBeHidden();
   await expect(apage.getByText('Deciding requests needs the approver role, which your account does not have.')).toBeVisible();
   await expect(apage.getByRole('region', { name: 'Decision' }).getByRole('button', { name: 'Approve' })).toBeDisabled();
+  // Nothing waits for her any more: no pending count on the Approvals link (nor on the app badge).
+  await expect(mainNav(apage).getByLabel('1 pending')).toHaveCount(0);
+  expect(amira.console instanceof ChromiumSeat ? amira.console.badge.current : 0).toBe(0);
   // Nothing dispatched: still 5 %, the request still pending.
   expect((await deploymentOf(oscar.console, 'ltr-ranker')).canary_pct).toBe(5);
   await expect(detail.getByText('pending', { exact: true })).toBeVisible();

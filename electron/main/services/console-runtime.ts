@@ -247,6 +247,8 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
     session.onUserChanged((user) => {
       desktop.sessionChanged(user);
       ports.push('app:session:user-changed', { user });
+      // Approver no more (or now): the pending count and badge follow the new roles.
+      void liveNotifier.refreshPending();
     });
     session.onChange((state) => {
       desktop.sessionChanged(state.status === 'signed_in' ? state.user : null);
