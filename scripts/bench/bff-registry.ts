@@ -110,7 +110,7 @@ const results: { label: string; p50: number; p99: number; goal?: FloorGoal | und
 const READ_GOAL: FloorGoal = { p50: 2, p99: 3 };
 
 /** Bulk rows straight into the tables: the benchmark measures reads, not the write API. */
-async function bulkLoad(db: Db, at: string): Promise<void> {
+export async function bulkLoad(db: Db, at: string): Promise<void> {
   const policy = JSON.stringify({});
   const runtime = JSON.stringify({ device: 'cpu', max_batch: 256 });
   for (let m = 0; m < modelCount; m++) {
@@ -170,7 +170,7 @@ interface Target {
   location: string;
 }
 
-async function signIn(url: string, username = 'olivia'): Promise<string> {
+export async function signIn(url: string, username = 'olivia'): Promise<string> {
   const login = await fetch(`${url}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -184,7 +184,7 @@ async function signIn(url: string, username = 'olivia'): Promise<string> {
  * The cursor of the page that starts 30 models before the end, found by paging
  * through as a client would (the cursor's format is the server's business).
  */
-async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
+export async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
   let position = 0;
   let cursor: string | null = null;
   while (position < modelCount - 30) {

@@ -2,15 +2,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { BffContext } from '../context.js';
-import { plainJsonSerializer } from '../plugins/plain-json.js';
+import { plainJsonSerializer, sendJsonText } from '../plugins/plain-json.js';
 import { createModel, deprecateVersion, getModelDetail, listModels, listModelVersions, registerVersion } from '../services/registry.js';
 import { updatePolicy } from '../services/policy-changes.js';
 import { registerEndpoint } from './register-endpoint.js';
 
 const modelRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { ctx }) => {
-  // The registry's hot reads answer through plainJsonSerializer (plugins/plain-json.ts says why).
+  // The registry's hot reads answer JSON text or through plainJsonSerializer (plugins/plain-json.ts says why).
   const hotRead = { serializerCompiler: plainJsonSerializer };
-  registerEndpoint(app, ENDPOINTS.listModels, async (request) => listModels(ctx.db, request.query), hotRead);
+  registerEndpoint(app, ENDPOINTS.listModels, async (request, reply) => sendJsonText(reply, await listModels(ctx.db, request.query)));
 
   registerEndpoint(app, ENDPOINTS.createModel, async (request, reply, { principal }) => {
     const model = await createModel(ctx, principal, request.body);

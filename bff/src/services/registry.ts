@@ -26,6 +26,7 @@ import { findModel, insertModel } from '../store/models.js';
 import { listModelSummaries, SORT_COLUMNS, type SortPosition } from '../store/model-summaries.js';
 import * as versions from '../store/versions.js';
 import type { Db } from '../store/database.js';
+import { jsonArrayText, type JsonText } from '../store/json-text.js';
 
 /** Who is acting: the signed-in user's name goes into created_by, audit actors and events. */
 export type Actor = Pick<Principal, 'username'>;
@@ -73,9 +74,10 @@ export async function requireVersion(db: Db, modelId: string, version: string): 
 /**
  * One page of the registry, in the asked order: one indexed read of the
  * per-model summaries (store/model-summaries.ts) joined with the deployment,
- * whatever the page size or the registry's size.
+ * whatever the page size or the registry's size. Answers the response's JSON
+ * text as the database assembled it (store/json-text.ts).
  */
-export async function listModels(db: Db, query: ModelListQuery): Promise<ModelListResponse> {
+export async function listModels(db: Db, query: ModelListQuery): Promise<JsonText<ModelListResponse>> {
   const sort = query.sort ?? 'name';
   const order = query.order ?? 'asc';
   const page = await listModelSummaries(db, {
@@ -89,7 +91,8 @@ export async function listModels(db: Db, query: ModelListQuery): Promise<ModelLi
   });
   const more = page.items.length > query.limit;
   const items = more ? page.items.slice(0, query.limit) : page.items;
-  return { items, next_cursor: more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null };
+  const nextCursor = more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  return `{"items":${jsonArrayText(items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
 /** A cursor of a model's versions: sort, order, the last row's version key (for `version`) and seq. */

@@ -9,7 +9,9 @@ import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../s
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { z } from 'zod';
-import { joinedDispatchView } from './dispatches.js';
+import { dispatchView, joinedDispatchView } from './dispatches.js';
+import { engineOf, type Engine } from './engine.js';
+import { jsonObjectText, type JsonText } from './json-text.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
 import type { ModelSummariesTable } from './schema.js';
 
@@ -179,9 +181,51 @@ function likePattern(text: string): string {
 }
 
 export interface SummaryPage {
-  items: ModelSummary[];
+  /** Each item's JSON text (a ModelSummary), in order. */
+  items: JsonText<ModelSummary>[];
   /** Sort values of each item, in `items` order (for the next cursor). */
   positions: SortPosition[];
+}
+
+/**
+ * A list item's JSON text up to its deployment's open object: the model and
+ * its summary as stored, the deployment's state as joined (json-text.ts says
+ * why the database writes it). The dispatch view is added in JS (dispatches.ts).
+ */
+function summaryItemHead(engine: Engine) {
+  const ref = (column: string) => sql.ref(column);
+  const model = jsonObjectText(engine, [
+    { key: 'id', value: ref('s.model_id'), kind: 'text' },
+    { key: 'name', value: ref('m.name'), kind: 'text' },
+    { key: 'type', value: ref('m.type'), kind: 'text' },
+    { key: 'owner', value: ref('m.owner'), kind: 'text' },
+    { key: 'description', value: ref('m.description'), kind: 'text' },
+    { key: 'tags', value: ref('m.tags'), kind: 'json' },
+    { key: 'policy', value: ref('m.policy'), kind: 'json' },
+    { key: 'created_at', value: ref('m.created_at'), kind: 'text' },
+  ]);
+  const deployment = jsonObjectText(
+    engine,
+    [
+      { key: 'phase', value: sql`coalesce(d.phase, 'idle')`, kind: 'text' },
+      { key: 'stable_version', value: ref('d.stable_version'), kind: 'text' },
+      { key: 'canary_version', value: ref('d.canary_version'), kind: 'text' },
+      { key: 'canary_pct', value: sql`coalesce(d.canary_pct, 0)`, kind: 'integer' },
+    ],
+    { open: true },
+  );
+  return jsonObjectText(
+    engine,
+    [
+      { key: 'model', value: model, kind: 'json' },
+      { key: 'active_version', value: ref('s.active_version'), kind: 'text' },
+      { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
+      { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },
+      { key: 'last_gate', value: ref('s.last_gate'), kind: 'json' },
+      { key: 'deployment', value: deployment, kind: 'json' },
+    ],
+    { open: true },
+  );
 }
 
 /**
@@ -201,25 +245,10 @@ export function summaryPageQuery(db: Db, query: SummaryQuery) {
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
     .select([
+      summaryItemHead(engineOf(db)).as('item_head'),
       's.model_id',
-      's.name_key',
-      's.type',
-      's.updated_at',
-      's.active_version',
-      's.candidate_versions',
-      's.version_count',
-      's.last_gate',
-      's.gate_rank',
-      'm.name',
-      'm.owner',
-      'm.description',
-      'm.tags',
-      'm.policy',
-      'm.created_at',
-      'd.phase',
-      'd.stable_version',
-      'd.canary_version',
-      'd.canary_pct',
+      // The cursor's sort values (one or two small columns; only the page's last row needs them).
+      ...SORT_COLUMNS[query.sort].map((column) => `s.${column}` as const),
       't.kind as target_kind',
       'x.status as dispatch_status',
       'x.attempts as dispatch_attempts',
@@ -244,37 +273,18 @@ export function summaryPageQuery(db: Db, query: SummaryQuery) {
   return select.limit(query.limit);
 }
 
-/** One page of summaries, reassembled as the list's items. */
+/** The dispatch view of a model with no serving target (most rows): one text for all of them. */
+const NO_DISPATCH_JSON = JSON.stringify(dispatchView(null, null));
+
+/** One page of summaries, as the list's items' JSON texts. */
 export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
   const rows = await summaryPageQuery(db, query).execute();
-
-  const items: ModelSummary[] = [];
+  const items: JsonText<ModelSummary>[] = [];
   const positions: SortPosition[] = [];
   for (const row of rows) {
-    // Rows were validated by the shared schemas when written; the list only reassembles them.
-    items.push({
-      model: {
-        id: row.model_id,
-        name: row.name,
-        type: row.type,
-        owner: row.owner,
-        description: row.description,
-        tags: JSON.parse(row.tags) as string[],
-        policy: JSON.parse(row.policy) as ModelPolicy,
-        created_at: row.created_at,
-      },
-      active_version: row.active_version,
-      candidate_versions: JSON.parse(row.candidate_versions) as string[],
-      version_count: row.version_count,
-      deployment: {
-        phase: row.phase ?? 'idle',
-        stable_version: row.stable_version ?? null,
-        canary_version: row.canary_version ?? null,
-        canary_pct: row.canary_pct ?? 0,
-        dispatch: joinedDispatchView(row),
-      },
-      last_gate: row.last_gate === null ? null : (JSON.parse(row.last_gate) as z.infer<typeof LastGate>),
-    });
+    const dispatch = row.target_kind === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(row));
+    // Closes the deployment, then the item.
+    items.push(`${row.item_head},"dispatch":${dispatch}}}`);
     const record = row as Record<string, unknown>;
     positions.push({ values: SORT_COLUMNS[query.sort].map((column) => record[column] as string | number), modelId: row.model_id });
   }

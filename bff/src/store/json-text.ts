@@ -1,0 +1,67 @@
+// JSON assembled by the database (issue 12; docs/decisions/0013-registry-read-path.md).
+// The registry's big reads (a list page, a model's 100 versions) spent most of
+// their time turning each column of each row into a JS value through the SQL
+// driver, re-parsing the JSON columns and stringifying it all again. Here the
+// statement itself writes each row's JSON text from the columns, computed at
+// read time from the rows it reads (nothing cached, nothing to go stale): one
+// string per row crosses into JS, and JSON columns (written by JSON.stringify
+// from validated values) are embedded as stored, never parsed.
+import { sql, type RawBuilder } from 'kysely';
+import type { Engine } from './engine.js';
+
+/** JSON text of a `T`, as the store assembled it; the brand keeps a text of one shape from passing for another. */
+export type JsonText<T> = string & { readonly __jsonOf?: T };
+
+/** How a column becomes JSON: a text value quoted, an integer as digits, a JSON text column as it is stored. */
+export type JsonFieldKind = 'text' | 'integer' | 'json';
+
+export interface JsonField {
+  key: string;
+  value: RawBuilder<unknown>;
+  kind: JsonFieldKind;
+  /** Omitted from the object when the column is NULL (an optional field), instead of `null`. */
+  omitNull?: boolean;
+}
+
+/** The JSON of one column value; NULL becomes `null`. */
+function jsonValue(engine: Engine, field: JsonField): RawBuilder<string> {
+  const { value } = field;
+  switch (field.kind) {
+    case 'text':
+      // SQLite's json_quote answers the text `null` for NULL; PostgreSQL's to_json answers NULL.
+      return engine === 'postgres' ? sql<string>`coalesce(to_json(${value})::text, 'null')` : sql<string>`json_quote(${value})`;
+    case 'integer':
+      return sql<string>`coalesce(cast(${value} as text), 'null')`;
+    case 'json':
+      return sql<string>`coalesce(${value}, 'null')`;
+  }
+}
+
+/**
+ * An SQL expression whose value is the JSON text of an object with `fields`
+ * in order, the same on SQLite and PostgreSQL (keys are constants of this
+ * code: JSON-safe identifiers, inlined so the statement's text stays one
+ * prepared statement). `open` leaves the closing brace off, for a caller that
+ * appends fields computed in JS.
+ */
+export function jsonObjectText(engine: Engine, fields: readonly JsonField[], options: { open?: boolean } = {}): RawBuilder<string> {
+  const parts: RawBuilder<unknown>[] = [];
+  fields.forEach((field, index) => {
+    if (!/^[a-z_][a-z0-9_]*$/.test(field.key)) throw new Error(`not a JSON key this helper inlines: ${field.key}`);
+    const label = sql.lit(`${index === 0 ? '' : ','}"${field.key}":`);
+    const value = jsonValue(engine, field);
+    if (field.omitNull) {
+      if (index === 0) throw new Error('the first field of a JSON object text cannot be optional');
+      parts.push(sql`(case when ${field.value} is null then '' else ${label} || ${value} end)`);
+    } else {
+      parts.push(sql`${label} || ${value}`);
+    }
+  });
+  const body = sql.join(parts, sql` || `);
+  return options.open ? sql<string>`('{' || ${body})` : sql<string>`('{' || ${body} || '}')`;
+}
+
+/** A JSON array of JSON texts. */
+export function jsonArrayText<T>(items: readonly JsonText<T>[]): JsonText<T[]> {
+  return `[${items.join(',')}]`;
+}
