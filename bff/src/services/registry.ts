@@ -120,7 +120,7 @@ function decodeVersionCursor(cursor: string, sort: VersionSortKey, order: SortOr
 }
 
 /** One page of a model's versions, filtered and sorted by the database (newest version first by default). */
-export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<VersionListResponse> {
+export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<JsonText<VersionListResponse>> {
   await requireModel(db, modelId);
   const sort = query.sort ?? 'version';
   const order = query.order ?? 'desc';
@@ -133,15 +133,16 @@ export async function listModelVersions(db: Db, modelId: string, query: VersionL
     limit: query.limit + 1,
   });
   const more = page.items.length > query.limit;
-  return {
-    items: more ? page.items.slice(0, query.limit) : page.items,
-    next_cursor: more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null,
-  };
+  const nextCursor = more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  return `{"items":${jsonArrayText(more ? page.items.slice(0, query.limit) : page.items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
-export async function getModelDetail(ctx: BffContext, modelId: string): Promise<ModelDetailResponse> {
+/** A model, its versions (as the database wrote their JSON text) and its deployment. */
+export async function getModelDetail(ctx: BffContext, modelId: string): Promise<JsonText<ModelDetailResponse>> {
   const model = await requireModel(ctx.db, modelId);
-  return { model, versions: await versions.listVersions(ctx.db, modelId), deployment: await requireDeployment(ctx.db, modelId) };
+  const versionTexts = await versions.listVersionsJson(ctx.db, modelId);
+  const deployment = await requireDeployment(ctx.db, modelId);
+  return `{"model":${JSON.stringify(model)},"versions":${jsonArrayText(versionTexts)},"deployment":${JSON.stringify(deployment)}}`;
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelListResponse, type ModelListQuery, type ModelSortKey, type ModelSummary, type SortOrder, type VersionListQuery, type VersionSortKey } from '../../../shared/api/models.js';
+import { ModelListResponse, VersionListResponse, type ModelListQuery, type ModelSortKey, type ModelSummary, type SortOrder, type VersionListQuery, type VersionSortKey } from '../../../shared/api/models.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import type { VersionStatus } from '../../../shared/domain/model.js';
 import { listModels, listModelVersions } from '../services/registry.js';
@@ -164,6 +164,8 @@ const Query = fc.record(
 
 /** A page as a client reads it: the JSON text the database assembled, parsed by the shared (strict) schema. */
 const listPage = async (query: ModelListQuery): Promise<ModelListResponse> => ModelListResponse.parse(JSON.parse(await listModels(db, query)));
+const versionPage = async (modelId: string, query: VersionListQuery): Promise<VersionListResponse> =>
+  VersionListResponse.parse(JSON.parse(await listModelVersions(db, modelId, query)));
 
 describe('registry list pages (keyset)', () => {
   it('returns each matching model exactly once, in order, whatever the sort, order, filters and page size', async () => {
@@ -312,7 +314,7 @@ describe("a model's versions (keyset pages)", () => {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: Awaited<ReturnType<typeof listModelVersions>> = await listModelVersions(db, MODEL, { ...query, ...(cursor ? { cursor } : {}) } as VersionListQuery);
+          const page: VersionListResponse = await versionPage(MODEL, { ...query, ...(cursor ? { cursor } : {}) } as VersionListQuery);
           expect(page.items.length).toBeLessThanOrEqual(query.limit);
           seen.push(...page.items.map((item) => item.version));
           cursor = page.next_cursor;
@@ -332,7 +334,7 @@ describe("a model's versions (keyset pages)", () => {
   });
 
   it('lists newest version first by default; an unknown model is not_found', async () => {
-    const page = await listModelVersions(db, MODEL, { limit: 3 } as VersionListQuery);
+    const page = await versionPage(MODEL, { limit: 3 } as VersionListQuery);
     const newest = [...stored].sort((a, b) => compareValues(b.key, a.key) || b.seq - a.seq).slice(0, 3);
     expect(page.items.map((item) => item.version)).toEqual(newest.map((v) => v.version));
     await expect(listModelVersions(db, 'no-such-model', { limit: 3 } as VersionListQuery)).rejects.toMatchObject({ code: 'not_found' });
