@@ -13,6 +13,8 @@ import type { BffContext } from '../context.js';
 import { testDatabase } from '../testing/harness.js';
 import { openDatabase, type Db } from './database.js';
 import { findDeployment, insertDeployment } from './deployments.js';
+import { enqueueDispatch, updateDispatch } from './dispatches.js';
+import { saveServingTarget } from './serving-targets.js';
 import { findModel, insertModel } from './models.js';
 import { applyStatusChanges, deprecateVersion, insertVersion, listVersions, listVersionsJson } from './versions.js';
 
@@ -101,5 +103,25 @@ describe('JSON texts written by the database', () => {
       last_gate: null,
     });
     expect(list.next_cursor).toBeNull();
+  });
+
+  it("a list item's dispatch status is the detail's, for a target with an outbox row full of awkward values", async () => {
+    await db.transaction().execute(async (trx) => {
+      await saveServingTarget(trx, model.id, { kind: 'haproxy', runtime_api: '127.0.0.1:9999', backend: 'awkward' }, '2026-01-05T00:00:00.000Z', 'olivia');
+      const delivery = await enqueueDispatch(trx, model.id, 1, 'haproxy', '2026-01-05T00:00:00.000Z');
+      await updateDispatch(trx, model.id, delivery, {
+        status: 'failed',
+        attempts: 3,
+        last_error: `${AWKWARD} ${'x'.repeat(1200)}`,
+        applied_at: '2026-01-05T00:01:00.000Z',
+        next_attempt_at: '2026-01-05T00:02:00.000Z',
+        observed: JSON.stringify({ '1.2.0': 95, '1.1.0': 5 }),
+      });
+    });
+    const detail = ModelDetailResponse.parse(JSON.parse(await getModelDetail({ db } as BffContext, model.id)));
+    const list = ModelListResponse.parse(JSON.parse(await listModels(db, { sort: 'updated', order: 'desc', limit: 10 })));
+    expect(detail.deployment.dispatch).toMatchObject({ status: 'failed', target_kind: 'haproxy', attempts: 3, observed: { '1.2.0': 95, '1.1.0': 5 } });
+    expect(detail.deployment.dispatch?.last_error).toHaveLength(1000);
+    expect(list.items[0]!.deployment.dispatch).toEqual(detail.deployment.dispatch);
   });
 });

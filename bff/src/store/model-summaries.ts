@@ -9,7 +9,7 @@ import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../s
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { z } from 'zod';
-import { dispatchView, joinedDispatchView } from './dispatches.js';
+import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonText } from './json-text.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
@@ -194,38 +194,69 @@ export interface SummaryPage {
  */
 function summaryItemHead(engine: Engine) {
   const ref = (column: string) => sql.ref(column);
-  const model = jsonObjectText(engine, [
-    { key: 'id', value: ref('s.model_id'), kind: 'text' },
-    { key: 'name', value: ref('m.name'), kind: 'text' },
-    { key: 'type', value: ref('m.type'), kind: 'text' },
-    { key: 'owner', value: ref('m.owner'), kind: 'text' },
-    { key: 'description', value: ref('m.description'), kind: 'text' },
-    { key: 'tags', value: ref('m.tags'), kind: 'json' },
-    { key: 'policy', value: ref('m.policy'), kind: 'json' },
-    { key: 'created_at', value: ref('m.created_at'), kind: 'text' },
-  ]);
-  const deployment = jsonObjectText(
-    engine,
-    [
-      { key: 'phase', value: sql`coalesce(d.phase, 'idle')`, kind: 'text' },
-      { key: 'stable_version', value: ref('d.stable_version'), kind: 'text' },
-      { key: 'canary_version', value: ref('d.canary_version'), kind: 'text' },
-      { key: 'canary_pct', value: sql`coalesce(d.canary_pct, 0)`, kind: 'integer' },
-    ],
-    { open: true },
-  );
   return jsonObjectText(
     engine,
     [
-      { key: 'model', value: model, kind: 'json' },
+      {
+        key: 'model',
+        fields: [
+          { key: 'id', value: ref('s.model_id'), kind: 'text' },
+          { key: 'name', value: ref('m.name'), kind: 'text' },
+          { key: 'type', value: ref('m.type'), kind: 'text' },
+          { key: 'owner', value: ref('m.owner'), kind: 'text' },
+          { key: 'description', value: ref('m.description'), kind: 'text' },
+          { key: 'tags', value: ref('m.tags'), kind: 'json' },
+          { key: 'policy', value: ref('m.policy'), kind: 'json' },
+          { key: 'created_at', value: ref('m.created_at'), kind: 'text' },
+        ],
+      },
       { key: 'active_version', value: ref('s.active_version'), kind: 'text' },
       { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
       { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },
       { key: 'last_gate', value: ref('s.last_gate'), kind: 'json' },
-      { key: 'deployment', value: deployment, kind: 'json' },
+      {
+        key: 'deployment',
+        open: true,
+        fields: [
+          { key: 'phase', value: sql`coalesce(d.phase, 'idle')`, kind: 'text' },
+          { key: 'stable_version', value: ref('d.stable_version'), kind: 'text' },
+          { key: 'canary_version', value: ref('d.canary_version'), kind: 'text' },
+          { key: 'canary_pct', value: sql`coalesce(d.canary_pct, 0)`, kind: 'integer' },
+        ],
+      },
     ],
     { open: true },
   );
+}
+
+/** The row's sort values and id (for the next cursor) and its serving target's outbox columns, when it has a target. */
+interface SummaryRowMeta extends Partial<Record<(typeof SORT_COLUMNS)[ModelSortKey][number], string | number>> {
+  model_id: string;
+  dispatch: JoinedDispatchColumns | null;
+}
+
+/**
+ * What JS needs of a row besides its item text, as one small JSON text: each
+ * value the driver hands over costs as much as a short JSON.parse, and a page
+ * has 51 rows (json-text.ts).
+ */
+function summaryRowMeta(engine: Engine, sort: ModelSortKey) {
+  const ref = (column: string) => sql.ref(column);
+  const dispatch = jsonObjectText(engine, [
+    { key: 'target_kind', value: ref('t.kind'), kind: 'text' },
+    { key: 'dispatch_status', value: ref('x.status'), kind: 'text' },
+    { key: 'dispatch_attempts', value: ref('x.attempts'), kind: 'integer' },
+    { key: 'dispatch_last_error', value: ref('x.last_error'), kind: 'text' },
+    { key: 'dispatch_applied_at', value: ref('x.applied_at'), kind: 'text' },
+    { key: 'dispatch_next_attempt_at', value: ref('x.next_attempt_at'), kind: 'text' },
+    // Text, as joinedDispatchView reads the column.
+    { key: 'dispatch_observed', value: ref('x.observed'), kind: 'text' },
+  ]);
+  return jsonObjectText(engine, [
+    { key: 'model_id', value: ref('s.model_id'), kind: 'text' },
+    ...SORT_COLUMNS[sort].map((column) => ({ key: column, value: ref(`s.${column}`), kind: column === 'gate_rank' ? ('integer' as const) : ('text' as const) })),
+    { key: 'dispatch', value: sql`(case when t.kind is null then null else ${dispatch} end)`, kind: 'json' },
+  ]);
 }
 
 /**
@@ -238,25 +269,14 @@ function summaryItemHead(engine: Engine) {
 export function summaryPageQuery(db: Db, query: SummaryQuery) {
   const columns = [...SORT_COLUMNS[query.sort], 'model_id'] as const;
   const direction = query.order === 'desc' ? 'desc' : 'asc';
+  const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
     .innerJoin('models as m', 'm.id', 's.model_id')
     .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([
-      summaryItemHead(engineOf(db)).as('item_head'),
-      's.model_id',
-      // The cursor's sort values (one or two small columns; only the page's last row needs them).
-      ...SORT_COLUMNS[query.sort].map((column) => `s.${column}` as const),
-      't.kind as target_kind',
-      'x.status as dispatch_status',
-      'x.attempts as dispatch_attempts',
-      'x.last_error as dispatch_last_error',
-      'x.applied_at as dispatch_applied_at',
-      'x.next_attempt_at as dispatch_next_attempt_at',
-      'x.observed as dispatch_observed',
-    ]);
+    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, query.sort).as('row_meta')]);
   if (query.type !== undefined) select = select.where('s.type', '=', query.type);
   if (query.status === 'active') select = select.where('s.active_version', 'is not', null);
   if (query.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
@@ -282,11 +302,11 @@ export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<S
   const items: JsonText<ModelSummary>[] = [];
   const positions: SortPosition[] = [];
   for (const row of rows) {
-    const dispatch = row.target_kind === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(row));
+    const meta = JSON.parse(row.row_meta) as SummaryRowMeta;
+    const dispatch = meta.dispatch === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(meta.dispatch));
     // Closes the deployment, then the item.
     items.push(`${row.item_head},"dispatch":${dispatch}}}`);
-    const record = row as Record<string, unknown>;
-    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => record[column] as string | number), modelId: row.model_id });
+    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id });
   }
   return { items, positions };
 }
