@@ -42,9 +42,12 @@ export interface NewUser {
   roles: Role[];
 }
 
+/** Built once: building a zod schema per call cost more than parsing with it (each request reads its caller's roles). */
+const Roles = Role.array();
+
 function parseRoles(json: string): Role[] {
   const parsed: unknown = JSON.parse(json);
-  return Role.array().parse(parsed);
+  return Roles.parse(parsed);
 }
 
 function toStoredUser(row: UserRow): StoredUser {
@@ -97,6 +100,23 @@ export async function findUserByUsername(db: Db, username: string): Promise<Stor
 
 export async function findUserById(db: Db, id: string): Promise<StoredUser | undefined> {
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toStoredUser(row) : undefined;
+}
+
+/**
+ * The user of a live session (the session not revoked and not ended at `now`,
+ * as liveSessionEnd checks it), in one read: every authenticated request asks.
+ */
+export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<StoredUser | undefined> {
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.user_id', '=', userId)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
   return row ? toStoredUser(row) : undefined;
 }
 
