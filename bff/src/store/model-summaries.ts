@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonText } from './json-text.js';
+import { preparedStatement } from './prepared.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
 import type { ModelSummariesTable } from './schema.js';
 
@@ -259,16 +260,43 @@ function summaryRowMeta(engine: Engine, sort: ModelSortKey) {
   ]);
 }
 
+/** What decides a page statement's SQL text; everything else is an argument (prepared.ts). */
+interface PageShape {
+  sort: ModelSortKey;
+  order: SortOrder;
+  byType: boolean;
+  status: VersionStatus | undefined;
+  words: number;
+  after: boolean;
+}
+
+/** A page query's shape and its arguments, in the order buildPageQuery binds them. */
+function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown[] } {
+  const words = searchWords(query.text);
+  const args: unknown[] = [];
+  if (query.type !== undefined) args.push(query.type);
+  for (const word of words) args.push(likePattern(word));
+  if (query.after) args.push(...query.after.values, query.after.modelId);
+  args.push(query.limit);
+  return {
+    shape: { sort: query.sort, order: query.order, byType: query.type !== undefined, status: query.status, words: words.length, after: query.after !== undefined },
+    args,
+  };
+}
+
 /**
  * The statement of one page: summaries in `sort` order, joined with the model,
  * deployment and dispatch rows. The keyset condition and ORDER BY match the
  * order's index (the type's index when filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
- * (model-summaries.test.ts checks SQLite's plan).
+ * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
+ * pageStatementOf lists them.
  */
-export function summaryPageQuery(db: Db, query: SummaryQuery) {
-  const columns = [...SORT_COLUMNS[query.sort], 'model_id'] as const;
-  const direction = query.order === 'desc' ? 'desc' : 'asc';
+function buildPageQuery(db: Db, shape: PageShape, args: readonly unknown[]) {
+  let next = 0;
+  const arg = () => args[next++];
+  const columns = [...SORT_COLUMNS[shape.sort], 'model_id'] as const;
+  const direction = shape.order === 'desc' ? 'desc' : 'asc';
   const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
@@ -276,29 +304,40 @@ export function summaryPageQuery(db: Db, query: SummaryQuery) {
     .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, query.sort).as('row_meta')]);
-  if (query.type !== undefined) select = select.where('s.type', '=', query.type);
-  if (query.status === 'active') select = select.where('s.active_version', 'is not', null);
-  if (query.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
-  if (query.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
+    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
+  if (shape.byType) select = select.where('s.type', '=', arg() as string);
+  if (shape.status === 'active') select = select.where('s.active_version', 'is not', null);
+  if (shape.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
+  if (shape.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
   // Every word must appear somewhere (as the console's in-memory filter reads a search), in any order.
-  for (const word of searchWords(query.text)) select = select.where(sql<boolean>`s.search_text like ${likePattern(word)} escape '\\'`);
-  if (query.after) {
-    const after = query.after;
+  for (let word = 0; word < shape.words; word++) select = select.where(sql<boolean>`s.search_text like ${arg()} escape '\\'`);
+  if (shape.after) {
     const refs = sql.join(columns.map((column) => sql.ref(`s.${column}`)));
-    const values = sql.join([...after.values, after.modelId]);
+    const values = sql.join(columns.map(() => arg()));
     select = select.where(direction === 'asc' ? sql<boolean>`(${refs}) > (${values})` : sql<boolean>`(${refs}) < (${values})`);
   }
   for (const column of columns) select = select.orderBy(`s.${column}`, direction);
-  return select.limit(query.limit);
+  return select.limit(arg() as number);
 }
+
+/** The page statement as Kysely builds it (the plan test reads its SQL). */
+export function summaryPageQuery(db: Db, query: SummaryQuery) {
+  const { shape, args } = pageStatementOf(query);
+  return buildPageQuery(db, shape, args);
+}
+
+const summaryPage = preparedStatement(
+  (shape: PageShape) => `${shape.sort} ${shape.order} ${shape.byType} ${shape.status ?? ''} ${shape.words} ${shape.after}`,
+  buildPageQuery,
+);
 
 /** The dispatch view of a model with no serving target (most rows): one text for all of them. */
 const NO_DISPATCH_JSON = JSON.stringify(dispatchView(null, null));
 
 /** One page of summaries, as the list's items' JSON texts. */
 export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
-  const rows = await summaryPageQuery(db, query).execute();
+  const { shape, args } = pageStatementOf(query);
+  const { rows } = await db.executeQuery(summaryPage(db, shape, args));
   const items: JsonText<ModelSummary>[] = [];
   const positions: SortPosition[] = [];
   for (const row of rows) {

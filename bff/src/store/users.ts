@@ -1,6 +1,7 @@
 // Users, their roles and credentials, and the lockout bookkeeping of sign-in.
 // Password hashing lives in services/passwords.ts; this module only stores hashes.
 import type { Db } from './database.js';
+import { preparedQuery } from './prepared.js';
 import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
 import { Username } from '../../../shared/domain/primitives.js';
 import { ApiError } from '../errors.js';
@@ -108,17 +109,20 @@ export async function findUserById(db: Db, id: string): Promise<StoredUser | und
  * as liveSessionEnd checks it), in one read: every authenticated request asks.
  */
 export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<StoredUser | undefined> {
-  const row = await db
+  const [row] = (await db.executeQuery(userOfLiveSession(db, userId, sessionId, now))).rows;
+  return row ? toStoredUser(row) : undefined;
+}
+
+const userOfLiveSession = preparedQuery((db: Db, userId: string, sessionId: string, now: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
     .where('sessions.id', '=', sessionId)
     .where('sessions.user_id', '=', userId)
     .where('sessions.revoked_at', 'is', null)
-    .where('sessions.expires_at', '>', now)
-    .executeTakeFirst();
-  return row ? toStoredUser(row) : undefined;
-}
+    .where('sessions.expires_at', '>', now),
+);
 
 async function requireUpdated(result: { numUpdatedRows: bigint }, userId: string): Promise<void> {
   if (result.numUpdatedRows === 0n) throw new ApiError('not_found', `no user ${userId}`);
