@@ -20,7 +20,7 @@ import type { Principal } from './principal.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { pendingRequestsOfModel } from '../store/change-requests.js';
-import { findDeployment, insertDeployment } from '../store/deployments.js';
+import { findDeployment, findModelWithDeployment, insertDeployment } from '../store/deployments.js';
 import { appendEvent } from '../store/event-log.js';
 import { findModel, insertModel } from '../store/models.js';
 import { listModelSummaries, SORT_COLUMNS, type SortPosition } from '../store/model-summaries.js';
@@ -139,10 +139,10 @@ export async function listModelVersions(db: Db, modelId: string, query: VersionL
 
 /** A model, its versions (as the database wrote their JSON text) and its deployment. */
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<JsonText<ModelDetailResponse>> {
-  const model = await requireModel(ctx.db, modelId);
+  const head = (await findModelWithDeployment(ctx.db, modelId)) ?? fail('not_found', `no model ${modelId}`);
+  const deployment = head.deployment ?? fail('internal', `model ${modelId} has no deployment row`);
   const versionTexts = await versions.listVersionsJson(ctx.db, modelId);
-  const deployment = await requireDeployment(ctx.db, modelId);
-  return `{"model":${JSON.stringify(model)},"versions":${jsonArrayText(versionTexts)},"deployment":${JSON.stringify(deployment)}}`;
+  return `{"model":${head.model},"versions":${jsonArrayText(versionTexts)},"deployment":${JSON.stringify(deployment)}}`;
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {

@@ -11,10 +11,10 @@ import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js
 import type { z } from 'zod';
 import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { engineOf, type Engine } from './engine.js';
-import { jsonObjectText, type JsonText } from './json-text.js';
+import { jsonObjectText, type JsonField, type JsonText } from './json-text.js';
 import { preparedStatement } from './prepared.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
-import type { ModelSummariesTable } from './schema.js';
+import type { ModelRow, ModelSummariesTable } from './schema.js';
 
 /** Rows per batch of a rebuild: bounded memory and bind parameters whatever the registry's size. */
 const REBUILD_BATCH = 500;
@@ -188,6 +188,21 @@ export interface SummaryPage {
   positions: SortPosition[];
 }
 
+/** A `models` row (under `alias`) as the shared Model's JSON: the list's items and the model detail. */
+export function modelJsonFields(alias: string): JsonField[] {
+  const ref = (column: keyof ModelRow) => sql.ref(`${alias}.${column}`);
+  return [
+    { key: 'id', value: ref('id'), kind: 'text' },
+    { key: 'name', value: ref('name'), kind: 'text' },
+    { key: 'type', value: ref('type'), kind: 'text' },
+    { key: 'owner', value: ref('owner'), kind: 'text' },
+    { key: 'description', value: ref('description'), kind: 'text' },
+    { key: 'tags', value: ref('tags'), kind: 'json' },
+    { key: 'policy', value: ref('policy'), kind: 'json' },
+    { key: 'created_at', value: ref('created_at'), kind: 'text' },
+  ];
+}
+
 /**
  * A list item's JSON text up to its deployment's open object: the model and
  * its summary as stored, the deployment's state as joined (json-text.ts says
@@ -198,19 +213,7 @@ function summaryItemHead(engine: Engine) {
   return jsonObjectText(
     engine,
     [
-      {
-        key: 'model',
-        fields: [
-          { key: 'id', value: ref('s.model_id'), kind: 'text' },
-          { key: 'name', value: ref('m.name'), kind: 'text' },
-          { key: 'type', value: ref('m.type'), kind: 'text' },
-          { key: 'owner', value: ref('m.owner'), kind: 'text' },
-          { key: 'description', value: ref('m.description'), kind: 'text' },
-          { key: 'tags', value: ref('m.tags'), kind: 'json' },
-          { key: 'policy', value: ref('m.policy'), kind: 'json' },
-          { key: 'created_at', value: ref('m.created_at'), kind: 'text' },
-        ],
-      },
+      { key: 'model', fields: modelJsonFields('m') },
       { key: 'active_version', value: ref('s.active_version'), kind: 'text' },
       { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
       { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },

@@ -9,6 +9,7 @@ import { refreshModelSummary } from './model-summaries.js';
 import type { VersionRow } from './schema.js';
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonText } from './json-text.js';
+import { preparedQuery } from './prepared.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
   return ModelVersion.parse({
@@ -121,9 +122,12 @@ function versionJson(engine: Engine) {
 
 /** Every version of a model as JSON texts, newest registration first (the model detail). */
 export async function listVersionsJson(db: Db, modelId: string): Promise<JsonText<ModelVersion>[]> {
-  const rows = await db.selectFrom('model_versions').select(versionJson(engineOf(db))).where('model_id', '=', modelId).orderBy('seq', 'desc').execute();
-  return rows.map((row) => row.version_json);
+  return (await db.executeQuery(versionsJsonOf(db, modelId))).rows.map((row) => row.version_json);
 }
+
+const versionsJsonOf = preparedQuery((db: Db, modelId: string) =>
+  db.selectFrom('model_versions').select(versionJson(engineOf(db))).where('model_id', '=', modelId).orderBy('seq', 'desc'),
+);
 
 export interface VersionPageQuery {
   status?: VersionStatus | undefined;
