@@ -141,8 +141,7 @@ export async function listModelVersions(db: Db, modelId: string, query: VersionL
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<JsonText<ModelDetailResponse>> {
   const head = (await findModelWithDeployment(ctx.db, modelId)) ?? fail('not_found', `no model ${modelId}`);
   const deployment = head.deployment ?? fail('internal', `model ${modelId} has no deployment row`);
-  const versionTexts = await versions.listVersionsJson(ctx.db, modelId);
-  return `{"model":${head.model},"versions":${jsonArrayText(versionTexts)},"deployment":${JSON.stringify(deployment)}}`;
+  return `{"model":${head.model},"versions":${await versions.listVersionsJson(ctx.db, modelId)},"deployment":${JSON.stringify(deployment)}}`;
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {

@@ -71,8 +71,7 @@ afterAll(async () => {
 
 describe('JSON texts written by the database', () => {
   it("a model's versions say what the rows say, optional fields absent when NULL", async () => {
-    const texts = await listVersionsJson(db, model.id);
-    const parsed = texts.map((text) => JSON.parse(text) as unknown);
+    const parsed = JSON.parse(await listVersionsJson(db, model.id)) as unknown[];
     expect(parsed).toEqual(await listVersions(db, model.id));
     for (const value of parsed) expect(ModelVersion.parse(value)).toEqual(value);
     const [newest, middle, oldest] = parsed as ModelVersion[];
@@ -80,6 +79,10 @@ describe('JSON texts written by the database', () => {
     expect(newest).not.toHaveProperty('deprecated_reason');
     expect(middle!.metadata).toEqual({});
     expect(oldest).toMatchObject({ supported_until: '2027-06-30', deprecated_reason: `no longer supported: ${AWKWARD}`, status: 'deprecated' });
+  });
+
+  it("a model without versions answers an empty array", async () => {
+    expect(await listVersionsJson(db, 'no-such-model')).toBe('[]');
   });
 
   it('the detail, a versions page and a list page parse with the shared schemas and carry the stored values', async () => {

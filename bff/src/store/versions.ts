@@ -100,7 +100,7 @@ export async function listVersions(db: Db, modelId: string): Promise<ModelVersio
  * fields absent when NULL), written by the database (json-text.ts says why):
  * a model's 100 versions cost 400 µs as 1,600 driver values, far less as 100 texts.
  */
-function versionJson(engine: Engine) {
+function versionJsonText(engine: Engine) {
   const ref = (column: keyof VersionRow) => sql.ref(column);
   return jsonObjectText(engine, [
     { key: 'model_id', value: ref('model_id'), kind: 'text' },
@@ -117,17 +117,29 @@ function versionJson(engine: Engine) {
     { key: 'created_at', value: ref('created_at'), kind: 'text' },
     { key: 'created_by', value: ref('created_by'), kind: 'text' },
     { key: 'deprecated_reason', value: ref('deprecated_reason'), kind: 'text', omitNull: true },
-  ]).as('version_json');
+  ]);
 }
 
-/** Every version of a model as JSON texts, newest registration first (the model detail). */
-export async function listVersionsJson(db: Db, modelId: string): Promise<JsonText<ModelVersion>[]> {
-  return (await db.executeQuery(versionsJsonOf(db, modelId))).rows.map((row) => row.version_json);
+/**
+ * Every version of a model as one JSON array text, newest registration first
+ * (the model detail): the database joins the rows' texts itself, as handing
+ * over each row cost more than writing its JSON.
+ */
+export async function listVersionsJson(db: Db, modelId: string): Promise<JsonText<ModelVersion[]>> {
+  const [row] = (await db.executeQuery(versionsJsonOf(db, modelId))).rows;
+  return row?.versions_json ?? '[]';
 }
 
-const versionsJsonOf = preparedQuery((db: Db, modelId: string) =>
-  db.selectFrom('model_versions').select(versionJson(engineOf(db))).where('model_id', '=', modelId).orderBy('seq', 'desc'),
-);
+const versionsJsonOf = preparedQuery((db: Db, modelId: string) => {
+  const engine = engineOf(db);
+  const text = versionJsonText(engine);
+  // Both engines take ORDER BY inside the aggregate (SQLite since 3.44); an empty history aggregates to NULL.
+  const joined = engine === 'postgres' ? sql<string | null>`string_agg(${text}, ',' order by seq desc)` : sql<string | null>`group_concat(${text}, ',' order by seq desc)`;
+  return db
+    .selectFrom('model_versions')
+    .select(sql<string | null>`'[' || ${joined} || ']'`.as('versions_json'))
+    .where('model_id', '=', modelId);
+});
 
 export interface VersionPageQuery {
   status?: VersionStatus | undefined;
@@ -158,7 +170,7 @@ export function versionPageQuery(db: Db, modelId: string, query: VersionPageQuer
   const direction = query.order === 'desc' ? 'desc' : 'asc';
   let select = db
     .selectFrom('model_versions')
-    .select([versionJson(engineOf(db)), 'version_key', 'seq'])
+    .select([versionJsonText(engineOf(db)).as('version_json'), 'version_key', 'seq'])
     .where('model_id', '=', modelId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
   if (query.text) {
