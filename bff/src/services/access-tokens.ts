@@ -46,8 +46,10 @@ const verifiedBySecret = new WeakMap<Uint8Array, Map<string, VerifiedToken>>();
  * exact text under this secret, until its `exp` (jose's own test: expired once
  * the current second reaches exp): the same bytes under the same key verify
  * the same way until then, and nothing else about the token can change (no
- * nbf is issued, and a token with one is not remembered; iss, aud and alg are fixed). Verifying an HS256 JWT through
- * WebCrypto cost about as much as the database reads of a request (issue 12).
+ * nbf is issued, and a token with one is not remembered; iss, aud and alg are
+ * fixed). Verifying an HS256 JWT through WebCrypto cost about as much as the
+ * database reads of a request (issue 12). The secret is never changed in
+ * place (a new secret is a new array, with its own map).
  * Only the signature check is remembered: whether the session is live and who
  * the user is are read from the database on every request, so a sign-out, a
  * revoked session or a disabled account still takes effect at once.
