@@ -16,8 +16,7 @@ import canaryAnalysis from './plugins/canary-analysis.js';
 import idempotency from './plugins/idempotency.js';
 import { withErrorResponses } from './plugins/openapi-errors.js';
 import { bearerToken, verifyAccessToken } from './services/access-tokens.js';
-import { findUserById } from './store/users.js';
-import { liveSessionEnd } from './store/sessions.js';
+import { findUserOfLiveSession } from './store/users.js';
 import { authenticateServiceToken, isServiceToken } from './services/service-accounts.js';
 import { authenticateIdpToken } from './services/oidc/authenticate.js';
 import authConfigRoutes from './routes/auth-config.js';
@@ -109,9 +108,8 @@ export function bearerAuthenticate(ctx: BffContext): Authenticate {
     const now = ctx.now();
     const claims = await verifyAccessToken(ctx.settings, token, now);
     if (!claims) return null;
-    // A signed-out, revoked or ended session takes its access tokens with it.
-    if (!(await liveSessionEnd(ctx.db, claims.sessionId, claims.userId, now.toISOString()))) return null;
-    const stored = await findUserById(ctx.db, claims.userId);
+    // A signed-out, revoked or ended session takes its access tokens with it (read with the user, in one query).
+    const stored = await findUserOfLiveSession(ctx.db, claims.userId, claims.sessionId, now.toISOString());
     if (!stored || stored.disabled) return null;
     return {
       kind: 'user',
@@ -127,6 +125,17 @@ export function bearerAuthenticate(ctx: BffContext): Authenticate {
 
 /** Paths whose answers carry tokens or private data: never cached by anything. */
 const NO_STORE_PREFIXES = ['/auth', '/admin'];
+
+/** Whether a request URL's path (before any query) is, or is under, one of NO_STORE_PREFIXES. */
+function isNoStorePath(url: string): boolean {
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return NO_STORE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
+
+/** Every answer's security headers; cache-control only where NO_STORE_PREFIXES say. */
+const ANSWER_HEADERS = Object.fromEntries(Object.entries(SECURITY_HEADERS).filter(([name]) => name !== 'cache-control'));
+const NO_STORE_HEADERS = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -147,14 +156,11 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
 
   await app.register(errorHandler);
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (name !== 'cache-control') reply.header(name, value);
-    const path = request.url.split('?')[0] ?? '';
-    if (NO_STORE_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
-      reply.header('cache-control', 'no-store');
-      reply.header('pragma', 'no-cache');
-    }
-    return payload;
+  // Callback style, headers computed once: this runs for every answer (issue 12: no per-request work that does not depend on the request).
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.headers(ANSWER_HEADERS);
+    if (isNoStorePath(request.url)) reply.headers(NO_STORE_HEADERS);
+    done(null, payload);
   });
 
   // Opt-in per route (the /auth routes): signing in is what a guesser hammers. The counters

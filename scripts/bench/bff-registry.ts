@@ -74,11 +74,17 @@ async function versusFloor(
   const body = await first.text();
   if (first.status !== 200) throw new Error(`${label}: ${first.status} ${body.slice(0, 200)}`);
   floor.serve(path, body);
-  const timed = async (url: string, init?: RequestInit) => {
+  // This process's CPU time per request too (client and server run here for both): unlike the wall time,
+  // it hardly moves with what else the machine runs. For PostgreSQL it leaves out the database's processes.
+  const cpu = { floor: [] as number[], bff: [] as number[] };
+  const timed = async (url: string, init?: RequestInit, cpuTimes?: number[]) => {
     const started = performance.now();
+    const cpuStarted = process.cpuUsage();
     const response = await fetch(url, init);
     const text = await response.text();
+    const used = process.cpuUsage(cpuStarted);
     if (response.status !== 200 || text.length !== body.length) throw new Error(`${label}: ${response.status}, ${text.length} bytes, expected ${body.length}`);
+    cpuTimes?.push((used.user + used.system) / 1000);
     return performance.now() - started;
   };
   // Warm both (JIT, connection pools, SQLite page cache, the garbage of a bulk load) before counting.
@@ -89,17 +95,20 @@ async function versusFloor(
   const floorTimes: number[] = [];
   const bffTimes: number[] = [];
   for (let i = 0; i < samples; i++) {
-    floorTimes.push(await timed(`${floor.url}${path}`));
-    bffTimes.push(await timed(`${bffUrl}${path}`, { headers }));
+    floorTimes.push(await timed(`${floor.url}${path}`, undefined, cpu.floor));
+    bffTimes.push(await timed(`${bffUrl}${path}`, { headers }, cpu.bff));
   }
   floorTimes.sort((a, b) => a - b);
   bffTimes.sort((a, b) => a - b);
+  cpu.floor.sort((a, b) => a - b);
+  cpu.bff.sort((a, b) => a - b);
+  const cpuRatio = quantile(cpu.bff, 0.5) / quantile(cpu.floor, 0.5);
   const p50 = quantile(bffTimes, 0.5) / quantile(floorTimes, 0.5);
   const p99 = quantile(bffTimes, 0.99) / quantile(floorTimes, 0.99);
   const verdict = goal ? `  goal p50 ≤ ${goal.p50}x, p99 ≤ ${goal.p99}x: ${p50 <= goal.p50 && p99 <= goal.p99 ? 'HELD' : 'MISSED'}` : '';
   results.push({ label: `${currentTarget}: ${label}`, p50, p99, goal, held: goal ? p50 <= goal.p50 && p99 <= goal.p99 : undefined });
   console.log(
-    `${label.padEnd(52)} p50 ${quantile(bffTimes, 0.5).toFixed(2).padStart(6)} ms = ${p50.toFixed(1).padStart(4)}x  p99 ${quantile(bffTimes, 0.99).toFixed(2).padStart(6)} ms = ${p99.toFixed(1).padStart(4)}x  (floor ${quantile(floorTimes, 0.5).toFixed(2)} / ${quantile(floorTimes, 0.99).toFixed(2)} ms, ${(body.length / 1024).toFixed(0)} KiB)${verdict}`,
+    `${label.padEnd(52)} p50 ${quantile(bffTimes, 0.5).toFixed(2).padStart(6)} ms = ${p50.toFixed(1).padStart(4)}x  p99 ${quantile(bffTimes, 0.99).toFixed(2).padStart(6)} ms = ${p99.toFixed(1).padStart(4)}x  (floor ${quantile(floorTimes, 0.5).toFixed(2)} / ${quantile(floorTimes, 0.99).toFixed(2)} ms, ${(body.length / 1024).toFixed(0)} KiB)  cpu p50 ${quantile(cpu.bff, 0.5).toFixed(2)} ms = ${cpuRatio.toFixed(1)}x (floor ${quantile(cpu.floor, 0.5).toFixed(2)})${verdict}`,
   );
 }
 
@@ -110,7 +119,7 @@ const results: { label: string; p50: number; p99: number; goal?: FloorGoal | und
 const READ_GOAL: FloorGoal = { p50: 2, p99: 3 };
 
 /** Bulk rows straight into the tables: the benchmark measures reads, not the write API. */
-async function bulkLoad(db: Db, at: string): Promise<void> {
+export async function bulkLoad(db: Db, at: string): Promise<void> {
   const policy = JSON.stringify({});
   const runtime = JSON.stringify({ device: 'cpu', max_batch: 256 });
   for (let m = 0; m < modelCount; m++) {
@@ -170,7 +179,7 @@ interface Target {
   location: string;
 }
 
-async function signIn(url: string, username = 'olivia'): Promise<string> {
+export async function signIn(url: string, username = 'olivia'): Promise<string> {
   const login = await fetch(`${url}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -184,7 +193,7 @@ async function signIn(url: string, username = 'olivia'): Promise<string> {
  * The cursor of the page that starts 30 models before the end, found by paging
  * through as a client would (the cursor's format is the server's business).
  */
-async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
+export async function cursorNearEnd(url: string, headers: Record<string, string>): Promise<string> {
   let position = 0;
   let cursor: string | null = null;
   while (position < modelCount - 30) {

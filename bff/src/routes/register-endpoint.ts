@@ -37,7 +37,7 @@ export type EndpointHandler<E extends Endpoint> = (request: EndpointRequest<E>, 
 export interface RegisterOptions {
   /** Route config beyond access (the /auth routes' rate limit). */
   config?: Omit<FastifyContextConfig, 'access'>;
-  /** Instead of the app's zod serializer (the registry's hot reads: plugins/plain-json.ts). */
+  /** Instead of the app's zod serializer (a route whose answers were validated when written). */
   serializerCompiler?: FastifySerializerCompiler<unknown>;
 }
 

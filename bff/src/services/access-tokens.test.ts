@@ -52,4 +52,16 @@ describe('verifyAccessToken', () => {
     expect(await verifyAccessToken(settings, await token({ ...base, exp: undefined }), now)).toBeUndefined();
     expect(await verifyAccessToken(settings, await token({ ...base, iat: undefined }), now)).toBeUndefined();
   });
+
+  it('remembers a verified token only for its exact text, under its own secret, until its exp', async () => {
+    const signed = await signAccessToken(settings, 'usr_1', 'sess_1', now);
+    expect(await verifyAccessToken(settings, signed, now)).toBeDefined();
+    // Remembered now: a copy with one signature byte changed, or the same text under another secret, is still refused.
+    const [h, p, s] = signed.split('.') as [string, string, string];
+    expect(await verifyAccessToken(settings, `${h}.${p}.${s.slice(0, -2)}AA`, now)).toBeUndefined();
+    const otherSecret = { accessTokenSecret: new Uint8Array(randomBytes(32)), accessTokenTtlSeconds: 900 };
+    expect(await verifyAccessToken(otherSecret, signed, now)).toBeUndefined();
+    expect(await verifyAccessToken(settings, signed, new Date(now.getTime() + 900_000))).toBeUndefined();
+    expect(await verifyAccessToken(settings, signed, new Date(now.getTime() + 1_000))).toBeDefined();
+  });
 });

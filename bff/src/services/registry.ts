@@ -20,12 +20,13 @@ import type { Principal } from './principal.js';
 import { fail } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
 import { pendingRequestsOfModel } from '../store/change-requests.js';
-import { findDeployment, insertDeployment } from '../store/deployments.js';
+import { findDeployment, findModelWithDeployment, insertDeployment } from '../store/deployments.js';
 import { appendEvent } from '../store/event-log.js';
 import { findModel, insertModel } from '../store/models.js';
 import { listModelSummaries, SORT_COLUMNS, type SortPosition } from '../store/model-summaries.js';
 import * as versions from '../store/versions.js';
 import type { Db } from '../store/database.js';
+import { jsonArrayText, type JsonText } from '../store/json-text.js';
 
 /** Who is acting: the signed-in user's name goes into created_by, audit actors and events. */
 export type Actor = Pick<Principal, 'username'>;
@@ -73,9 +74,10 @@ export async function requireVersion(db: Db, modelId: string, version: string): 
 /**
  * One page of the registry, in the asked order: one indexed read of the
  * per-model summaries (store/model-summaries.ts) joined with the deployment,
- * whatever the page size or the registry's size.
+ * whatever the page size or the registry's size. Answers the response's JSON
+ * text as the database assembled it (store/json-text.ts).
  */
-export async function listModels(db: Db, query: ModelListQuery): Promise<ModelListResponse> {
+export async function listModels(db: Db, query: ModelListQuery): Promise<JsonText<ModelListResponse>> {
   const sort = query.sort ?? 'name';
   const order = query.order ?? 'asc';
   const page = await listModelSummaries(db, {
@@ -89,7 +91,8 @@ export async function listModels(db: Db, query: ModelListQuery): Promise<ModelLi
   });
   const more = page.items.length > query.limit;
   const items = more ? page.items.slice(0, query.limit) : page.items;
-  return { items, next_cursor: more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null };
+  const nextCursor = more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  return `{"items":${jsonArrayText(items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
 /** A cursor of a model's versions: sort, order, the last row's version key (for `version`) and seq. */
@@ -117,7 +120,7 @@ function decodeVersionCursor(cursor: string, sort: VersionSortKey, order: SortOr
 }
 
 /** One page of a model's versions, filtered and sorted by the database (newest version first by default). */
-export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<VersionListResponse> {
+export async function listModelVersions(db: Db, modelId: string, query: VersionListQuery): Promise<JsonText<VersionListResponse>> {
   await requireModel(db, modelId);
   const sort = query.sort ?? 'version';
   const order = query.order ?? 'desc';
@@ -130,15 +133,15 @@ export async function listModelVersions(db: Db, modelId: string, query: VersionL
     limit: query.limit + 1,
   });
   const more = page.items.length > query.limit;
-  return {
-    items: more ? page.items.slice(0, query.limit) : page.items,
-    next_cursor: more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null,
-  };
+  const nextCursor = more ? encodeVersionCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  return `{"items":${jsonArrayText(more ? page.items.slice(0, query.limit) : page.items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
-export async function getModelDetail(ctx: BffContext, modelId: string): Promise<ModelDetailResponse> {
-  const model = await requireModel(ctx.db, modelId);
-  return { model, versions: await versions.listVersions(ctx.db, modelId), deployment: await requireDeployment(ctx.db, modelId) };
+/** A model, its versions (as the database wrote their JSON text) and its deployment. */
+export async function getModelDetail(ctx: BffContext, modelId: string): Promise<JsonText<ModelDetailResponse>> {
+  const head = (await findModelWithDeployment(ctx.db, modelId)) ?? fail('not_found', `no model ${modelId}`);
+  const deployment = head.deployment ?? fail('internal', `model ${modelId} has no deployment row`);
+  return `{"model":${head.model},"versions":${await versions.listVersionsJson(ctx.db, modelId)},"deployment":${JSON.stringify(deployment)}}`;
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {

@@ -2,9 +2,12 @@
 // leaves with its rollout plan, taken from the model's policy or the default.
 import type { Db } from './database.js';
 import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
-import { DEFAULT_ROLLOUT_PLAN, ModelPolicy } from '../../../shared/domain/model.js';
+import { DEFAULT_ROLLOUT_PLAN, ModelPolicy, type Model } from '../../../shared/domain/model.js';
 import { joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
-import { touchModelSummary } from './model-summaries.js';
+import { modelJsonFields, touchModelSummary } from './model-summaries.js';
+import { engineOf } from './engine.js';
+import { jsonObjectText, type JsonText } from './json-text.js';
+import { preparedQuery } from './prepared.js';
 import type { DeploymentRow } from './schema.js';
 
 
@@ -22,6 +25,26 @@ function deploymentFromRow(row: DeploymentRow & JoinedDispatchColumns, policyJso
     updated_at: row.updated_at,
     dispatch: joinedDispatchView(row),
   });
+}
+
+/**
+ * deploymentFromRow without re-validating: the row and the policy were checked
+ * by the shared schemas when written (the model detail's hot read, issue 12).
+ */
+function deploymentFromStoredRow(row: DeploymentRow & JoinedDispatchColumns, policyJson: string): Deployment {
+  const policy = JSON.parse(policyJson) as ModelPolicy;
+  return {
+    model_id: row.model_id,
+    stable_version: row.stable_version,
+    canary_version: row.canary_version,
+    canary_pct: row.canary_pct,
+    phase: row.phase,
+    state_version: row.state_version,
+    previous_stable: row.previous_stable,
+    plan: policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN,
+    updated_at: row.updated_at,
+    dispatch: joinedDispatchView(row),
+  };
 }
 
 /** A new model's deployment: nothing live yet. */
@@ -61,6 +84,34 @@ function selectWithPolicy(db: Db) {
       'dispatches.observed as dispatch_observed',
     ]);
 }
+
+/** The model detail's model (as JSON text) and deployment, in one prepared read (deployment null: the model has no deployment row). */
+export async function findModelWithDeployment(db: Db, modelId: string): Promise<{ model: JsonText<Model>; deployment: Deployment | null } | undefined> {
+  const [row] = (await db.executeQuery(modelWithDeployment(db, modelId))).rows;
+  if (!row) return undefined;
+  return { model: row.model_json, deployment: row.model_id === null ? null : deploymentFromStoredRow(row as DeploymentRow & JoinedDispatchColumns, row.policy) };
+}
+
+const modelWithDeployment = preparedQuery((db: Db, modelId: string) =>
+  db
+    .selectFrom('models')
+    .leftJoin('deployments', 'deployments.model_id', 'models.id')
+    .leftJoin('serving_targets', 'serving_targets.model_id', 'models.id')
+    .leftJoin('dispatches', 'dispatches.model_id', 'models.id')
+    .selectAll('deployments')
+    .select([
+      jsonObjectText(engineOf(db), modelJsonFields('models')).as('model_json'),
+      'models.policy',
+      'serving_targets.kind as target_kind',
+      'dispatches.status as dispatch_status',
+      'dispatches.attempts as dispatch_attempts',
+      'dispatches.last_error as dispatch_last_error',
+      'dispatches.applied_at as dispatch_applied_at',
+      'dispatches.next_attempt_at as dispatch_next_attempt_at',
+      'dispatches.observed as dispatch_observed',
+    ])
+    .where('models.id', '=', modelId),
+);
 
 /** The routing salt of a model (what the webhook's desired state carries). */
 export async function saltOf(db: Db, modelId: string): Promise<string | undefined> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelListQuery, ModelSortKey, ModelSummary, SortOrder, VersionListQuery, VersionSortKey } from '../../../shared/api/models.js';
+import { ModelListResponse, VersionListResponse, type ModelListQuery, type ModelSortKey, type ModelSummary, type SortOrder, type VersionListQuery, type VersionSortKey } from '../../../shared/api/models.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import type { VersionStatus } from '../../../shared/domain/model.js';
 import { listModels, listModelVersions } from '../services/registry.js';
@@ -162,6 +162,11 @@ const Query = fc.record(
   { requiredKeys: ['sort', 'order', 'limit'] },
 );
 
+/** A page as a client reads it: the JSON text the database assembled, parsed by the shared (strict) schema. */
+const listPage = async (query: ModelListQuery): Promise<ModelListResponse> => ModelListResponse.parse(JSON.parse(await listModels(db, query)));
+const versionPage = async (modelId: string, query: VersionListQuery): Promise<VersionListResponse> =>
+  VersionListResponse.parse(JSON.parse(await listModelVersions(db, modelId, query)));
+
 describe('registry list pages (keyset)', () => {
   it('returns each matching model exactly once, in order, whatever the sort, order, filters and page size', async () => {
     await fc.assert(
@@ -170,7 +175,7 @@ describe('registry list pages (keyset)', () => {
         let cursor: string | null = null;
         let pages = 0;
         do {
-          const page: Awaited<ReturnType<typeof listModels>> = await listModels(db, { ...query, ...(cursor ? { cursor } : {}) } as ModelListQuery);
+          const page: ModelListResponse = await listPage({ ...query, ...(cursor ? { cursor } : {}) } as ModelListQuery);
           expect(page.items.length).toBeLessThanOrEqual(query.limit);
           if (page.next_cursor !== null) expect(page.items.length).toBe(query.limit);
           seen.push(...page.items);
@@ -185,7 +190,7 @@ describe('registry list pages (keyset)', () => {
   });
 
   it('refuses a cursor of another order, and one not made by the server', async () => {
-    const first = await listModels(db, { sort: 'name', order: 'asc', limit: 2 });
+    const first = await listPage({ sort: 'name', order: 'asc', limit: 2 });
     await expect(listModels(db, { sort: 'name', order: 'desc', limit: 2, cursor: first.next_cursor! })).rejects.toMatchObject({ code: 'invalid_request' });
     await expect(listModels(db, { sort: 'updated', order: 'asc', limit: 2, cursor: first.next_cursor! })).rejects.toMatchObject({ code: 'invalid_request' });
     const forged = Buffer.from(JSON.stringify(['name', 'asc', { x: 1 }, 'm-001'])).toString('base64url');
@@ -309,7 +314,7 @@ describe("a model's versions (keyset pages)", () => {
         const seen: string[] = [];
         let cursor: string | null = null;
         do {
-          const page: Awaited<ReturnType<typeof listModelVersions>> = await listModelVersions(db, MODEL, { ...query, ...(cursor ? { cursor } : {}) } as VersionListQuery);
+          const page: VersionListResponse = await versionPage(MODEL, { ...query, ...(cursor ? { cursor } : {}) } as VersionListQuery);
           expect(page.items.length).toBeLessThanOrEqual(query.limit);
           seen.push(...page.items.map((item) => item.version));
           cursor = page.next_cursor;
@@ -329,7 +334,7 @@ describe("a model's versions (keyset pages)", () => {
   });
 
   it('lists newest version first by default; an unknown model is not_found', async () => {
-    const page = await listModelVersions(db, MODEL, { limit: 3 } as VersionListQuery);
+    const page = await versionPage(MODEL, { limit: 3 } as VersionListQuery);
     const newest = [...stored].sort((a, b) => compareValues(b.key, a.key) || b.seq - a.seq).slice(0, 3);
     expect(page.items.map((item) => item.version)).toEqual(newest.map((v) => v.version));
     await expect(listModelVersions(db, 'no-such-model', { limit: 3 } as VersionListQuery)).rejects.toMatchObject({ code: 'not_found' });

@@ -9,9 +9,12 @@ import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../s
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
 import type { z } from 'zod';
-import { joinedDispatchView } from './dispatches.js';
+import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
+import { engineOf, type Engine } from './engine.js';
+import { jsonObjectText, type JsonField, type JsonText } from './json-text.js';
+import { preparedStatement } from './prepared.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
-import type { ModelSummariesTable } from './schema.js';
+import type { ModelRow, ModelSummariesTable } from './schema.js';
 
 /** Rows per batch of a rebuild: bounded memory and bind parameters whatever the registry's size. */
 const REBUILD_BATCH = 500;
@@ -179,9 +182,109 @@ function likePattern(text: string): string {
 }
 
 export interface SummaryPage {
-  items: ModelSummary[];
+  /** Each item's JSON text (a ModelSummary), in order. */
+  items: JsonText<ModelSummary>[];
   /** Sort values of each item, in `items` order (for the next cursor). */
   positions: SortPosition[];
+}
+
+/** A `models` row (under `alias`) as the shared Model's JSON: the list's items and the model detail. */
+export function modelJsonFields(alias: string): JsonField[] {
+  const ref = (column: keyof ModelRow) => sql.ref(`${alias}.${column}`);
+  return [
+    { key: 'id', value: ref('id'), kind: 'text' },
+    { key: 'name', value: ref('name'), kind: 'text' },
+    { key: 'type', value: ref('type'), kind: 'text' },
+    { key: 'owner', value: ref('owner'), kind: 'text' },
+    { key: 'description', value: ref('description'), kind: 'text' },
+    { key: 'tags', value: ref('tags'), kind: 'json' },
+    { key: 'policy', value: ref('policy'), kind: 'json' },
+    { key: 'created_at', value: ref('created_at'), kind: 'text' },
+  ];
+}
+
+/**
+ * A list item's JSON text up to its deployment's open object: the model and
+ * its summary as stored, the deployment's state as joined (json-text.ts says
+ * why the database writes it). The dispatch view is added in JS (dispatches.ts).
+ */
+function summaryItemHead(engine: Engine) {
+  const ref = (column: string) => sql.ref(column);
+  return jsonObjectText(
+    engine,
+    [
+      { key: 'model', fields: modelJsonFields('m') },
+      { key: 'active_version', value: ref('s.active_version'), kind: 'text' },
+      { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
+      { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },
+      { key: 'last_gate', value: ref('s.last_gate'), kind: 'json' },
+      {
+        key: 'deployment',
+        open: true,
+        fields: [
+          { key: 'phase', value: sql`coalesce(d.phase, 'idle')`, kind: 'text' },
+          { key: 'stable_version', value: ref('d.stable_version'), kind: 'text' },
+          { key: 'canary_version', value: ref('d.canary_version'), kind: 'text' },
+          { key: 'canary_pct', value: sql`coalesce(d.canary_pct, 0)`, kind: 'integer' },
+        ],
+      },
+    ],
+    { open: true },
+  );
+}
+
+/** The row's sort values and id (for the next cursor) and its serving target's outbox columns, when it has a target. */
+interface SummaryRowMeta extends Partial<Record<(typeof SORT_COLUMNS)[ModelSortKey][number], string | number>> {
+  model_id: string;
+  dispatch: JoinedDispatchColumns | null;
+}
+
+/**
+ * What JS needs of a row besides its item text, as one small JSON text: each
+ * value the driver hands over costs as much as a short JSON.parse, and a page
+ * has 51 rows (json-text.ts).
+ */
+function summaryRowMeta(engine: Engine, sort: ModelSortKey) {
+  const ref = (column: string) => sql.ref(column);
+  const dispatch = jsonObjectText(engine, [
+    { key: 'target_kind', value: ref('t.kind'), kind: 'text' },
+    { key: 'dispatch_status', value: ref('x.status'), kind: 'text' },
+    { key: 'dispatch_attempts', value: ref('x.attempts'), kind: 'integer' },
+    { key: 'dispatch_last_error', value: ref('x.last_error'), kind: 'text' },
+    { key: 'dispatch_applied_at', value: ref('x.applied_at'), kind: 'text' },
+    { key: 'dispatch_next_attempt_at', value: ref('x.next_attempt_at'), kind: 'text' },
+    // Text, as joinedDispatchView reads the column.
+    { key: 'dispatch_observed', value: ref('x.observed'), kind: 'text' },
+  ]);
+  return jsonObjectText(engine, [
+    { key: 'model_id', value: ref('s.model_id'), kind: 'text' },
+    ...SORT_COLUMNS[sort].map((column) => ({ key: column, value: ref(`s.${column}`), kind: column === 'gate_rank' ? ('integer' as const) : ('text' as const) })),
+    { key: 'dispatch', value: sql`(case when t.kind is null then null else ${dispatch} end)`, kind: 'json' },
+  ]);
+}
+
+/** What decides a page statement's SQL text; everything else is an argument (prepared.ts). */
+interface PageShape {
+  sort: ModelSortKey;
+  order: SortOrder;
+  byType: boolean;
+  status: VersionStatus | undefined;
+  words: number;
+  after: boolean;
+}
+
+/** A page query's shape and its arguments, in the order buildPageQuery binds them. */
+function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown[] } {
+  const words = searchWords(query.text);
+  const args: unknown[] = [];
+  if (query.type !== undefined) args.push(query.type);
+  for (const word of words) args.push(likePattern(word));
+  if (query.after) args.push(...query.after.values, query.after.modelId);
+  args.push(query.limit);
+  return {
+    shape: { sort: query.sort, order: query.order, byType: query.type !== undefined, status: query.status, words: words.length, after: query.after !== undefined },
+    args,
+  };
 }
 
 /**
@@ -189,94 +292,63 @@ export interface SummaryPage {
  * deployment and dispatch rows. The keyset condition and ORDER BY match the
  * order's index (the type's index when filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
- * (model-summaries.test.ts checks SQLite's plan).
+ * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
+ * pageStatementOf lists them.
  */
-export function summaryPageQuery(db: Db, query: SummaryQuery) {
-  const columns = [...SORT_COLUMNS[query.sort], 'model_id'] as const;
-  const direction = query.order === 'desc' ? 'desc' : 'asc';
+function buildPageQuery(db: Db, shape: PageShape, args: readonly unknown[]) {
+  let next = 0;
+  const arg = () => args[next++];
+  const columns = [...SORT_COLUMNS[shape.sort], 'model_id'] as const;
+  const direction = shape.order === 'desc' ? 'desc' : 'asc';
+  const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
     .innerJoin('models as m', 'm.id', 's.model_id')
     .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([
-      's.model_id',
-      's.name_key',
-      's.type',
-      's.updated_at',
-      's.active_version',
-      's.candidate_versions',
-      's.version_count',
-      's.last_gate',
-      's.gate_rank',
-      'm.name',
-      'm.owner',
-      'm.description',
-      'm.tags',
-      'm.policy',
-      'm.created_at',
-      'd.phase',
-      'd.stable_version',
-      'd.canary_version',
-      'd.canary_pct',
-      't.kind as target_kind',
-      'x.status as dispatch_status',
-      'x.attempts as dispatch_attempts',
-      'x.last_error as dispatch_last_error',
-      'x.applied_at as dispatch_applied_at',
-      'x.next_attempt_at as dispatch_next_attempt_at',
-      'x.observed as dispatch_observed',
-    ]);
-  if (query.type !== undefined) select = select.where('s.type', '=', query.type);
-  if (query.status === 'active') select = select.where('s.active_version', 'is not', null);
-  if (query.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
-  if (query.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
+    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
+  if (shape.byType) select = select.where('s.type', '=', arg() as string);
+  if (shape.status === 'active') select = select.where('s.active_version', 'is not', null);
+  if (shape.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
+  if (shape.status === 'deprecated') select = select.where('s.deprecated_count', '>', 0);
   // Every word must appear somewhere (as the console's in-memory filter reads a search), in any order.
-  for (const word of searchWords(query.text)) select = select.where(sql<boolean>`s.search_text like ${likePattern(word)} escape '\\'`);
-  if (query.after) {
-    const after = query.after;
+  for (let word = 0; word < shape.words; word++) select = select.where(sql<boolean>`s.search_text like ${arg()} escape '\\'`);
+  if (shape.after) {
     const refs = sql.join(columns.map((column) => sql.ref(`s.${column}`)));
-    const values = sql.join([...after.values, after.modelId]);
+    const values = sql.join(columns.map(() => arg()));
     select = select.where(direction === 'asc' ? sql<boolean>`(${refs}) > (${values})` : sql<boolean>`(${refs}) < (${values})`);
   }
   for (const column of columns) select = select.orderBy(`s.${column}`, direction);
-  return select.limit(query.limit);
+  return select.limit(arg() as number);
 }
 
-/** One page of summaries, reassembled as the list's items. */
-export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
-  const rows = await summaryPageQuery(db, query).execute();
+/** The page statement as Kysely builds it (the plan test reads its SQL). */
+export function summaryPageQuery(db: Db, query: SummaryQuery) {
+  const { shape, args } = pageStatementOf(query);
+  return buildPageQuery(db, shape, args);
+}
 
-  const items: ModelSummary[] = [];
+const summaryPage = preparedStatement(
+  (shape: PageShape) => `${shape.sort} ${shape.order} ${shape.byType} ${shape.status ?? ''} ${shape.words} ${shape.after}`,
+  buildPageQuery,
+);
+
+/** The dispatch view of a model with no serving target (most rows): one text for all of them. */
+const NO_DISPATCH_JSON = JSON.stringify(dispatchView(null, null));
+
+/** One page of summaries, as the list's items' JSON texts. */
+export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
+  const { shape, args } = pageStatementOf(query);
+  const { rows } = await db.executeQuery(summaryPage(db, shape, args));
+  const items: JsonText<ModelSummary>[] = [];
   const positions: SortPosition[] = [];
   for (const row of rows) {
-    // Rows were validated by the shared schemas when written; the list only reassembles them.
-    items.push({
-      model: {
-        id: row.model_id,
-        name: row.name,
-        type: row.type,
-        owner: row.owner,
-        description: row.description,
-        tags: JSON.parse(row.tags) as string[],
-        policy: JSON.parse(row.policy) as ModelPolicy,
-        created_at: row.created_at,
-      },
-      active_version: row.active_version,
-      candidate_versions: JSON.parse(row.candidate_versions) as string[],
-      version_count: row.version_count,
-      deployment: {
-        phase: row.phase ?? 'idle',
-        stable_version: row.stable_version ?? null,
-        canary_version: row.canary_version ?? null,
-        canary_pct: row.canary_pct ?? 0,
-        dispatch: joinedDispatchView(row),
-      },
-      last_gate: row.last_gate === null ? null : (JSON.parse(row.last_gate) as z.infer<typeof LastGate>),
-    });
-    const record = row as Record<string, unknown>;
-    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => record[column] as string | number), modelId: row.model_id });
+    const meta = JSON.parse(row.row_meta) as SummaryRowMeta;
+    const dispatch = meta.dispatch === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(meta.dispatch));
+    // Closes the deployment, then the item.
+    items.push(`${row.item_head},"dispatch":${dispatch}}}`);
+    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id });
   }
   return { items, positions };
 }

@@ -1,6 +1,7 @@
 // Users, their roles and credentials, and the lockout bookkeeping of sign-in.
 // Password hashing lives in services/passwords.ts; this module only stores hashes.
 import type { Db } from './database.js';
+import { preparedQuery } from './prepared.js';
 import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
 import { Username } from '../../../shared/domain/primitives.js';
 import { ApiError } from '../errors.js';
@@ -42,9 +43,12 @@ export interface NewUser {
   roles: Role[];
 }
 
+/** Built once: building a zod schema per call cost more than parsing with it (each request reads its caller's roles). */
+const Roles = Role.array();
+
 function parseRoles(json: string): Role[] {
   const parsed: unknown = JSON.parse(json);
-  return Role.array().parse(parsed);
+  return Roles.parse(parsed);
 }
 
 function toStoredUser(row: UserRow): StoredUser {
@@ -99,6 +103,26 @@ export async function findUserById(db: Db, id: string): Promise<StoredUser | und
   const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? toStoredUser(row) : undefined;
 }
+
+/**
+ * The user of a live session (the session not revoked and not ended at `now`,
+ * as liveSessionEnd checks it), in one read: every authenticated request asks.
+ */
+export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<StoredUser | undefined> {
+  const [row] = (await db.executeQuery(userOfLiveSession(db, userId, sessionId, now))).rows;
+  return row ? toStoredUser(row) : undefined;
+}
+
+const userOfLiveSession = preparedQuery((db: Db, userId: string, sessionId: string, now: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .where('sessions.id', '=', sessionId)
+    .where('sessions.user_id', '=', userId)
+    .where('sessions.revoked_at', 'is', null)
+    .where('sessions.expires_at', '>', now),
+);
 
 async function requireUpdated(result: { numUpdatedRows: bigint }, userId: string): Promise<void> {
   if (result.numUpdatedRows === 0n) throw new ApiError('not_found', `no user ${userId}`);
