@@ -9,7 +9,7 @@
 // reported apart), and (3) the first render of the eval trend chart over 1,000
 // runs. Prints figures and each goal of issue 12 as a ratio; asserts nothing.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -401,7 +401,10 @@ async function cpuFiltering(page: Page, selector: string, queries: string[]): Pr
   return times;
 }
 
-/** With BENCH_TRACE=1, prints where the main thread's time went during `work` (trace event totals). */
+/**
+ * With BENCH_TRACE=1, prints where the main thread's time went during `work` (trace event totals);
+ * with BENCH_PROFILE_DIR=dir too, saves the trace events there (as BENCH_PROFILE saves its profiles).
+ */
 async function traced<T>(page: Page, label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_TRACE) return work();
   const cdp = await page.context().newCDPSession(page);
@@ -414,6 +417,7 @@ async function traced<T>(page: Page, label: string, work: () => Promise<T>): Pro
   const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.end');
   await done;
+  if (process.env.BENCH_PROFILE_DIR) await writeFile(join(process.env.BENCH_PROFILE_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.trace.json`), JSON.stringify(events));
   const totals = new Map<string, number>();
   for (const event of events) if (event.ph === 'X' && event.tdur !== undefined) totals.set(event.name, (totals.get(event.name) ?? 0) + event.tdur / 1000);
   console.log(`trace: ${label} (thread time, nested events overlap)`);
@@ -421,7 +425,7 @@ async function traced<T>(page: Page, label: string, work: () => Promise<T>): Pro
   return result;
 }
 
-/** With BENCH_PROFILE=1, prints the functions with the most self time during `work` (CDP CPU profile). */
+/** With BENCH_PROFILE=1, prints the functions with the most self time during `work` (CDP CPU profile; saved as .cpuprofile under BENCH_PROFILE_DIR when set). */
 async function profiled<T>(page: Page, label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_PROFILE) return work();
   console.log(`profile: ${label}`);
@@ -433,6 +437,7 @@ async function profiled<T>(page: Page, label: string, work: () => Promise<T>): P
   const { profile } = (await cdp.send('Profiler.stop')) as {
     profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
   };
+  if (process.env.BENCH_PROFILE_DIR) await writeFile(join(process.env.BENCH_PROFILE_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
   const self = new Map<string, number>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   profile.samples.forEach((id, i) => {
@@ -513,7 +518,11 @@ async function measureRegistry(context: BrowserContext, origin: string, count: n
   rows.push([`registry of ${size}: then settled ("${count_.trim()}")`, ms(firstRows + Date.now() - loadStarted), '—']);
   await screenshot(page, `registry-${count}`);
   const typing = ['b', 'be', 'ben', 'benc', 'bench-0', 'bench-01', 'bench-012', 'bench-0123', 'bench-01234', 'shard-3', 'team-7 shard-3', ''];
-  const typed = await profiled(page, `registry of ${size}: keystrokes`, () => cpuFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing]));
+  const typed = await profiled(page, `registry of ${size}: keystrokes`, () =>
+    traced(page, `registry of ${size}: keystrokes`, () => cpuFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing])),
+  );
+  // With BENCH_VERBOSE=1, each query's three figures: which keystrokes cost the most.
+  if (process.env.BENCH_VERBOSE) console.log(typing.map((query, i) => `  ${query || '(empty)'}: ${[0, 1, 2].map((round) => ms(typed[round * typing.length + i]!)).join(', ')}`).join('\n'));
   rows.push([`registry of ${size}: keystroke -> result on screen, main-thread CPU (n=${typed.length})`, spread(typed), `< ${FRAME_MS.toFixed(1)} ms`]);
   const typeSelect = '.toolbar-field:nth-of-type(1) select';
   const typeChange = await traced(page, `registry of ${size}: type filter x8`, () => cpuFiltering(page, typeSelect, ['LTR', 'RAG', '', 'EMBEDDING', '', 'CLASSIFIER', 'LTR', '']));

@@ -52,6 +52,8 @@ export type VirtualTableProps<T> = {
 const NEAR_END = 25;
 
 const HEADER_HEIGHT = 34;
+/** Few rows beyond the viewport: each one costs layout and paint on every re-filter. */
+const OVERSCAN = 2;
 
 /** Height for a table of `rows` rows, capped at `max`: a short list does not leave a blank panel. */
 export function fittedTableHeight(rows: number, rowHeight: number, max: number): number {
@@ -87,8 +89,7 @@ export function VirtualTable<T>({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
-    // Few rows beyond the viewport: each one costs layout and paint on every re-filter.
-    overscan: 2,
+    overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     // Before the first measurement (and under jsdom, which has no layout) assume a typical viewport.
@@ -154,6 +155,11 @@ export function VirtualTable<T>({
 
   const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
   const items = virtualizer.getVirtualItems();
+  // Slots: at least as many as rows the viewport can ever hold, and fixed for a given height, so
+  // that a result of 3 rows, then one of 30, keeps the first rows' elements (keyed by
+  // index % items.length, every slot would change key whenever the count of rows in view did).
+  const viewportRows = Math.ceil((scroller.current?.clientHeight ?? 600) / rowHeight) + 2 * OVERSCAN + 2;
+  const slots = Math.max(items.length, viewportRows);
   const lastRendered = items.length > 0 ? items[items.length - 1]!.index : -1;
   const nearEnd = lastRendered >= 0 && lastRendered >= rows.length - NEAR_END;
   useEffect(() => {
@@ -210,7 +216,7 @@ export function VirtualTable<T>({
               // Keyed by slot, not by row: when the rows under the window change (a keystroke in the
               // search box, a scroll), React patches the existing row elements instead of removing
               // and creating them, and a slot that keeps its row is not re-rendered at all.
-              key={item.index % items.length}
+              key={item.index % slots}
               id={`${id}-r${item.index}`}
               role="row"
               aria-rowindex={item.index + 2}

@@ -8,6 +8,7 @@ import type { All } from '../../app/store.js';
 import type { ModelListQuery, ModelSortKey, ModelSummary } from '../../../../shared/api/models.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
+import { keepUnchanged } from '../../lib/same-json.js';
 import {
   buildRegistryIndex,
   filterRegistry,
@@ -113,6 +114,7 @@ export function serverQuery(filters: RegistryFilters, sort: RegistrySort, limit:
 }
 
 const EMPTY_INDEX = buildRegistryIndex([]);
+const rowId = (row: ModelSummary) => row.model.id;
 
 export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (set, get) => {
   const patch = slicePatch(set, 'registry');
@@ -130,13 +132,20 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
   let queryTimer: ReturnType<typeof setTimeout> | undefined;
   let cancelOrders = () => {};
 
-  /** Server mode: reads the first page of the current filters and sort; the rows on screen stay until it is in. */
-  const runServerQuery = async () => {
+  /**
+   * Server mode: reads the first page of the current filters and sort; the rows on screen stay
+   * until it is in. `typedGeneration`: the query a keystroke already marked as loading (its
+   * timer ran out), which needs no second store update before the request.
+   */
+  const runServerQuery = async (typedGeneration?: number) => {
     clearTimeout(queryTimer);
     // A search timed before a sign-out reset the slice is not run.
     if (get().registry.mode !== 'server') return;
-    const generation = get().registry.generation + 1;
-    patch({ status: 'loading', error: null, generation, loadingMore: false });
+    let generation = get().registry.generation;
+    if (typedGeneration === undefined || typedGeneration !== generation || get().registry.status !== 'loading') {
+      generation += 1;
+      patch({ status: 'loading', error: null, generation, loadingMore: false });
+    }
     const { filters, sort } = get().registry;
     const page = await call((api) => api.models.list(serverQuery(filters, sort, REGISTRY_QUERY_PAGE_SIZE)));
     if (get().registry.generation !== generation) return;
@@ -146,7 +155,9 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       return;
     }
     const nextCursor = page.value.next_cursor;
-    setRows(page.value.items, { status: 'ready', complete: nextCursor === null, nextCursor });
+    // A row the previous answer held unchanged keeps its object: the table does not render it again
+    // (typing a longer word often leaves the top of the list as it was).
+    setRows(keepUnchanged(get().registry.rows, page.value.items, rowId), { status: 'ready', error: null, complete: nextCursor === null, nextCursor });
   };
 
   /** A filter or the order changed: in server mode, ask again (typing waits for a pause). */
@@ -158,8 +169,9 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       return;
     }
     // Busy from the key on: what is on screen no longer answers the search box.
-    patch({ status: 'loading', generation: get().registry.generation + 1 });
-    queryTimer = setTimeout(() => void runServerQuery(), SERVER_QUERY_DELAY_MS);
+    const generation = get().registry.generation + 1;
+    patch({ status: 'loading', error: null, generation, loadingMore: false });
+    queryTimer = setTimeout(() => void runServerQuery(generation), SERVER_QUERY_DELAY_MS);
   };
 
   return {
