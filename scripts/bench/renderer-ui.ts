@@ -204,6 +204,8 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
     'app:settings:get': () => okValue({ settings: { bff_url: null, notifications_enabled: true, theme: 'light', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'local', bff_origin: null, policy: { path: '/etc/model-ops-console/policy.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => okValue({ state: 'connected' }),
     'app:models:list': (request) => listModels(request).then(okValue),
+    // The registry backend's types: model i has types[i % 5].
+    'app:models:types': () => okValue({ items: types.map((type, k) => ({ type, count: Math.ceil((rows - k) / types.length) })).sort((a, b) => (a.type < b.type ? -1 : 1)) }),
     'app:models:get': (request) => {
       const id = String(request.model_id);
       return okValue({ model: model(id, 1), versions: versions(id === 'bench-versions' ? rows : 3), deployment: deployment(id) });

@@ -10,6 +10,7 @@ import {
   ModelDetailResponse,
   ModelListQuery,
   ModelListResponse,
+  ModelTypeListResponse,
   RegisterVersionRequest,
   VersionResponse,
 } from '../api/models.js';
@@ -309,6 +310,7 @@ export const INVOKE_CHANNELS = {
   'app:session:state': channel(Empty, SessionState),
 
   'app:models:list': channel(ModelListQuery, ModelListResponse),
+  'app:models:types': channel(Empty, ModelTypeListResponse),
   'app:models:get': channel(z.strictObject({ model_id: ModelId }), ModelDetailResponse),
   'app:models:register-version': channel(z.strictObject({ model_id: ModelId, version: RegisterVersionRequest }), VersionResponse),
   'app:models:deprecate-version': channel(

@@ -112,7 +112,7 @@ const SORT_KEYS = Object.keys(SORT_LABEL) as RegistrySortKey[];
 const SERVER_SORT_OPTIONS = SORT_KEYS.filter((key) => SERVER_SORT_KEYS[key]);
 
 export function RegistryScreen(): ReactElement {
-  const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types } = useStore(
+  const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types, typeCounts } = useStore(
     useShallow((s) => ({
       mode: s.registry.mode,
       status: s.registry.status,
@@ -124,6 +124,7 @@ export function RegistryScreen(): ReactElement {
       activeId: s.registry.activeId,
       total: s.registry.rows.length,
       types: s.registry.types,
+      typeCounts: s.registry.typeCounts,
     })),
   );
   const rows = useStore(selectRegistryView);
@@ -243,7 +244,8 @@ export function RegistryScreen(): ReactElement {
               <option value="">All types</option>
               {types.map((type) => (
                 <option key={type} value={type}>
-                  {type}
+                  {/* Server mode: how many models the type has, as the BFF counted them. */}
+                  {typeCounts[type] === undefined ? type : `${type} (${formatInteger(typeCounts[type])})`}
                 </option>
               ))}
             </select>

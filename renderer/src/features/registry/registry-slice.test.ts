@@ -94,6 +94,22 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     expect(idsOf(useStore.getState().registry.rows)).toEqual(idsOf(big.slice(0, read + REGISTRY_PAGE_SIZE)));
   });
 
+  it('offers every type of the registry in the type filter, with its count, from the BFF', async () => {
+    double = installModelOpsDouble({
+      'app:models:list': pagedBff(big),
+      'app:models:types': () => ok({ items: [{ type: 'EMBEDDING', count: 3 }, { type: 'LTR', count: 3500 }, { type: 'RAG', count: 3500 }] }),
+    });
+    await useStore.getState().loadRegistry();
+    await vi.waitFor(() => expect(useStore.getState().registry.types).toEqual(['EMBEDDING', 'LTR', 'RAG']));
+    expect(useStore.getState().registry.typeCounts).toEqual({ EMBEDDING: 3, LTR: 3500, RAG: 3500 });
+    expect(double.callsTo('app:models:types')).toHaveLength(1);
+    // A refresh asks again; a failed read keeps the types known.
+    double.on('app:models:types', () => fail('unavailable', 'database is restarting'));
+    await useStore.getState().loadRegistry({ force: true });
+    expect(double.callsTo('app:models:types')).toHaveLength(2);
+    expect(useStore.getState().registry.types).toEqual(['EMBEDDING', 'LTR', 'RAG']);
+  });
+
   it('sends a type filter and a sort to the BFF at once, and replaces the rows with its first page', async () => {
     double = installModelOpsDouble({ 'app:models:list': pagedBff(big) });
     await useStore.getState().loadRegistry();

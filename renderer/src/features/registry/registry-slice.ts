@@ -66,8 +66,13 @@ export type RegistrySlice = {
     filters: RegistryFilters;
     sort: RegistrySort;
     activeId: string | null;
-    /** The types the type filter offers: local, those present; server, every type seen so far (a filtered page shows only one). */
+    /**
+     * The types the type filter offers: local, those present; server, the BFF's list of every
+     * type (GET /admin/model-types) and any type seen in a page since.
+     */
     types: string[];
+    /** Server mode: models per type, as the BFF counted them when the list was read (empty until then, and in local mode). */
+    typeCounts: Record<string, number>;
     generation: number;
   };
   loadRegistry: (options?: { force?: boolean }) => Promise<void>;
@@ -95,6 +100,7 @@ export const initialRegistryState = (): RegistrySlice['registry'] => ({
   sort: { key: 'name', dir: 'asc' },
   activeId: null,
   types: [],
+  typeCounts: {},
   generation: 0,
 });
 
@@ -130,6 +136,19 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
     patch({ rows, index: EMPTY_INDEX, ...(seen.size > known ? { types: [...seen].sort() } : {}), ...changes });
   };
   let queryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Server mode: the type filter's choices are every type of the registry, not only those in the
+   * pages read so far. If the read fails the filter keeps the types seen, and a refresh asks again.
+   */
+  const loadTypes = async () => {
+    const answer = await call((api) => api.models.types({}));
+    if (!answer.ok || get().registry.mode !== 'server') return;
+    const typeCounts: Record<string, number> = {};
+    for (const { type, count } of answer.value.items) typeCounts[type] = count;
+    const types = new Set([...get().registry.types, ...Object.keys(typeCounts)]);
+    patch({ types: [...types].sort(), typeCounts });
+  };
   let cancelOrders = () => {};
 
   /**
@@ -181,7 +200,10 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       const current = get().registry;
       if (!options?.force && (current.status === 'loading' || current.status === 'ready')) return;
       // A registry found large stays paged by the BFF (until sign-out resets the slice).
-      if (current.mode === 'server') return runServerQuery();
+      if (current.mode === 'server') {
+        void loadTypes();
+        return runServerQuery();
+      }
       clearTimeout(queryTimer);
       const generation = current.generation + 1;
       patch({ status: 'loading', error: null, generation, loadingMore: false });
@@ -210,6 +232,7 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
           // A sort the BFF does not offer falls back to its default, the name.
           const serverSort = SERVER_SORT_KEYS[sort.key] ? sort : ({ key: 'name', dir: 'asc' } as const);
           setRows(rows, { mode: 'server', status: 'ready', complete: false, nextCursor: cursor, sort: serverSort });
+          void loadTypes();
           if (!defaultQuery) void runServerQuery();
           return;
         }
