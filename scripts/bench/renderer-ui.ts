@@ -137,6 +137,7 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
     waiting.get(event.data.id)?.(event.data.value);
     waiting.delete(event.data.id);
   };
+  // app:models:list, or app:models:versions when the request names a model.
   const listModels = (request: Record<string, unknown>) =>
     new Promise((resolve) => {
       const id = nextCall++;
@@ -205,6 +206,7 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
     'app:connection:state': () => okValue({ state: 'connected' }),
     'app:models:list': (request) => listModels(request).then(okValue),
     // The registry backend's types: model i has types[i % 5].
+    'app:models:versions': (request) => listModels(request).then(okValue),
     'app:models:types': () => okValue({ items: types.map((type, k) => ({ type, count: Math.ceil((rows - k) / types.length) })).sort((a, b) => (a.type < b.type ? -1 : 1)) }),
     'app:models:get': (request) => {
       const id = String(request.model_id);
@@ -281,7 +283,53 @@ function registryBackend(rows: number): void {
     status === 'active' ? true : status === 'candidate' ? row.candidate_versions.length > 0 : row.version_count > 1 + row.candidate_versions.length;
   const scope = self as unknown as { onmessage: (event: { data: { id: number; request: Record<string, string | number | undefined> } }) => void; postMessage: (message: unknown) => void };
   scope.postMessage({ id: -1 });
+  // A model's versions (app:models:versions), built on the first request: the stand-in's detail
+  // read returns the same ones, `rows` of them, and the BFF answers newest first.
+  let versionRows: Array<{ version: string; status: string; haystack: string; value: unknown }> | null = null;
+  const versionsPage = (request: Record<string, string | number | undefined>) => {
+    versionRows ??= Array.from({ length: rows }, (_, k) => {
+      const i = rows - 1 - k;
+      const version = `${Math.floor(i / 1000)}.${Math.floor(i / 10) % 100}.${i % 10}`;
+      const status = i === rows - 1 ? 'active' : i % 10 === 0 ? 'deprecated' : 'candidate';
+      const value = {
+        model_id: 'bench-versions',
+        version,
+        artifact_uri: `s3://bench/bench-versions/${i}/model.onnx`,
+        checksum: hex(i),
+        runtime: { device: i % 2 ? 'gpu' : 'cpu', max_batch: 64, max_len: 512 },
+        framework: i % 3 ? 'pytorch' : 'lightgbm',
+        export_format: 'onnx',
+        release_notes: '',
+        metadata: {},
+        status,
+        created_at: iso(rows - i),
+        created_by: 'ravi',
+      };
+      return { version, status, haystack: [version, value.artifact_uri, value.framework, value.export_format, value.created_by].join(' ').toLowerCase(), value };
+    });
+    const text = String(request.q ?? '').toLowerCase();
+    const start = request.cursor ? Number(request.cursor) : 0;
+    const limit = Number(request.limit ?? 50);
+    const items: unknown[] = [];
+    let seen = 0;
+    let more = false;
+    for (const row of versionRows) {
+      if (request.status && row.status !== request.status) continue;
+      if (text && !row.haystack.includes(text)) continue;
+      if (seen++ < start) continue;
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(row.value);
+    }
+    return { items, next_cursor: more ? String(start + limit) : null };
+  };
   scope.onmessage = ({ data: { id, request } }) => {
+    if (request.model_id !== undefined) {
+      scope.postMessage({ id, value: versionsPage(request) });
+      return;
+    }
     const order = orders.get(String(request.sort ?? 'name'))!;
     const descending = request.order === 'desc';
     const tokens = String(request.q ?? '').toLowerCase().split(/\s+/).filter((token) => token !== '');
