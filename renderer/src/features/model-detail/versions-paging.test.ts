@@ -19,7 +19,7 @@ const many = (count: number) =>
 const pagedVersions = (all: ModelVersion[]) => (query: InvokeRequest<'app:models:versions'>) => {
   const matching = all.filter((v) => (!query.q || v.version.includes(query.q)) && (!query.status || v.status === query.status));
   const start = query.cursor ? Number(query.cursor.slice(1)) : 0;
-  const end = start + query.limit;
+  const end = start + Number(query.limit ?? 50);
   return ok({ items: matching.slice(start, end), next_cursor: end < matching.length ? `o${end}` : null });
 };
 const shown = () => {
