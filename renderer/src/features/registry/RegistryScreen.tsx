@@ -196,7 +196,9 @@ export function RegistryScreen(): ReactElement {
 
   // Local: "12 of 40 models"; server: what has been read of the answer ("500+ models": more as the list scrolls).
   let count: string;
-  if (server) count = `${formatInteger(rows.length)}${complete ? '' : '+'} ${filtered ? 'matching models' : 'models'}`;
+  // Nothing read yet, or a search that failed: no count rather than "0 models" or "0+".
+  if (total === 0 && (status === 'loading' || status === 'idle' || status === 'error')) count = '';
+  else if (server) count = `${formatInteger(rows.length)}${complete ? '' : '+'} ${filtered ? 'matching models' : 'models'}`;
   else count = `${rows.length === total ? formatInteger(total) : `${formatInteger(rows.length)} of ${formatInteger(total)}`} models`;
   const busy = status === 'loading';
 
