@@ -1,6 +1,6 @@
 // A model's versions: every registry field in a virtualized, filterable table;
 // for a model with many versions, searched and paged by the BFF (model-detail-slice.ts).
-import { useCallback, type ReactElement } from 'react';
+import { useCallback, useMemo, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { VersionStatus } from '../../../../shared/domain/model.js';
@@ -52,6 +52,8 @@ const COLUMNS: Array<Column<ModelVersion>> = [
   { id: 'supported', header: 'Supported until', width: '128px', render: (v) => <span className="num">{formatCalendarDate(v.supported_until)}</span> },
 ];
 
+const mutedIfDeprecated = (v: ModelVersion) => (v.status === 'deprecated' ? 'is-muted' : undefined);
+
 export function VersionsTable({ selected, onSelect }: { selected: string | null; onSelect: (version: string) => void }): ReactElement {
   const versions = useStore(selectVisibleVersions);
   const { filters, server, total, pageStatus, pageError, more, loadingMore } = useStore(
@@ -81,18 +83,10 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
   if (server) count = `${formatInteger(versions.length)}${more ? '+' : ''} ${filtered ? 'matching, ' : ''}of ${formatInteger(total)} versions`;
   else count = versions.length === total ? `${formatInteger(total)} versions` : `${formatInteger(versions.length)} of ${formatInteger(total)}`;
 
-  let body: ReactElement;
-  if (total === 0) {
-    body = (
-      <EmptyState icon="layers" title="No versions yet">
-        Register the first version of this model.
-      </EmptyState>
-    );
-  } else if (server && versions.length === 0 && (pageStatus === 'loading' || pageStatus === 'idle')) body = <LoadingState label="Searching the versions…" />;
-  else if (server && pageStatus === 'error' && pageError && versions.length === 0) body = <ErrorState error={pageError} onRetry={() => void loadVersionPage()} />;
-  else if (versions.length === 0) body = <EmptyState icon="search" title="No versions match" />;
-  else
-    body = (
+  // Kept mounted (hidden) while nothing matches or a search is on its way: the next rows patch the
+  // table's elements instead of building a table, its virtualizer and their layout again.
+  const table = useMemo(
+    () => (
       <VirtualTable
         rows={versions}
         columns={COLUMNS}
@@ -101,9 +95,29 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
         activeKey={selected}
         onActiveChange={onActive}
         rowHeight={40}
-        rowClassName={(v) => (v.status === 'deprecated' ? 'is-muted' : undefined)}
+        rowClassName={mutedIfDeprecated}
+        hidden={versions.length === 0}
         {...(server ? { onNearEnd } : {})}
       />
+    ),
+    [versions, rowKey, selected, onActive, server, onNearEnd],
+  );
+  let state: ReactElement | null = null;
+  if (versions.length === 0) {
+    if (server && (pageStatus === 'loading' || pageStatus === 'idle')) state = <LoadingState label="Searching the versions…" />;
+    else if (server && pageStatus === 'error' && pageError) state = <ErrorState error={pageError} onRetry={() => void loadVersionPage()} />;
+    else state = <EmptyState icon="search" title="No versions match" />;
+  }
+  const body =
+    total === 0 ? (
+      <EmptyState icon="layers" title="No versions yet">
+        Register the first version of this model.
+      </EmptyState>
+    ) : (
+      <>
+        {state}
+        {table}
+      </>
     );
 
   return (
