@@ -143,8 +143,8 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
         <span className="spacer" />
         <span className="muted num" title={server ? 'Many versions: search and the status filter run on the server, and more rows are read as you scroll' : undefined}>
           {count}
-          {/* Words, not a spinner: an animation would repaint every frame while the BFF answers. */}
-          {server && (pageStatus === 'loading' || loadingMore) && versions.length > 0 && ' · searching…'}
+          {/* Words, not a spinner (an animation would repaint every frame while the BFF answers), in a node kept from key to key. */}
+          {server ? <span>{(pageStatus === 'loading' || loadingMore) && versions.length > 0 ? ' · searching…' : ''}</span> : null}
         </span>
       </div>
       {server && pageStatus === 'error' && pageError && versions.length > 0 && (
