@@ -150,7 +150,10 @@ export function RegistryScreen(): ReactElement {
   const onActive = useCallback((key: string) => setRegistryActive(key), [setRegistryActive]);
   const rowKey = useCallback((row: ModelSummary) => row.model.id, []);
   const filtered = filters.text !== '' || filters.type !== '' || filters.status !== '';
-  const clear = () => setRegistryFilters({ text: '', type: '', status: '' });
+  // Stable handlers: React writes a changed onClick to its element (element.onclick), on every keystroke's render.
+  const clear = useCallback(() => setRegistryFilters({ text: '', type: '', status: '' }), [setRegistryFilters]);
+  const refresh = useCallback(() => void loadRegistry({ force: true }), [loadRegistry]);
+  const reverse = useCallback(() => setRegistrySort(useStore.getState().registry.sort.key), [setRegistrySort]);
   const description = useMemo(() => (error ? describeError(error) : null), [error]);
 
   // The same element while only the toolbar changed (a keystroke waiting for the BFF): React then
@@ -227,7 +230,7 @@ export function RegistryScreen(): ReactElement {
             {server ? <span>{status === 'loading' && total > 0 ? ' · searching…' : ''}</span> : null}
           </span>
           <span className="spacer" />
-          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadRegistry({ force: true })} disabled={status === 'loading' && !server}>
+          <Button size="sm" variant="ghost" icon="refresh" onClick={refresh} disabled={status === 'loading' && !server}>
             Refresh
           </Button>
         </div>
@@ -277,7 +280,7 @@ export function RegistryScreen(): ReactElement {
               ))}
             </select>
           </label>
-          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={() => setRegistrySort(sort.key)} title="Reverse the order">
+          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={reverse} title="Reverse the order">
             {sort.dir === 'asc' ? 'Ascending' : 'Descending'}
           </Button>
           {filtered && (
@@ -291,7 +294,7 @@ export function RegistryScreen(): ReactElement {
         <div className="page-banner">
           <Callout tone="bad" role="alert">
             <strong>{server ? 'The registry could not be read from the server.' : 'Only part of the registry loaded.'}</strong> {description.title} {description.detail}{' '}
-            <button type="button" className="link-button" onClick={() => void loadRegistry({ force: true })}>
+            <button type="button" className="link-button" onClick={refresh}>
               Try again
             </button>
           </Callout>
