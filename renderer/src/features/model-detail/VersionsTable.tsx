@@ -1,6 +1,6 @@
 // A model's versions: every registry field in a virtualized, filterable table;
 // for a model with many versions, searched and paged by the BFF (model-detail-slice.ts).
-import { useCallback, useMemo, type ReactElement } from 'react';
+import { useCallback, useMemo, type ChangeEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { VersionStatus } from '../../../../shared/domain/model.js';
@@ -75,6 +75,12 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
   const loadVersionPage = useStore((s) => s.loadVersionPage);
   const rowKey = useCallback((v: ModelVersion) => v.version, []);
   const onActive = useCallback((key: string) => onSelect(key), [onSelect]);
+  // Stable: an input or a controlled select whose props changed is written back on each render.
+  const onSearchChange = useCallback((text: string) => setVersionFilters({ text }), [setVersionFilters]);
+  const onStatusChange = useCallback(
+    (event: ChangeEvent<HTMLSelectElement>) => setVersionFilters({ status: event.target.value as VersionStatus | '' }),
+    [setVersionFilters],
+  );
   const onNearEnd = useCallback(() => void loadVersionPage({ more: true }), [loadVersionPage]);
   const filtered = filters.text.trim() !== '' || filters.status !== '';
 
@@ -127,11 +133,11 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
           label="Search versions"
           placeholder="Search version, URI, framework"
           value={filters.text}
-          onChange={(text) => setVersionFilters({ text })}
+          onChange={onSearchChange}
         />
         <label className="toolbar-field">
           <span>Status</span>
-          <select value={filters.status} onChange={(event) => setVersionFilters({ status: event.target.value as typeof filters.status })}>
+          <select value={filters.status} onChange={onStatusChange}>
             <option value="">All</option>
             {VersionStatus.options.map((option) => (
               <option key={option} value={option}>

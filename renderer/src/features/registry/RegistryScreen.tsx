@@ -2,7 +2,7 @@
 // deployment (phase and traffic) and last gate; filter, search and sort in
 // memory over the whole list, or by the BFF page by page for a registry too
 // large to read whole (registry-slice.ts); virtualized either way.
-import { useCallback, useEffect, useMemo, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, type ChangeEvent, type KeyboardEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelSummary } from '../../../../shared/api/models.js';
 import { VersionStatus } from '../../../../shared/domain/model.js';
@@ -17,7 +17,7 @@ import { MiniTrafficBar } from '../../ui/TrafficBar.js';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { describeError } from '../../lib/error-messages.js';
 import { SERVER_SORT_KEYS, selectRegistryView } from './registry-slice.js';
-import type { RegistrySortKey } from './registry-view.js';
+import type { RegistryFilters, RegistrySortKey } from './registry-view.js';
 
 const SORT_LABEL: Record<RegistrySortKey, string> = {
   name: 'Name',
@@ -111,6 +111,14 @@ const SERVER_COLUMNS: Array<Column<ModelSummary>> = COLUMNS.map(({ sortKey, ...c
 const SORT_KEYS = Object.keys(SORT_LABEL) as RegistrySortKey[];
 const SERVER_SORT_OPTIONS = SORT_KEYS.filter((key) => SERVER_SORT_KEYS[key]);
 
+/** From the search box, ArrowDown or Enter moves to the list. */
+function onSearchKeyDown(event: KeyboardEvent<HTMLInputElement>): void {
+  if (event.key === 'ArrowDown' || event.key === 'Enter') {
+    event.preventDefault();
+    document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
+  }
+}
+
 export function RegistryScreen(): ReactElement {
   const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types, typeCounts } = useStore(
     useShallow((s) => ({
@@ -154,6 +162,15 @@ export function RegistryScreen(): ReactElement {
   const clear = useCallback(() => setRegistryFilters({ text: '', type: '', status: '' }), [setRegistryFilters]);
   const refresh = useCallback(() => void loadRegistry({ force: true }), [loadRegistry]);
   const reverse = useCallback(() => setRegistrySort(useStore.getState().registry.sort.key), [setRegistrySort]);
+  // A controlled <select> whose props changed is written back option by option (React's updateOptions),
+  // and an input's too: with new closures on every render each keystroke rewrote all three selects.
+  const onSearchChange = useCallback((text: string) => setRegistryFilters({ text }), [setRegistryFilters]);
+  const onTypeChange = useCallback((event: ChangeEvent<HTMLSelectElement>) => setRegistryFilters({ type: event.target.value }), [setRegistryFilters]);
+  const onStatusChange = useCallback(
+    (event: ChangeEvent<HTMLSelectElement>) => setRegistryFilters({ status: event.target.value as RegistryFilters['status'] }),
+    [setRegistryFilters],
+  );
+  const onSortChange = useCallback((event: ChangeEvent<HTMLSelectElement>) => setRegistrySort(event.target.value as RegistrySortKey), [setRegistrySort]);
   const description = useMemo(() => (error ? describeError(error) : null), [error]);
 
   // The same element while only the toolbar changed (a keystroke waiting for the BFF): React then
@@ -239,17 +256,12 @@ export function RegistryScreen(): ReactElement {
             label="Search models"
             placeholder="Search name, id, owner, tag, version"
             value={filters.text}
-            onChange={(text) => setRegistryFilters({ text })}
-            onKeyDown={(event) => {
-              if (event.key === 'ArrowDown' || event.key === 'Enter') {
-                event.preventDefault();
-                document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
-              }
-            }}
+            onChange={onSearchChange}
+            onKeyDown={onSearchKeyDown}
           />
           <label className="toolbar-field">
             <span>Type</span>
-            <select value={filters.type} onChange={(event) => setRegistryFilters({ type: event.target.value })}>
+            <select value={filters.type} onChange={onTypeChange}>
               <option value="">All types</option>
               {types.map((type) => (
                 <option key={type} value={type}>
@@ -261,7 +273,7 @@ export function RegistryScreen(): ReactElement {
           </label>
           <label className="toolbar-field">
             <span>Has a version</span>
-            <select value={filters.status} onChange={(event) => setRegistryFilters({ status: event.target.value as typeof filters.status })}>
+            <select value={filters.status} onChange={onStatusChange}>
               <option value="">Any status</option>
               {VersionStatus.options.map((option) => (
                 <option key={option} value={option}>
@@ -272,7 +284,7 @@ export function RegistryScreen(): ReactElement {
           </label>
           <label className="toolbar-field">
             <span>Sort</span>
-            <select value={sort.key} onChange={(event) => setRegistrySort(event.target.value as RegistrySortKey)}>
+            <select value={sort.key} onChange={onSortChange}>
               {(server ? SERVER_SORT_OPTIONS : SORT_KEYS).map((key) => (
                 <option key={key} value={key}>
                   {SORT_LABEL[key]}
