@@ -28,6 +28,7 @@ import { APP_VERSION } from './version.js';
 import { ENDPOINTS } from '../../shared/api/endpoints.js';
 import { registerEndpoint } from './routes/register-endpoint.js';
 import modelRoutes from './routes/models.js';
+import modelTypeRoutes from './routes/model-types.js';
 import evalRunRoutes from './routes/eval-runs.js';
 import rolloutRoutes from './routes/rollout.js';
 import approvalRoutes from './routes/approvals.js';
@@ -202,6 +203,7 @@ export async function buildApp(ctx: BffContext, options: BuildAppOptions = {}): 
   await app.register(auditRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(modelRoutes, { ctx });
+  await app.register(modelTypeRoutes, { ctx });
   await app.register(evalRunRoutes, { ctx });
   await app.register(rolloutRoutes, { ctx });
   await app.register(approvalRoutes, { ctx });

@@ -1,5 +1,6 @@
 // A transparent HTTP forwarder in front of the BFF that can answer one chosen
-// request with a malformed body (a BFF of another version, a broken gateway).
+// request with a malformed body (a BFF of another version, a broken gateway), or
+// hold one until the test lets it through (a slow network: the loading states).
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,6 +8,8 @@ export interface FaultProxy {
   url: string;
   /** The next request matching `method` and `path` gets `body` (status 200, JSON) instead of the BFF's answer. */
   malformNext(method: string, path: RegExp, body: string): void;
+  /** The next request matching `method` and `path` waits, unanswered, until the returned function is called. */
+  holdNext(method: string, path: RegExp): () => void;
   /** Requests answered with a malformed body so far. */
   readonly faultsServed: number;
   close(): Promise<void>;
@@ -16,8 +19,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   const faults: { method: string; path: RegExp; body: string }[] = [];
   let faultsServed = 0;
-  const server: Server = createServer((request, response) => {
+  const holds: { method: string; path: RegExp; released: Promise<void> }[] = [];
+  const server: Server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://proxy').pathname;
+    const held = holds.findIndex((hold) => hold.method === request.method && hold.path.test(path));
+    if (held !== -1) await holds.splice(held, 1)[0]!.released;
     const index = faults.findIndex((fault) => fault.method === request.method && fault.path.test(path));
     if (index !== -1) {
       const [fault] = faults.splice(index, 1);
@@ -44,6 +50,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     malformNext: (method, path, body) => void faults.push({ method, path, body }),
+    holdNext: (method, path) => {
+      let release!: () => void;
+      holds.push({ method, path, released: new Promise<void>((resolve) => (release = resolve)) });
+      return release;
+    },
     get faultsServed() {
       return faultsServed;
     },

@@ -9,7 +9,7 @@
 // reported apart), and (3) the first render of the eval trend chart over 1,000
 // runs. Prints figures and each goal of issue 12 as a ratio; asserts nothing.
 import { createServer, type Server } from 'node:http';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -137,6 +137,7 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
     waiting.get(event.data.id)?.(event.data.value);
     waiting.delete(event.data.id);
   };
+  // app:models:list, or app:models:versions when the request names a model.
   const listModels = (request: Record<string, unknown>) =>
     new Promise((resolve) => {
       const id = nextCall++;
@@ -204,6 +205,9 @@ function installStandIn({ invoke, push, rows, runs }: StandInOptions): void {
     'app:settings:get': () => okValue({ settings: { bff_url: null, notifications_enabled: true, theme: 'light', run_in_background: 'approvers', launch_at_login: false }, locked: [], mode: 'local', bff_origin: null, policy: { path: '/etc/model-ops-console/policy.json', state: 'absent' }, restart_required: false }),
     'app:connection:state': () => okValue({ state: 'connected' }),
     'app:models:list': (request) => listModels(request).then(okValue),
+    // The registry backend's types: model i has types[i % 5].
+    'app:models:versions': (request) => listModels(request).then(okValue),
+    'app:models:types': () => okValue({ items: types.map((type, k) => ({ type, count: Math.ceil((rows - k) / types.length) })).sort((a, b) => (a.type < b.type ? -1 : 1)) }),
     'app:models:get': (request) => {
       const id = String(request.model_id);
       return okValue({ model: model(id, 1), versions: versions(id === 'bench-versions' ? rows : 3), deployment: deployment(id) });
@@ -279,7 +283,53 @@ function registryBackend(rows: number): void {
     status === 'active' ? true : status === 'candidate' ? row.candidate_versions.length > 0 : row.version_count > 1 + row.candidate_versions.length;
   const scope = self as unknown as { onmessage: (event: { data: { id: number; request: Record<string, string | number | undefined> } }) => void; postMessage: (message: unknown) => void };
   scope.postMessage({ id: -1 });
+  // A model's versions (app:models:versions), built on the first request: the stand-in's detail
+  // read returns the same ones, `rows` of them, and the BFF answers newest first.
+  let versionRows: Array<{ version: string; status: string; haystack: string; value: unknown }> | null = null;
+  const versionsPage = (request: Record<string, string | number | undefined>) => {
+    versionRows ??= Array.from({ length: rows }, (_, k) => {
+      const i = rows - 1 - k;
+      const version = `${Math.floor(i / 1000)}.${Math.floor(i / 10) % 100}.${i % 10}`;
+      const status = i === rows - 1 ? 'active' : i % 10 === 0 ? 'deprecated' : 'candidate';
+      const value = {
+        model_id: 'bench-versions',
+        version,
+        artifact_uri: `s3://bench/bench-versions/${i}/model.onnx`,
+        checksum: hex(i),
+        runtime: { device: i % 2 ? 'gpu' : 'cpu', max_batch: 64, max_len: 512 },
+        framework: i % 3 ? 'pytorch' : 'lightgbm',
+        export_format: 'onnx',
+        release_notes: '',
+        metadata: {},
+        status,
+        created_at: iso(rows - i),
+        created_by: 'ravi',
+      };
+      return { version, status, haystack: [version, value.artifact_uri, value.framework, value.export_format, value.created_by].join(' ').toLowerCase(), value };
+    });
+    const text = String(request.q ?? '').toLowerCase();
+    const start = request.cursor ? Number(request.cursor) : 0;
+    const limit = Number(request.limit ?? 50);
+    const items: unknown[] = [];
+    let seen = 0;
+    let more = false;
+    for (const row of versionRows) {
+      if (request.status && row.status !== request.status) continue;
+      if (text && !row.haystack.includes(text)) continue;
+      if (seen++ < start) continue;
+      if (items.length === limit) {
+        more = true;
+        break;
+      }
+      items.push(row.value);
+    }
+    return { items, next_cursor: more ? String(start + limit) : null };
+  };
   scope.onmessage = ({ data: { id, request } }) => {
+    if (request.model_id !== undefined) {
+      scope.postMessage({ id, value: versionsPage(request) });
+      return;
+    }
     const order = orders.get(String(request.sort ?? 'name'))!;
     const descending = request.order === 'desc';
     const tokens = String(request.q ?? '').toLowerCase().split(/\s+/).filter((token) => token !== '');
@@ -401,7 +451,10 @@ async function cpuFiltering(page: Page, selector: string, queries: string[]): Pr
   return times;
 }
 
-/** With BENCH_TRACE=1, prints where the main thread's time went during `work` (trace event totals). */
+/**
+ * With BENCH_TRACE=1, prints where the main thread's time went during `work` (trace event totals);
+ * with BENCH_PROFILE_DIR=dir too, saves the trace events there (as BENCH_PROFILE saves its profiles).
+ */
 async function traced<T>(page: Page, label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_TRACE) return work();
   const cdp = await page.context().newCDPSession(page);
@@ -414,6 +467,7 @@ async function traced<T>(page: Page, label: string, work: () => Promise<T>): Pro
   const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.end');
   await done;
+  if (process.env.BENCH_PROFILE_DIR) await writeFile(join(process.env.BENCH_PROFILE_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.trace.json`), JSON.stringify(events));
   const totals = new Map<string, number>();
   for (const event of events) if (event.ph === 'X' && event.tdur !== undefined) totals.set(event.name, (totals.get(event.name) ?? 0) + event.tdur / 1000);
   console.log(`trace: ${label} (thread time, nested events overlap)`);
@@ -421,7 +475,7 @@ async function traced<T>(page: Page, label: string, work: () => Promise<T>): Pro
   return result;
 }
 
-/** With BENCH_PROFILE=1, prints the functions with the most self time during `work` (CDP CPU profile). */
+/** With BENCH_PROFILE=1, prints the functions with the most self time during `work` (CDP CPU profile; saved as .cpuprofile under BENCH_PROFILE_DIR when set). */
 async function profiled<T>(page: Page, label: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.BENCH_PROFILE) return work();
   console.log(`profile: ${label}`);
@@ -433,6 +487,7 @@ async function profiled<T>(page: Page, label: string, work: () => Promise<T>): P
   const { profile } = (await cdp.send('Profiler.stop')) as {
     profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number } }>; samples: number[]; timeDeltas: number[] };
   };
+  if (process.env.BENCH_PROFILE_DIR) await writeFile(join(process.env.BENCH_PROFILE_DIR, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
   const self = new Map<string, number>();
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   profile.samples.forEach((id, i) => {
@@ -513,7 +568,11 @@ async function measureRegistry(context: BrowserContext, origin: string, count: n
   rows.push([`registry of ${size}: then settled ("${count_.trim()}")`, ms(firstRows + Date.now() - loadStarted), '—']);
   await screenshot(page, `registry-${count}`);
   const typing = ['b', 'be', 'ben', 'benc', 'bench-0', 'bench-01', 'bench-012', 'bench-0123', 'bench-01234', 'shard-3', 'team-7 shard-3', ''];
-  const typed = await profiled(page, `registry of ${size}: keystrokes`, () => cpuFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing]));
+  const typed = await profiled(page, `registry of ${size}: keystrokes`, () =>
+    traced(page, `registry of ${size}: keystrokes`, () => cpuFiltering(page, 'input[data-search-target]', [...typing, ...typing, ...typing])),
+  );
+  // With BENCH_VERBOSE=1, each query's three figures: which keystrokes cost the most.
+  if (process.env.BENCH_VERBOSE) console.log(typing.map((query, i) => `  ${query || '(empty)'}: ${[0, 1, 2].map((round) => ms(typed[round * typing.length + i]!)).join(', ')}`).join('\n'));
   rows.push([`registry of ${size}: keystroke -> result on screen, main-thread CPU (n=${typed.length})`, spread(typed), `< ${FRAME_MS.toFixed(1)} ms`]);
   const typeSelect = '.toolbar-field:nth-of-type(1) select';
   const typeChange = await traced(page, `registry of ${size}: type filter x8`, () => cpuFiltering(page, typeSelect, ['LTR', 'RAG', '', 'EMBEDDING', '', 'CLASSIFIER', 'LTR', '']));
@@ -581,7 +640,9 @@ export default async function run(): Promise<void> {
     const versionTimes = await timeFiltering(page, 'input[aria-label="Search versions"]', [...versionTyping, ...versionTyping, ...versionTyping]);
     rows.push([`versions: filter ${ROWS.toLocaleString('en')} versions per keystroke (n=${versionTimes.length})`, spread(versionTimes), `< ${FRAME_MS.toFixed(1)} ms`]);
     rows.push(['  of which input -> React commit', spread(lastCommitTimes), '']);
-    const versionCpu = await cpuFiltering(page, 'input[aria-label="Search versions"]', [...versionTyping, ...versionTyping]);
+    const versionCpu = await profiled(page, 'versions: keystrokes', () =>
+      traced(page, 'versions: keystrokes', () => cpuFiltering(page, 'input[aria-label="Search versions"]', [...versionTyping, ...versionTyping])),
+    );
     rows.push(['  the same as main-thread CPU time, incl. the paint that follows', spread(versionCpu), `< ${FRAME_MS.toFixed(1)} ms`]);
     goals.push([`versions of one model, ${ROWS.toLocaleString('en')}: keystroke, CPU p95`, stats(versionCpu).p95, FRAME_MS, 'ms']);
     await screenshot(page, 'versions');

@@ -22,6 +22,7 @@ import {
   ModelListResponse,
   ModelParams,
   ModelResponse,
+  ModelTypeListResponse,
   PolicyChangeDecisionResponse,
   PolicyChangeListQuery,
   PolicyChangeListResponse,
@@ -126,6 +127,8 @@ export const ENDPOINTS = {
 
   // --- models: the registry
   listModels: defineEndpoint({ method: 'GET', path: '/admin/models', query: ModelListQuery, responses: { 200: ModelListResponse }, access: { role: 'viewer' }, tags: ['models'] }),
+  /** The type filter's choices in a registry too large to read whole (issue 12): not under /admin/models/, where it would hide a model named "types". */
+  listModelTypes: defineEndpoint({ method: 'GET', path: '/admin/model-types', responses: { 200: ModelTypeListResponse }, access: { role: 'viewer' }, tags: ['models'] }),
   createModel: defineEndpoint({ method: 'POST', path: '/admin/models', body: CreateModelRequest, responses: { 201: ModelResponse }, access: { role: 'operator' }, tags: ['models'] }),
   getModel: defineEndpoint({
     method: 'GET',

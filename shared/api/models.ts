@@ -68,6 +68,12 @@ export const ModelListResponse = z.strictObject({
 });
 export type ModelListResponse = z.infer<typeof ModelListResponse>;
 
+/** GET /admin/model-types: every model type in the registry with its count of models, by type. */
+export const ModelTypeCount = z.strictObject({ type: ModelType, count: z.number().int().min(1) });
+export type ModelTypeCount = z.infer<typeof ModelTypeCount>;
+export const ModelTypeListResponse = z.strictObject({ items: z.array(ModelTypeCount) });
+export type ModelTypeListResponse = z.infer<typeof ModelTypeListResponse>;
+
 export const ModelDetailResponse = z.strictObject({
   model: Model,
   versions: z.array(ModelVersion),

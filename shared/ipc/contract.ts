@@ -10,6 +10,9 @@ import {
   ModelDetailResponse,
   ModelListQuery,
   ModelListResponse,
+  ModelTypeListResponse,
+  VersionListQuery,
+  VersionListResponse,
   RegisterVersionRequest,
   VersionResponse,
 } from '../api/models.js';
@@ -311,6 +314,9 @@ export const INVOKE_CHANNELS = {
   'app:session:state': channel(Empty, SessionState),
 
   'app:models:list': channel(ModelListQuery, ModelListResponse),
+  'app:models:types': channel(Empty, ModelTypeListResponse),
+  /** One page of a model's versions, searched, filtered and sorted by the BFF (a model with many versions). */
+  'app:models:versions': channel(VersionListQuery.extend({ model_id: ModelId }), VersionListResponse),
   'app:models:get': channel(z.strictObject({ model_id: ModelId }), ModelDetailResponse),
   'app:models:register-version': channel(z.strictObject({ model_id: ModelId, version: RegisterVersionRequest }), VersionResponse),
   'app:models:deprecate-version': channel(

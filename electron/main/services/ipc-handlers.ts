@@ -144,6 +144,8 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
     },
 
     'app:models:list': (query) => call(ENDPOINTS.listModels, { query }),
+    'app:models:types': () => call(ENDPOINTS.listModelTypes, {}),
+    'app:models:versions': ({ model_id, ...query }) => call(ENDPOINTS.listVersions, { params: { model_id }, query }),
     'app:models:get': ({ model_id }) => call(ENDPOINTS.getModel, { params: { model_id } }),
     'app:models:register-version': ({ model_id, version }) => change(ENDPOINTS.registerVersion, { params: { model_id }, body: version }),
     'app:models:deprecate-version': ({ model_id, version, reason }) =>

@@ -1,5 +1,5 @@
 // The screen's search field: the one "/" focuses (data-search-target), with its hint.
-import type { KeyboardEvent, ReactElement } from 'react';
+import { memo, type KeyboardEvent, type ReactElement } from 'react';
 import { Icon } from './Icon.js';
 
 export interface SearchBoxProps {
@@ -10,7 +10,11 @@ export interface SearchBoxProps {
   onKeyDown?: (event: KeyboardEvent<HTMLInputElement>) => void;
 }
 
-export function SearchBox({ label, placeholder, value, onChange, onKeyDown }: SearchBoxProps): ReactElement {
+/**
+ * Memoized: a screen re-rendered by an answer (not by the box) leaves the input alone, as long as
+ * it passes stable handlers; React writes an input's changed props back to it.
+ */
+export const SearchBox = memo(function SearchBox({ label, placeholder, value, onChange, onKeyDown }: SearchBoxProps): ReactElement {
   return (
     <div className="search-box">
       <Icon name="search" size={14} />
@@ -26,4 +30,4 @@ export function SearchBox({ label, placeholder, value, onChange, onKeyDown }: Se
       <kbd aria-hidden="true">/</kbd>
     </div>
   );
-}
+});

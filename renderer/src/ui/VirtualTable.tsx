@@ -3,7 +3,19 @@
 // and PageUp/PageDown jump, Enter opens. Row geometry is set through the CSSOM
 // (React style props), which the page's CSP allows without 'unsafe-inline'.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useId, useMemo, useRef, type CSSProperties, type KeyboardEvent, type ReactElement, type ReactNode } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  type ReactElement,
+  type ReactNode,
+} from 'react';
 import { Icon } from './Icon.js';
 
 export type Column<T> = {
@@ -52,6 +64,8 @@ export type VirtualTableProps<T> = {
 const NEAR_END = 25;
 
 const HEADER_HEIGHT = 34;
+/** Few rows beyond the viewport: each one costs layout and paint on every re-filter. */
+const OVERSCAN = 2;
 
 /** Height for a table of `rows` rows, capped at `max`: a short list does not leave a blank panel. */
 export function fittedTableHeight(rows: number, rowHeight: number, max: number): number {
@@ -87,8 +101,7 @@ export function VirtualTable<T>({
     count: rows.length,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
-    // Few rows beyond the viewport: each one costs layout and paint on every re-filter.
-    overscan: 2,
+    overscan: OVERSCAN,
     scrollMargin: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
     // Before the first measurement (and under jsdom, which has no layout) assume a typical viewport.
@@ -152,8 +165,36 @@ export function VirtualTable<T>({
     if (handled) event.preventDefault();
   };
 
+  /**
+   * Clicks are handled once, on the body, for the row they land in: a handler per row would be a
+   * new closure on each render, and React writes every changed handler prop to its element, so a
+   * re-filter paid a DOM write per row in view even for the rows that did not change.
+   */
+  const rowAt = (target: EventTarget): [string, T] | null => {
+    const element = (target as HTMLElement).closest?.('[role="row"][aria-rowindex]');
+    const index = element ? Number(element.getAttribute('aria-rowindex')) - 2 : -1;
+    const row = index >= 0 ? rows.at(index) : undefined;
+    return row === undefined ? null : [rowKey(row), row];
+  };
+  const onBodyClick = (event: MouseEvent<HTMLDivElement>) => {
+    const hit = rowAt(event.target);
+    if (!hit) return;
+    onActiveChange(hit[0], hit[1]);
+    scroller.current?.focus({ preventScroll: true });
+    if (openOnClick && onOpen) onOpen(hit[1]);
+  };
+  const onBodyDoubleClick = (event: MouseEvent<HTMLDivElement>) => {
+    const hit = rowAt(event.target);
+    if (hit) onOpen?.(hit[1]);
+  };
+
   const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
   const items = virtualizer.getVirtualItems();
+  // Slots: at least as many as rows the viewport can ever hold, and fixed for a given height, so
+  // that a result of 3 rows, then one of 30, keeps the first rows' elements (keyed by
+  // index % items.length, every slot would change key whenever the count of rows in view did).
+  const viewportRows = Math.ceil((scroller.current?.clientHeight ?? 600) / rowHeight) + 2 * OVERSCAN + 2;
+  const slots = Math.max(items.length, viewportRows);
   const lastRendered = items.length > 0 ? items[items.length - 1]!.index : -1;
   const nearEnd = lastRendered >= 0 && lastRendered >= rows.length - NEAR_END;
   useEffect(() => {
@@ -177,32 +218,10 @@ export function VirtualTable<T>({
         if (event.target === event.currentTarget && activeIndex < 0 && rows.length > 0) moveTo(0);
       }}
     >
-      <div className="vtable-header" role="row" aria-rowindex={1}>
-        {columns.map((column) => {
-          const sorted = sort && column.sortKey === sort.key;
-          return (
-            <div
-              key={column.id}
-              role="columnheader"
-              className={`vtable-cell align-${column.align ?? 'start'}`}
-              aria-sort={sorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-            >
-              {column.sortKey && onSort ? (
-                <button type="button" className="vtable-sort" tabIndex={-1} onClick={() => onSort(column.sortKey!)}>
-                  {column.header}
-                  {sorted && <Icon name={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} size={12} />}
-                </button>
-              ) : (
-                column.header
-              )}
-            </div>
-          );
-        })}
-      </div>
-      <div className="vtable-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }}>
+      <HeaderRow columns={columns} sort={sort} onSort={onSort} />
+      <div className="vtable-body" role="rowgroup" style={{ height: virtualizer.getTotalSize() }} onClick={onBodyClick} onDoubleClick={onBodyDoubleClick}>
         {items.map((item) => {
           const row = rows.at(item.index)!;
-          const key = rowKey(row);
           const active = item.index === activeIndex;
           const extra = rowClassName?.(row);
           return (
@@ -210,19 +229,13 @@ export function VirtualTable<T>({
               // Keyed by slot, not by row: when the rows under the window change (a keystroke in the
               // search box, a scroll), React patches the existing row elements instead of removing
               // and creating them, and a slot that keeps its row is not re-rendered at all.
-              key={item.index % items.length}
+              key={item.index % slots}
               id={`${id}-r${item.index}`}
               role="row"
               aria-rowindex={item.index + 2}
               aria-selected={active}
               className={`vtable-row${active ? ' is-active' : ''}${extra ? ` ${extra}` : ''}`}
               style={{ transform: `translateY(${item.start - HEADER_HEIGHT}px)`, height: rowHeight }}
-              onClick={() => {
-                onActiveChange(key, row);
-                scroller.current?.focus({ preventScroll: true });
-                if (openOnClick && onOpen) onOpen(row);
-              }}
-              onDoubleClick={() => onOpen?.(row)}
             >
               <RowCells row={row} columns={columns} />
             </div>
@@ -232,6 +245,41 @@ export function VirtualTable<T>({
     </div>
   );
 }
+
+type HeaderRowProps<T> = Pick<VirtualTableProps<T>, 'columns' | 'sort' | 'onSort'>;
+
+/** The header; rendered again only when the columns or the order change (not on every re-filter). */
+const HeaderRow = memo(function HeaderRow<T>({ columns, sort, onSort }: HeaderRowProps<T>): ReactElement {
+  return (
+    <div className="vtable-header" role="row" aria-rowindex={1}>
+      {columns.map((column) => {
+        const sorted = sort && column.sortKey === sort.key;
+        return (
+          <div
+            key={column.id}
+            role="columnheader"
+            className={`vtable-cell align-${column.align ?? 'start'}`}
+            aria-sort={sorted ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+          >
+            {column.sortKey && onSort ? (
+              <button type="button" className="vtable-sort" tabIndex={-1} data-sort-key={column.sortKey} onClick={sortClicked}>
+                {column.header}
+                {sorted && <Icon name={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} size={12} />}
+              </button>
+            ) : (
+              column.header
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+
+  function sortClicked(event: MouseEvent<HTMLButtonElement>): void {
+    const key = event.currentTarget.dataset.sortKey;
+    if (key) onSort?.(key);
+  }
+}) as <T>(props: HeaderRowProps<T>) => ReactElement;
 
 type RowCellsProps<T> = { row: T; columns: ReadonlyArray<Column<T>> };
 

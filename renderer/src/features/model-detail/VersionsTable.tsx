@@ -1,5 +1,6 @@
-// A model's versions: every registry field in a virtualized, filterable table.
-import { useCallback, type ReactElement } from 'react';
+// A model's versions: every registry field in a virtualized, filterable table;
+// for a model with many versions, searched and paged by the BFF (model-detail-slice.ts).
+import { useCallback, useMemo, type ChangeEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelVersion } from '../../../../shared/domain/model.js';
 import { VersionStatus } from '../../../../shared/domain/model.js';
@@ -8,7 +9,8 @@ import { formatCalendarDate, formatDate, formatInteger } from '../../lib/format.
 import { StatusBadge } from '../../ui/Badge.js';
 import { QuickCopyButton } from '../../ui/CopyButton.js';
 import { SearchBox } from '../../ui/SearchBox.js';
-import { EmptyState } from '../../ui/States.js';
+import { Callout, EmptyState, ErrorState } from '../../ui/States.js';
+import { LoadingState } from '../../ui/Spinner.js';
 import { fittedTableHeight, VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { selectVisibleVersions } from './model-detail-slice.js';
 
@@ -50,12 +52,79 @@ const COLUMNS: Array<Column<ModelVersion>> = [
   { id: 'supported', header: 'Supported until', width: '128px', render: (v) => <span className="num">{formatCalendarDate(v.supported_until)}</span> },
 ];
 
+const mutedIfDeprecated = (v: ModelVersion) => (v.status === 'deprecated' ? 'is-muted' : undefined);
+
 export function VersionsTable({ selected, onSelect }: { selected: string | null; onSelect: (version: string) => void }): ReactElement {
   const versions = useStore(selectVisibleVersions);
-  const { filters, total } = useStore(useShallow((s) => ({ filters: s.modelDetail.versionFilters, total: s.modelDetail.versionsIndex.ordered.length })));
+  const { filters, server, total, pageStatus, pageError, more, loadingMore } = useStore(
+    useShallow((s) => {
+      const detail = s.modelDetail;
+      const server = detail.versionsMode === 'server';
+      return {
+        filters: detail.versionFilters,
+        server,
+        total: server ? (detail.data?.versions.length ?? 0) : detail.versionsIndex.ordered.length,
+        pageStatus: detail.versionPages.status,
+        pageError: detail.versionPages.error,
+        more: detail.versionPages.nextCursor !== null,
+        loadingMore: detail.versionPages.loadingMore,
+      };
+    }),
+  );
   const setVersionFilters = useStore((s) => s.setVersionFilters);
+  const loadVersionPage = useStore((s) => s.loadVersionPage);
   const rowKey = useCallback((v: ModelVersion) => v.version, []);
   const onActive = useCallback((key: string) => onSelect(key), [onSelect]);
+  // Stable: an input or a controlled select whose props changed is written back on each render.
+  const onSearchChange = useCallback((text: string) => setVersionFilters({ text }), [setVersionFilters]);
+  const onStatusChange = useCallback(
+    (event: ChangeEvent<HTMLSelectElement>) => setVersionFilters({ status: event.target.value as VersionStatus | '' }),
+    [setVersionFilters],
+  );
+  const onNearEnd = useCallback(() => void loadVersionPage({ more: true }), [loadVersionPage]);
+  const filtered = filters.text.trim() !== '' || filters.status !== '';
+
+  let count: string;
+  // Server: what has been read of the answer ("50+ of 100,000 versions": more as the table scrolls).
+  if (server) count = `${formatInteger(versions.length)}${more ? '+' : ''} ${filtered ? 'matching, ' : ''}of ${formatInteger(total)} versions`;
+  else count = versions.length === total ? `${formatInteger(total)} versions` : `${formatInteger(versions.length)} of ${formatInteger(total)}`;
+
+  // Kept mounted (hidden) while nothing matches or a search is on its way: the next rows patch the
+  // table's elements instead of building a table, its virtualizer and their layout again.
+  const table = useMemo(
+    () => (
+      <VirtualTable
+        rows={versions}
+        columns={COLUMNS}
+        rowKey={rowKey}
+        label="Versions"
+        activeKey={selected}
+        onActiveChange={onActive}
+        rowHeight={40}
+        rowClassName={mutedIfDeprecated}
+        hidden={versions.length === 0}
+        {...(server ? { onNearEnd } : {})}
+      />
+    ),
+    [versions, rowKey, selected, onActive, server, onNearEnd],
+  );
+  let state: ReactElement | null = null;
+  if (versions.length === 0) {
+    if (server && (pageStatus === 'loading' || pageStatus === 'idle')) state = <LoadingState label="Searching the versions…" />;
+    else if (server && pageStatus === 'error' && pageError) state = <ErrorState error={pageError} onRetry={() => void loadVersionPage()} />;
+    else state = <EmptyState icon="search" title="No versions match" />;
+  }
+  const body =
+    total === 0 ? (
+      <EmptyState icon="layers" title="No versions yet">
+        Register the first version of this model.
+      </EmptyState>
+    ) : (
+      <>
+        {state}
+        {table}
+      </>
+    );
 
   return (
     <div className="versions">
@@ -64,11 +133,11 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
           label="Search versions"
           placeholder="Search version, URI, framework"
           value={filters.text}
-          onChange={(text) => setVersionFilters({ text })}
+          onChange={onSearchChange}
         />
         <label className="toolbar-field">
           <span>Status</span>
-          <select value={filters.status} onChange={(event) => setVersionFilters({ status: event.target.value as typeof filters.status })}>
+          <select value={filters.status} onChange={onStatusChange}>
             <option value="">All</option>
             {VersionStatus.options.map((option) => (
               <option key={option} value={option}>
@@ -78,27 +147,22 @@ export function VersionsTable({ selected, onSelect }: { selected: string | null;
           </select>
         </label>
         <span className="spacer" />
-        <span className="muted num">{versions.length === total ? `${formatInteger(total)} versions` : `${formatInteger(versions.length)} of ${formatInteger(total)}`}</span>
+        <span className="muted num" title={server ? 'Many versions: search and the status filter run on the server, and more rows are read as you scroll' : undefined}>
+          {count}
+          {/* Words, not a spinner (an animation would repaint every frame while the BFF answers), in a node kept from key to key. */}
+          {server ? <span>{(pageStatus === 'loading' || loadingMore) && versions.length > 0 ? ' · searching…' : ''}</span> : null}
+        </span>
       </div>
-      <div className="versions-table" style={{ height: fittedTableHeight(versions.length, 40, 282) }}>
-        {total === 0 ? (
-          <EmptyState icon="layers" title="No versions yet">
-            Register the first version of this model.
-          </EmptyState>
-        ) : versions.length === 0 ? (
-          <EmptyState icon="search" title="No versions match" />
-        ) : (
-          <VirtualTable
-            rows={versions}
-            columns={COLUMNS}
-            rowKey={rowKey}
-            label="Versions"
-            activeKey={selected}
-            onActiveChange={onActive}
-            rowHeight={40}
-            rowClassName={(v) => (v.status === 'deprecated' ? 'is-muted' : undefined)}
-          />
-        )}
+      {server && pageStatus === 'error' && pageError && versions.length > 0 && (
+        <Callout tone="bad" role="alert">
+          <strong>The next versions could not be read.</strong> {pageError.message}{' '}
+          <button type="button" className="link-button" onClick={() => void loadVersionPage({ more: true })}>
+            Try again
+          </button>
+        </Callout>
+      )}
+      <div className="versions-table" aria-busy={server && pageStatus === 'loading'} style={{ height: fittedTableHeight(versions.length, 40, 282) }}>
+        {body}
       </div>
     </div>
   );

@@ -2,7 +2,7 @@
 // deployment (phase and traffic) and last gate; filter, search and sort in
 // memory over the whole list, or by the BFF page by page for a registry too
 // large to read whole (registry-slice.ts); virtualized either way.
-import { useCallback, useEffect, useMemo, type ReactElement } from 'react';
+import { useCallback, useEffect, useMemo, type ChangeEvent, type KeyboardEvent, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ModelSummary } from '../../../../shared/api/models.js';
 import { VersionStatus } from '../../../../shared/domain/model.js';
@@ -17,7 +17,7 @@ import { MiniTrafficBar } from '../../ui/TrafficBar.js';
 import { VirtualTable, type Column } from '../../ui/VirtualTable.js';
 import { describeError } from '../../lib/error-messages.js';
 import { SERVER_SORT_KEYS, selectRegistryView } from './registry-slice.js';
-import type { RegistrySortKey } from './registry-view.js';
+import type { RegistryFilters, RegistrySortKey } from './registry-view.js';
 
 const SORT_LABEL: Record<RegistrySortKey, string> = {
   name: 'Name',
@@ -111,8 +111,16 @@ const SERVER_COLUMNS: Array<Column<ModelSummary>> = COLUMNS.map(({ sortKey, ...c
 const SORT_KEYS = Object.keys(SORT_LABEL) as RegistrySortKey[];
 const SERVER_SORT_OPTIONS = SORT_KEYS.filter((key) => SERVER_SORT_KEYS[key]);
 
+/** From the search box, ArrowDown or Enter moves to the list. */
+function onSearchKeyDown(event: KeyboardEvent<HTMLInputElement>): void {
+  if (event.key === 'ArrowDown' || event.key === 'Enter') {
+    event.preventDefault();
+    document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
+  }
+}
+
 export function RegistryScreen(): ReactElement {
-  const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types } = useStore(
+  const { mode, status, error, complete, loadingMore, filters, sort, activeId, total, types, typeCounts } = useStore(
     useShallow((s) => ({
       mode: s.registry.mode,
       status: s.registry.status,
@@ -124,6 +132,7 @@ export function RegistryScreen(): ReactElement {
       activeId: s.registry.activeId,
       total: s.registry.rows.length,
       types: s.registry.types,
+      typeCounts: s.registry.typeCounts,
     })),
   );
   const rows = useStore(selectRegistryView);
@@ -149,7 +158,19 @@ export function RegistryScreen(): ReactElement {
   const onActive = useCallback((key: string) => setRegistryActive(key), [setRegistryActive]);
   const rowKey = useCallback((row: ModelSummary) => row.model.id, []);
   const filtered = filters.text !== '' || filters.type !== '' || filters.status !== '';
-  const clear = () => setRegistryFilters({ text: '', type: '', status: '' });
+  // Stable handlers: React writes a changed onClick to its element (element.onclick), on every keystroke's render.
+  const clear = useCallback(() => setRegistryFilters({ text: '', type: '', status: '' }), [setRegistryFilters]);
+  const refresh = useCallback(() => void loadRegistry({ force: true }), [loadRegistry]);
+  const reverse = useCallback(() => setRegistrySort(useStore.getState().registry.sort.key), [setRegistrySort]);
+  // A controlled <select> whose props changed is written back option by option (React's updateOptions),
+  // and an input's too: with new closures on every render each keystroke rewrote all three selects.
+  const onSearchChange = useCallback((text: string) => setRegistryFilters({ text }), [setRegistryFilters]);
+  const onTypeChange = useCallback((event: ChangeEvent<HTMLSelectElement>) => setRegistryFilters({ type: event.target.value }), [setRegistryFilters]);
+  const onStatusChange = useCallback(
+    (event: ChangeEvent<HTMLSelectElement>) => setRegistryFilters({ status: event.target.value as RegistryFilters['status'] }),
+    [setRegistryFilters],
+  );
+  const onSortChange = useCallback((event: ChangeEvent<HTMLSelectElement>) => setRegistrySort(event.target.value as RegistrySortKey), [setRegistrySort]);
   const description = useMemo(() => (error ? describeError(error) : null), [error]);
 
   // The same element while only the toolbar changed (a keystroke waiting for the BFF): React then
@@ -195,7 +216,9 @@ export function RegistryScreen(): ReactElement {
 
   // Local: "12 of 40 models"; server: what has been read of the answer ("500+ models": more as the list scrolls).
   let count: string;
-  if (server) count = `${formatInteger(rows.length)}${complete ? '' : '+'} ${filtered ? 'matching models' : 'models'}`;
+  // Nothing read yet, or a search that failed: no count rather than "0 models" or "0+".
+  if (total === 0 && (status === 'loading' || status === 'idle' || status === 'error')) count = '';
+  else if (server) count = `${formatInteger(rows.length)}${complete ? '' : '+'} ${filtered ? 'matching models' : 'models'}`;
   else count = `${rows.length === total ? formatInteger(total) : `${formatInteger(rows.length)} of ${formatInteger(total)}`} models`;
   const busy = status === 'loading';
 
@@ -216,11 +239,15 @@ export function RegistryScreen(): ReactElement {
                 · <Spinner size={12} label="" /> loading more
               </>
             )}
-            {/* Words, not a spinner: an animation would repaint every frame while the BFF answers a keystroke. */}
-            {server && status === 'loading' && total > 0 && ' · searching…'}
+            {/*
+              Words, not a spinner: an animation would repaint every frame while the BFF answers a
+              keystroke. Always the same text node, its text changed: inserting and removing a node
+              on every keystroke cost more than the rest of the header's update.
+            */}
+            {server ? <span>{status === 'loading' && total > 0 ? ' · searching…' : ''}</span> : null}
           </span>
           <span className="spacer" />
-          <Button size="sm" variant="ghost" icon="refresh" onClick={() => void loadRegistry({ force: true })} disabled={status === 'loading' && !server}>
+          <Button size="sm" variant="ghost" icon="refresh" onClick={refresh} disabled={status === 'loading' && !server}>
             Refresh
           </Button>
         </div>
@@ -229,28 +256,24 @@ export function RegistryScreen(): ReactElement {
             label="Search models"
             placeholder="Search name, id, owner, tag, version"
             value={filters.text}
-            onChange={(text) => setRegistryFilters({ text })}
-            onKeyDown={(event) => {
-              if (event.key === 'ArrowDown' || event.key === 'Enter') {
-                event.preventDefault();
-                document.querySelector<HTMLElement>('.page [role="grid"]')?.focus();
-              }
-            }}
+            onChange={onSearchChange}
+            onKeyDown={onSearchKeyDown}
           />
           <label className="toolbar-field">
             <span>Type</span>
-            <select value={filters.type} onChange={(event) => setRegistryFilters({ type: event.target.value })}>
+            <select value={filters.type} onChange={onTypeChange}>
               <option value="">All types</option>
               {types.map((type) => (
                 <option key={type} value={type}>
-                  {type}
+                  {/* Server mode: how many models the type has, as the BFF counted them. */}
+                  {typeCounts[type] === undefined ? type : `${type} (${formatInteger(typeCounts[type])})`}
                 </option>
               ))}
             </select>
           </label>
           <label className="toolbar-field">
             <span>Has a version</span>
-            <select value={filters.status} onChange={(event) => setRegistryFilters({ status: event.target.value as typeof filters.status })}>
+            <select value={filters.status} onChange={onStatusChange}>
               <option value="">Any status</option>
               {VersionStatus.options.map((option) => (
                 <option key={option} value={option}>
@@ -261,7 +284,7 @@ export function RegistryScreen(): ReactElement {
           </label>
           <label className="toolbar-field">
             <span>Sort</span>
-            <select value={sort.key} onChange={(event) => setRegistrySort(event.target.value as RegistrySortKey)}>
+            <select value={sort.key} onChange={onSortChange}>
               {(server ? SERVER_SORT_OPTIONS : SORT_KEYS).map((key) => (
                 <option key={key} value={key}>
                   {SORT_LABEL[key]}
@@ -269,7 +292,7 @@ export function RegistryScreen(): ReactElement {
               ))}
             </select>
           </label>
-          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={() => setRegistrySort(sort.key)} title="Reverse the order">
+          <Button size="sm" variant="ghost" icon={sort.dir === 'asc' ? 'arrowUp' : 'arrowDown'} onClick={reverse} title="Reverse the order">
             {sort.dir === 'asc' ? 'Ascending' : 'Descending'}
           </Button>
           {filtered && (
@@ -283,7 +306,7 @@ export function RegistryScreen(): ReactElement {
         <div className="page-banner">
           <Callout tone="bad" role="alert">
             <strong>{server ? 'The registry could not be read from the server.' : 'Only part of the registry loaded.'}</strong> {description.title} {description.detail}{' '}
-            <button type="button" className="link-button" onClick={() => void loadRegistry({ force: true })}>
+            <button type="button" className="link-button" onClick={refresh}>
               Try again
             </button>
           </Callout>

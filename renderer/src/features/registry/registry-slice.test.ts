@@ -94,6 +94,22 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     expect(idsOf(useStore.getState().registry.rows)).toEqual(idsOf(big.slice(0, read + REGISTRY_PAGE_SIZE)));
   });
 
+  it('offers every type of the registry in the type filter, with its count, from the BFF', async () => {
+    double = installModelOpsDouble({
+      'app:models:list': pagedBff(big),
+      'app:models:types': () => ok({ items: [{ type: 'EMBEDDING', count: 3 }, { type: 'LTR', count: 3500 }, { type: 'RAG', count: 3500 }] }),
+    });
+    await useStore.getState().loadRegistry();
+    await vi.waitFor(() => expect(useStore.getState().registry.types).toEqual(['EMBEDDING', 'LTR', 'RAG']));
+    expect(useStore.getState().registry.typeCounts).toEqual({ EMBEDDING: 3, LTR: 3500, RAG: 3500 });
+    expect(double.callsTo('app:models:types')).toHaveLength(1);
+    // A refresh asks again; a failed read keeps the types known.
+    double.on('app:models:types', () => fail('unavailable', 'database is restarting'));
+    await useStore.getState().loadRegistry({ force: true });
+    expect(double.callsTo('app:models:types')).toHaveLength(2);
+    expect(useStore.getState().registry.types).toEqual(['EMBEDDING', 'LTR', 'RAG']);
+  });
+
   it('sends a type filter and a sort to the BFF at once, and replaces the rows with its first page', async () => {
     double = installModelOpsDouble({ 'app:models:list': pagedBff(big) });
     await useStore.getState().loadRegistry();
@@ -144,6 +160,29 @@ describe('registry store, above REGISTRY_LOCAL_LIMIT models (paged by the BFF)',
     release();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(idsOf(useStore.getState().registry.rows)).toEqual(['model-00130', 'model-00132', 'model-00134', 'model-00136', 'model-00138']);
+  });
+
+  it('keeps the objects of rows an answer repeats in place, so the table does not render them again', async () => {
+    double = installModelOpsDouble({ 'app:models:list': pagedBff(big) });
+    await useStore.getState().loadRegistry();
+    useStore.getState().setRegistryFilters({ text: 'model-01' });
+    await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('ready'));
+    const before = useStore.getState().registry.rows;
+    // "model-01" and "model-010" both start with model-01000 to model-01009.
+    useStore.getState().setRegistryFilters({ text: 'model-010' });
+    await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('ready'));
+    const after = useStore.getState().registry.rows;
+    expect(idsOf(after).slice(0, 10)).toEqual(idsOf(before).slice(0, 10));
+    for (let i = 0; i < 10; i++) expect(after[i]).toBe(before[i]);
+    // A row whose content changed is the new object.
+    const changed = big.map((row) => (row.model.id === 'model-01001' ? { ...row, version_count: 99 } : row));
+    double.on('app:models:list', pagedBff(changed));
+    useStore.getState().setRegistryFilters({ text: 'model-0100' });
+    await vi.waitFor(() => expect(useStore.getState().registry.status).toBe('ready'));
+    const third = useStore.getState().registry.rows;
+    expect(third[0]).toBe(before[0]);
+    expect(third[1]).not.toBe(before[1]);
+    expect(third[1]!.version_count).toBe(99);
   });
 
   it('keeps the rows on screen and says so when a page fails; a retry asks again', async () => {

@@ -8,6 +8,7 @@ import type { All } from '../../app/store.js';
 import type { ModelListQuery, ModelSortKey, ModelSummary } from '../../../../shared/api/models.js';
 import type { Deployment } from '../../../../shared/domain/deployment.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
+import { keepUnchanged } from '../../lib/same-json.js';
 import {
   buildRegistryIndex,
   filterRegistry,
@@ -65,8 +66,13 @@ export type RegistrySlice = {
     filters: RegistryFilters;
     sort: RegistrySort;
     activeId: string | null;
-    /** The types the type filter offers: local, those present; server, every type seen so far (a filtered page shows only one). */
+    /**
+     * The types the type filter offers: local, those present; server, the BFF's list of every
+     * type (GET /admin/model-types) and any type seen in a page since.
+     */
     types: string[];
+    /** Server mode: models per type, as the BFF counted them when the list was read (empty until then, and in local mode). */
+    typeCounts: Record<string, number>;
     generation: number;
   };
   loadRegistry: (options?: { force?: boolean }) => Promise<void>;
@@ -94,6 +100,7 @@ export const initialRegistryState = (): RegistrySlice['registry'] => ({
   sort: { key: 'name', dir: 'asc' },
   activeId: null,
   types: [],
+  typeCounts: {},
   generation: 0,
 });
 
@@ -113,6 +120,7 @@ export function serverQuery(filters: RegistryFilters, sort: RegistrySort, limit:
 }
 
 const EMPTY_INDEX = buildRegistryIndex([]);
+const rowId = (row: ModelSummary) => row.model.id;
 
 export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (set, get) => {
   const patch = slicePatch(set, 'registry');
@@ -128,15 +136,35 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
     patch({ rows, index: EMPTY_INDEX, ...(seen.size > known ? { types: [...seen].sort() } : {}), ...changes });
   };
   let queryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Server mode: the type filter's choices are every type of the registry, not only those in the
+   * pages read so far. If the read fails the filter keeps the types seen, and a refresh asks again.
+   */
+  const loadTypes = async () => {
+    const answer = await call((api) => api.models.types({}));
+    if (!answer.ok || get().registry.mode !== 'server') return;
+    const typeCounts: Record<string, number> = {};
+    for (const { type, count } of answer.value.items) typeCounts[type] = count;
+    const types = new Set([...get().registry.types, ...Object.keys(typeCounts)]);
+    patch({ types: [...types].sort(), typeCounts });
+  };
   let cancelOrders = () => {};
 
-  /** Server mode: reads the first page of the current filters and sort; the rows on screen stay until it is in. */
-  const runServerQuery = async () => {
+  /**
+   * Server mode: reads the first page of the current filters and sort; the rows on screen stay
+   * until it is in. `typedGeneration`: the query a keystroke already marked as loading (its
+   * timer ran out), which needs no second store update before the request.
+   */
+  const runServerQuery = async (typedGeneration?: number) => {
     clearTimeout(queryTimer);
     // A search timed before a sign-out reset the slice is not run.
     if (get().registry.mode !== 'server') return;
-    const generation = get().registry.generation + 1;
-    patch({ status: 'loading', error: null, generation, loadingMore: false });
+    let generation = get().registry.generation;
+    if (typedGeneration === undefined || typedGeneration !== generation || get().registry.status !== 'loading') {
+      generation += 1;
+      patch({ status: 'loading', error: null, generation, loadingMore: false });
+    }
     const { filters, sort } = get().registry;
     const page = await call((api) => api.models.list(serverQuery(filters, sort, REGISTRY_QUERY_PAGE_SIZE)));
     if (get().registry.generation !== generation) return;
@@ -146,7 +174,9 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       return;
     }
     const nextCursor = page.value.next_cursor;
-    setRows(page.value.items, { status: 'ready', complete: nextCursor === null, nextCursor });
+    // A row the previous answer held unchanged keeps its object: the table does not render it again
+    // (typing a longer word often leaves the top of the list as it was).
+    setRows(keepUnchanged(get().registry.rows, page.value.items, rowId), { status: 'ready', error: null, complete: nextCursor === null, nextCursor });
   };
 
   /** A filter or the order changed: in server mode, ask again (typing waits for a pause). */
@@ -158,8 +188,9 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       return;
     }
     // Busy from the key on: what is on screen no longer answers the search box.
-    patch({ status: 'loading', generation: get().registry.generation + 1 });
-    queryTimer = setTimeout(() => void runServerQuery(), SERVER_QUERY_DELAY_MS);
+    const generation = get().registry.generation + 1;
+    patch({ status: 'loading', error: null, generation, loadingMore: false });
+    queryTimer = setTimeout(() => void runServerQuery(generation), SERVER_QUERY_DELAY_MS);
   };
 
   return {
@@ -169,7 +200,10 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
       const current = get().registry;
       if (!options?.force && (current.status === 'loading' || current.status === 'ready')) return;
       // A registry found large stays paged by the BFF (until sign-out resets the slice).
-      if (current.mode === 'server') return runServerQuery();
+      if (current.mode === 'server') {
+        void loadTypes();
+        return runServerQuery();
+      }
       clearTimeout(queryTimer);
       const generation = current.generation + 1;
       patch({ status: 'loading', error: null, generation, loadingMore: false });
@@ -198,6 +232,7 @@ export const createRegistrySlice: StateCreator<All, [], [], RegistrySlice> = (se
           // A sort the BFF does not offer falls back to its default, the name.
           const serverSort = SERVER_SORT_KEYS[sort.key] ? sort : ({ key: 'name', dir: 'asc' } as const);
           setRows(rows, { mode: 'server', status: 'ready', complete: false, nextCursor: cursor, sort: serverSort });
+          void loadTypes();
           if (!defaultQuery) void runServerQuery();
           return;
         }
