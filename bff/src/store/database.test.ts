@@ -35,7 +35,8 @@ describe('openDatabase', () => {
     // a migration numbered into a gap (011 after 041 shipped) would stop every upgrade.
     const shipped = ['001-initial', '002-signing-keys', '003-one-pending-request', '010-serving-dispatch', '020-service-accounts',
       '021-sessions-and-totp-steps', '022-policy-changes', '030-idempotency-secrets', '031-idempotency-lease', '040-auth-rate-windows',
-      '041-sealed-signing-keys'];
+      '041-sealed-signing-keys', '050-model-summaries', '051-version-sort-key', '060-canary-analysis', '061-request-online-analysis',
+      '062-idp-users'];
     expect(MIGRATION_NAMES.slice(0, shipped.length)).toEqual(shipped);
     expect([...MIGRATION_NAMES].sort()).toEqual([...MIGRATION_NAMES]);
   });

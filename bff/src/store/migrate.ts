@@ -18,6 +18,7 @@ import * as canaryAnalysis from './migrations/060-canary-analysis.js';
 import * as requestOnlineAnalysis from './migrations/061-request-online-analysis.js';
 import * as idpUsers from './migrations/062-idp-users.js';
 import * as idpStepUpNoncePruning from './migrations/063-idp-step-up-nonce-pruning.js';
+import * as modelSearchText from './migrations/064-model-search-text.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '061-request-online-analysis': requestOnlineAnalysis,
   '062-idp-users': idpUsers,
   '063-idp-step-up-nonce-pruning': idpStepUpNoncePruning,
+  '064-model-search-text': modelSearchText,
 };
 
 /** Every migration's name, in the order they run. */

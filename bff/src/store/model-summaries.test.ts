@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelListResponse, VersionListResponse, type ModelListQuery, type ModelSortKey, type ModelSummary, type SortOrder, type VersionListQuery, type VersionSortKey } from '../../../shared/api/models.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
@@ -19,6 +19,7 @@ import { insertDeployment, replaceDeployment } from './deployments.js';
 import { insertEvalRun } from './eval-runs.js';
 import { SORT_COLUMNS, rebuildModelSummaries, summaryPageQuery } from './model-summaries.js';
 import { insertModel, updateModelPolicy } from './models.js';
+import { up as rewriteSearchTexts } from './migrations/064-model-search-text.js';
 import { VERSION_SORT_COLUMNS, applyStatusChanges, insertVersion, versionPageQuery } from './versions.js';
 
 let dir: string;
@@ -61,10 +62,11 @@ const expected: Expected[] = [];
 async function addModel(index: number, spec: ModelSpec): Promise<void> {
   const id = `m-${String(index).padStart(3, '0')}`;
   const created = instant(0);
+  const statuses = [...(spec.hasActive ? ['active' as const] : []), ...spec.versions];
+  const candidateVersions = statuses.flatMap((status, v) => (status === 'candidate' ? [`1.${v}.0`] : []));
   await db.transaction().execute(async (trx) => {
     await insertModel(trx, { id, name: spec.name, type: spec.type, owner: 'team', description: `model ${index}`, tags: spec.tags, policy: POLICY, created_at: created });
     await insertDeployment(trx, id, 'salt', created);
-    const statuses = [...(spec.hasActive ? ['active' as const] : []), ...spec.versions];
     for (const [v, status] of statuses.entries()) {
       await insertVersion(trx, {
         model_id: id,
@@ -107,7 +109,10 @@ async function addModel(index: number, spec: ModelSpec): Promise<void> {
     updated_at: instant(spec.minute, 59),
     gate_rank: spec.runs.length === 0 || versionCount === 0 ? 2 : spec.runs.at(-1) ? 1 : 0,
     statuses: new Set([...(spec.hasActive ? ['active' as const] : []), ...spec.versions]),
-    search: [id, spec.name, `model ${index}`, spec.tags.join(' ')].join('\n').toLowerCase(),
+    // Written out here rather than through shared/logic/model-search.ts, so the test checks that function too.
+    search: [id, spec.name, `model ${index}`, spec.type, 'team', spec.tags.join(' '), spec.hasActive ? '1.0.0' : '', candidateVersions.join(' ')]
+      .join('\n')
+      .toLowerCase(),
   });
 }
 
@@ -156,7 +161,7 @@ const Query = fc.record(
     type: fc.constantFrom(...TYPES),
     status: fc.constantFrom<VersionStatus>('active', 'candidate', 'deprecated'),
     // Several words match in any order, like the console's in-memory filter ('1 model', 'zeta alpha').
-    q: fc.constantFrom('alpha', 'ZETA', 'x', 'm-01', 'search', 'model 1', '1 model', 'zeta alpha', ' m-01  x '),
+    q: fc.constantFrom('alpha', 'ZETA', 'x', 'm-01', 'search', 'model 1', '1 model', 'zeta alpha', ' m-01  x ', 'team', '1.1.0', '1.0.0 alpha', TYPES[0]!.toLowerCase()),
     limit: fc.integer({ min: 1, max: 9 }),
   },
   { requiredKeys: ['sort', 'order', 'limit'] },
@@ -245,6 +250,17 @@ describe('summaries maintained by the writes', () => {
     // The rebuild dates a change by the newest source row it finds, which a policy edit has none of.
     const withoutDates = (rows: typeof before) => rows.map(({ updated_at: _updated, ...rest }) => ({ ...rest, version_count: Number(rest.version_count) }));
     expect(withoutDates(after)).toEqual(withoutDates(before));
+  });
+});
+
+describe('migration 064 (search text)', () => {
+  it("rewrites every summary's search text to what the console's filter reads", async () => {
+    await db.updateTable('model_summaries').set({ search_text: 'written by an older formula' }).execute();
+    await rewriteSearchTexts(db as unknown as Kysely<unknown>);
+    const rows = await db.selectFrom('model_summaries').select(['model_id', 'search_text']).orderBy('model_id').execute();
+    expect(rows.map((row) => [row.model_id, row.search_text])).toEqual(
+      [...expected].sort((a, b) => compareValues(a.id, b.id)).map((model) => [model.id, model.search]),
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
 import { ModelPolicy, type VersionStatus } from '../../../shared/domain/model.js';
 import { effectiveGatePolicy, evaluateGate } from '../../../shared/logic/gate.js';
+import { modelSearchText, searchWordsOf } from '../../../shared/logic/model-search.js';
 import type { z } from 'zod';
 import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { engineOf, type Engine } from './engine.js';
@@ -18,11 +19,6 @@ import type { ModelRow, ModelSummariesTable } from './schema.js';
 
 /** Rows per batch of a rebuild: bounded memory and bind parameters whatever the registry's size. */
 const REBUILD_BATCH = 500;
-
-/** The text `q` searches: id, name, description and tags, lower-cased; fields never run into each other. */
-export function searchTextOf(model: { id: string; name: string; description: string; tags: readonly string[] }): string {
-  return [model.id, model.name, model.description, model.tags.join(' ')].join('\n').toLowerCase();
-}
 
 /** Failures first, then passes, then models never evaluated (the renderer's order too). */
 function gateRankOf(gate: z.infer<typeof LastGate> | null): number {
@@ -41,7 +37,7 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
   if (modelIds.length === 0) return;
   const models = await db
     .selectFrom('models')
-    .select(['id', 'name', 'type', 'description', 'tags', 'policy', 'created_at'])
+    .select(['id', 'name', 'type', 'owner', 'description', 'tags', 'policy', 'created_at'])
     .where('id', 'in', modelIds)
     .execute();
   if (models.length === 0) return;
@@ -100,7 +96,7 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       version_count: [...byStatus.values()].reduce((sum, entry) => sum + entry.n, 0),
       last_gate: gate === null ? null : JSON.stringify(gate),
       gate_rank: gateRankOf(gate),
-      search_text: searchTextOf({ id: model.id, name: model.name, description: model.description, tags }),
+      search_text: modelSearchText({ ...model, tags, activeVersion: active, candidateVersions: candidates }),
     };
   });
   await db
@@ -173,7 +169,7 @@ export interface SummaryQuery {
 
 /** The words of a search (at most 8: each is one more condition on the scan). */
 export function searchWords(text: string | undefined): string[] {
-  return (text ?? '').split(/\s+/).filter((word) => word !== '').slice(0, 8);
+  return searchWordsOf(text ?? '').slice(0, 8);
 }
 
 /** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */

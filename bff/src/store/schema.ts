@@ -112,6 +112,7 @@ export interface ModelSummariesTable {
   last_gate: string | null;
   /** 0 failed, 1 passed, 2 never evaluated. */
   gate_rank: number;
+  /** What `q` reads: shared/logic/model-search.ts (the console's in-memory filter reads the same). */
   search_text: string;
 }
 

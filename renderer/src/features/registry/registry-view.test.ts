@@ -98,7 +98,7 @@ function naiveRegistry(rows: ModelSummary[], filters: RegistryFilters, sort: Reg
         ? row.candidate_versions.length > 0
         : row.version_count > (row.active_version !== null ? 1 : 0) + row.candidate_versions.length;
   const text = (row: ModelSummary) =>
-    [row.model.id, row.model.name, row.model.type, row.model.owner, ...row.model.tags, row.active_version ?? '', ...row.candidate_versions, row.deployment.phase].join(' ').toLowerCase();
+    [row.model.id, row.model.name, row.model.description, row.model.type, row.model.owner, ...row.model.tags, row.active_version ?? '', ...row.candidate_versions].join('\n').toLowerCase();
   const value = sortValue[sort.key];
   const ascending = rows
     .filter((row) => filters.type === '' || row.model.type === filters.type)

@@ -3,6 +3,7 @@
 // over precomputed strings and never a sort.
 import type { ModelSummary } from '../../../../shared/api/models.js';
 import type { VersionStatus } from '../../../../shared/domain/model.js';
+import { modelSearchText, searchWordsOf } from '../../../../shared/logic/model-search.js';
 
 export type RegistryFilters = { text: string; type: string; status: VersionStatus | '' };
 export type RegistrySortKey = 'name' | 'type' | 'active' | 'phase' | 'versions' | 'gate';
@@ -13,7 +14,7 @@ const PHASE_RANK: Record<string, number> = { canary: 0, rolling: 1, rolled_back:
 
 export type RegistryIndex = {
   rows: readonly ModelSummary[];
-  /** Lower-case text every search token must be found in. */
+  /** Lower-case text every search token must be found in (the BFF's search reads the same: shared/logic/model-search.ts). */
   haystacks: string[];
   /** Which version statuses each model has (bits of STATUS_BIT). */
   statusBits: Uint8Array;
@@ -31,18 +32,11 @@ export function buildRegistryIndex(rows: readonly ModelSummary[]): RegistryIndex
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const { model } = row;
-    haystacks[i] = [
-      model.id,
-      model.name,
-      model.type,
-      model.owner,
-      model.tags.join(' '),
-      row.active_version ?? '',
-      row.candidate_versions.join(' '),
-      row.deployment.phase,
-    ]
-      .join(' ')
-      .toLowerCase();
+    haystacks[i] = modelSearchText({
+      ...model,
+      activeVersion: row.active_version,
+      candidateVersions: row.candidate_versions,
+    });
     const active = row.active_version !== null ? 1 : 0;
     const deprecated = row.version_count > active + row.candidate_versions.length;
     statusBits[i] = (active ? STATUS_BIT.active : 0) | (row.candidate_versions.length > 0 ? STATUS_BIT.candidate : 0) | (deprecated ? STATUS_BIT.deprecated : 0);
@@ -149,7 +143,7 @@ function narrows(previous: RegistryView, filters: RegistryFilters, sort: Registr
 
 /** The rows to show, in order; `previous` (the last view of the same index) lets typing narrow instead of rescanning. */
 export function filterRegistry(index: RegistryIndex, filters: RegistryFilters, sort: RegistrySort, previous?: RegistryView): RegistryView {
-  const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
+  const tokens = searchWordsOf(filters.text);
   const statusBit = filters.status === '' ? 0 : STATUS_BIT[filters.status];
   // A type the index does not know matches nothing.
   const typeCode = filters.type === '' ? -1 : index.types.indexOf(filters.type);
