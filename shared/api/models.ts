@@ -87,7 +87,7 @@ export type VersionSortKey = z.infer<typeof VersionSortKey>;
 
 /** GET /admin/models/{model_id}/versions (issue 12): one page, filtered and sorted by the server. */
 export const VersionListQuery = z.strictObject({
-  /** Case-insensitive substring of version, artifact URI, framework, export format or registrant. */
+  /** Words, each found (case-insensitively, in any order) in what shared/logic/model-search.ts versionSearchText reads. */
   q: FreeText(200).optional(),
   status: VersionStatus.optional(),
   /** version descending when omitted (newest first, as the console shows them). */

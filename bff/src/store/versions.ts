@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { SortOrder, VersionSortKey } from '../../../shared/api/models.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
+import { searchWordsOf } from '../../../shared/logic/model-search.js';
 import { refreshModelSummary } from './model-summaries.js';
 import type { VersionRow } from './schema.js';
 import { engineOf, type Engine } from './engine.js';
@@ -173,9 +174,13 @@ export function versionPageQuery(db: Db, modelId: string, query: VersionPageQuer
     .select([versionJsonText(engineOf(db)).as('version_json'), 'version_key', 'seq'])
     .where('model_id', '=', modelId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
-  if (query.text) {
-    const haystack = sql`lower(version || ' ' || artifact_uri || ' ' || framework || ' ' || export_format || ' ' || created_by)`;
-    select = select.where(sql<boolean>`${haystack} like ${likePattern(query.text)} escape '\\'`);
+  const words = searchWordsOf(query.text ?? '').slice(0, 8);
+  if (words.length > 0) {
+    // The fields of shared/logic/model-search.ts versionSearchText, which the console's own filter reads.
+    const device = engineOf(db) === 'postgres' ? sql`coalesce(cast(runtime as json) ->> 'device', '')` : sql`coalesce(json_extract(runtime, '$.device'), '')`;
+    const haystack = sql`lower(version || ' ' || status || ' ' || artifact_uri || ' ' || framework || ' ' || export_format || ' ' || ${device} || ' ' || created_by)`;
+    // Every word, in any order (at most 8: each is one more condition on the scan).
+    for (const word of words) select = select.where(sql<boolean>`${haystack} like ${likePattern(word)} escape '\\'`);
   }
   if (query.after) {
     const refs = sql.join(columns.map((column) => sql.ref(column)));

@@ -2,6 +2,7 @@
 // 100,000 rows: newest-first order and search text are computed once, and a
 // search walks one string from match to match instead of testing every row.
 import type { ModelVersion, VersionStatus } from '../../../../shared/domain/model.js';
+import { searchWordsOf, versionSearchText } from '../../../../shared/logic/model-search.js';
 import { compareSemver } from '../../lib/semver.js';
 
 export type VersionFilters = { text: string; status: VersionStatus | '' };
@@ -18,9 +19,7 @@ export type VersionsIndex = {
 
 export function buildVersionsIndex(versions: readonly ModelVersion[]): VersionsIndex {
   const ordered = [...versions].sort((a, b) => compareSemver(b.version, a.version));
-  const haystacks = ordered.map((v) =>
-    [v.version, v.status, v.artifact_uri, v.framework, v.export_format, v.runtime.device, v.created_by].join(' ').toLowerCase().replace(/\s/g, ' '),
-  );
+  const haystacks = ordered.map(versionSearchText);
   const starts = new Uint32Array(haystacks.length + 1);
   for (let i = 0; i < haystacks.length; i++) starts[i + 1] = starts[i]! + haystacks[i]!.length + 1;
   return { ordered, haystacks, text: haystacks.length === 0 ? '' : `${haystacks.join('\n')}\n`, starts };
@@ -60,7 +59,7 @@ export type VersionsView = {
 
 /** `previous` (the last view of the same index) lets typing narrow its result instead of rescanning everything. */
 export function filterVersions(index: VersionsIndex, filters: VersionFilters, previous?: VersionsView): VersionsView {
-  const tokens = filters.text.toLowerCase().split(/\s+/).filter((token) => token !== '');
+  const tokens = searchWordsOf(filters.text);
   if (tokens.length === 0 && filters.status === '') return { filters, positions: null, versions: index.ordered };
   const { ordered, haystacks } = index;
   const before = previous?.filters.text.toLowerCase() ?? '';
