@@ -26,6 +26,7 @@ export const ModelListQuery = z.strictObject({
   type: ModelType.optional(),
   /** Models having at least one version in this status. */
   status: VersionStatus.optional(),
+  /** Words, each found (case-insensitively, in any order) in what shared/logic/model-search.ts modelSearchText reads. */
   q: FreeText(200).optional(),
   /** Server-side order of the list (issue 12); name ascending when omitted. */
   sort: ModelSortKey.optional(),
