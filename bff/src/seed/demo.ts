@@ -14,12 +14,13 @@ import type { DeploymentState } from '../../../shared/domain/deployment.js';
 import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
-import { serviceActor, type Role } from '../../../shared/domain/user.js';
+import { serviceActor } from '../../../shared/domain/user.js';
 import { appendAudit, appendAuditBatch, type NewAuditEntry } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
 import { createUser, findUserByUsername } from '../store/users.js';
+import { DEMO_USERS, demoPassword } from './demo-users.js';
 import { insertVersion } from '../store/versions.js';
 import { insertServiceAccount } from '../store/service-accounts.js';
 import type { PasswordCost } from '../services/passwords.js';
@@ -27,13 +28,7 @@ import { newId } from '../store/ids.js';
 import type { Db } from '../store/database.js';
 import { sha256Hex as sha256 } from '../services/sha256.js';
 
-/** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
-export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
-  { username: 'olivia', displayName: 'Olivia Operator', roles: ['operator'] },
-  { username: 'arjun', displayName: 'Arjun Approver', roles: ['approver'] },
-  { username: 'ada', displayName: 'Ada Admin', roles: ['admin'] },
-  { username: 'ravi', displayName: 'Ravi Registrar', roles: ['operator'] },
-];
+export { DEMO_USERS, demoPassword } from './demo-users.js';
 
 /**
  * The demo's eval runner: every seeded run names it as its reporter. Its token
@@ -42,9 +37,6 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
  */
 export const DEMO_EVAL_RUNNER = 'demo-eval-runner';
 
-export function demoPassword(username: string): string {
-  return `demo-${username}`;
-}
 
 
 interface SeedVersion {
