@@ -96,13 +96,16 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
     const ids = new Map<string, string>();
     const users: LocalUser[] = [];
     // A plain update, no hashing: the published demo passwords (and any set since) stop working at once.
-    for (const demo of DEMO_USERS) {
-      const stored = await findUserByUsername(running.ctx.db, demo.username);
-      if (!stored || stored.disabled) continue;
-      await clearPassword(running.ctx.db, stored.user.id);
-      ids.set(demo.username, stored.user.id);
-      users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
-    }
+    // One transaction: one commit instead of one per user.
+    await running.ctx.db.transaction().execute(async (trx) => {
+      for (const demo of DEMO_USERS) {
+        const stored = await findUserByUsername(trx, demo.username);
+        if (!stored || stored.disabled) continue;
+        await clearPassword(trx, stored.user.id);
+        ids.set(demo.username, stored.user.id);
+        users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
+      }
+    });
     const demoIds = new Set(ids.values());
     return {
       url: EMBEDDED_BFF_ORIGIN,
