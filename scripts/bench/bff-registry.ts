@@ -330,7 +330,7 @@ async function measureReplicas(location: string): Promise<void> {
 /** Issue 12, goal 4: local mode's start to first data against a bare Fastify start-and-answer. */
 const LOCAL_START_GOAL = { existing: 1.5, firstRun: 2.5 };
 
-type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; bytes: number };
+type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; cpu: number; bytes: number };
 
 /**
  * Runs a compiled probe in a fresh `node` (no tsx). `wall`: from spawn until its line of
@@ -414,15 +414,17 @@ async function measureLocalStart(dir: string): Promise<void> {
     firstRun.push(await runProbe(localProbe, [join(dir, `local-first-${round}.sqlite`)]));
   }
   const floorWall = median(floor.map((run) => run.wall));
+  const floorCpu = median(floor.map((run) => run.marks.cpu));
   const line = (label: string, runs: typeof floor, goal?: number) => {
     const wall = median(runs.map((run) => run.wall));
     const exit = median(runs.map((run) => run.exit));
     const ratio = wall / floorWall;
     const at = (mark: keyof ProbeMarks) => median(runs.map((run) => run.marks[mark] ?? NaN)).toFixed(0);
+    const cpuRatio = median(runs.map((run) => run.marks.cpu)) / floorCpu;
     const held = goal === undefined ? undefined : ratio <= goal;
     if (goal !== undefined) results.push({ label: `local mode: ${label}`, p50: ratio, p99: ratio, goal: { p50: goal, p99: goal }, held });
     console.log(
-      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (exited at ${exit.toFixed(0)} ms; modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
+      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (exited at ${exit.toFixed(0)} ms; modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start; CPU ${at('cpu')} ms = ${cpuRatio.toFixed(2)}x)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
     );
   };
   console.log(`\n--- local mode start to first data (spawn of a fresh node process until it has the first page; compiled, unix socket; median of ${rounds}) ---`);

@@ -702,13 +702,16 @@ export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Re-checked inside the transaction: two processes starting on one file seed once.
     if ((await countModels(trx)) > 0) return false;
-    for (const user of DEMO_USERS) {
-      if (await findUserByUsername(trx, user.username)) continue;
-      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
-        cost: DEMO_PASSWORD_COST,
-        minLength: 1,
-      });
-    }
+    // Hashed side by side: scrypt runs on the thread pool, so four users cost about one hash on two cores.
+    await Promise.all(
+      DEMO_USERS.map(async (user) => {
+        if (await findUserByUsername(trx, user.username)) return;
+        await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
+          cost: DEMO_PASSWORD_COST,
+          minLength: 1,
+        });
+      }),
+    );
 
     const seededAt = new Date(now.getTime() - 120 * 24 * 3600_000);
     await insertServiceAccount(trx, {
