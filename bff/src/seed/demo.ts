@@ -692,8 +692,12 @@ export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
  * Seeds an empty registry. The demo users keep their published `demo-<name>`
  * passwords (shorter than the 12 characters asked of new passwords): demo
  * databases are for trying the console locally, never for real use.
+ * `passwords: false`: the demo users get no password at all (local mode opens
+ * their sessions in-process, docs/decisions/0014-local-mode-sign-in.md, and would
+ * make the published ones unusable at once): no hashing on a first run.
  */
-export async function seedDemo(db: Db, now: Date): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date, options: { passwords?: boolean } = {}): Promise<boolean> {
+  const withPasswords = options.passwords ?? true;
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
   const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;
@@ -706,7 +710,7 @@ export async function seedDemo(db: Db, now: Date): Promise<boolean> {
     await Promise.all(
       DEMO_USERS.map(async (user) => {
         if (await findUserByUsername(trx, user.username)) return;
-        await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
+        await createUser(trx, { ...user, password: withPasswords ? demoPassword(user.username) : null }, new Date(now.getTime() - 120 * 24 * 3600_000), {
           cost: DEMO_PASSWORD_COST,
           minLength: 1,
         });

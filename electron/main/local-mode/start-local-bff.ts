@@ -82,6 +82,8 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
       dbFile: options.dbFile,
       socketPath,
       seedDemo: options.seedDemo,
+      // Made unusable below anyway: a first run hashes nothing.
+      demoPasswords: false,
       logger: false,
       settings: { ...options.settings, publicOrigin: EMBEDDED_BFF_ORIGIN },
       ...(options.now ? { now: options.now } : {}),
