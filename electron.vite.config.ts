@@ -3,6 +3,8 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import packageJson from './package.json' with { type: 'json' };
+import { RUNTIME_PACKAGES, bundledDependencies } from './scripts/bundling.mjs';
 
 const root = import.meta.dirname;
 
@@ -11,10 +13,12 @@ export default defineConfig({
     build: {
       // ESM (package.json "type": "module") -> out/main/index.js, package.json "main".
       lib: { entry: { index: resolve(root, 'electron/main/index.ts') } },
-      // package.json dependencies stay external and load from node_modules at run time:
-      // the native addons (libsql, keytar) cannot be bundled.
-      externalizeDeps: true,
-      rolldownOptions: { external: ['libsql', 'keytar'] },
+      // Pure-JS dependencies are bundled (local mode's embedded BFF loads as one chunk,
+      // not hundreds of files); the native addons (libsql, keytar), pg and the console's
+      // HTTP/OIDC clients load from node_modules (scripts/bundling.mjs, the same list as
+      // `npm run build:bff` and the local-start benchmark's probe).
+      externalizeDeps: { exclude: bundledDependencies(packageJson) },
+      rolldownOptions: { external: [...RUNTIME_PACKAGES] },
     },
   },
   preload: {

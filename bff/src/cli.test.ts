@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, type CliIo } from './cli.js';
 import { openDatabase } from './store/database.js';
+import { compiledBffCli } from './testing/compiled-bff.js';
 import { TEST_CHILD_ENV, TEST_SIGNING_KEY_SECRET, testDatabase } from './testing/harness.js';
 import { findUserByUsername } from './store/users.js';
 import { verifyPassword } from './services/passwords.js';
@@ -156,7 +157,7 @@ describe('bff service-account …', () => {
 
 describe('bff serve', () => {
   it('serves with --seed-demo, prints the URL and demo users, and exits 0 on SIGINT', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--port', '0', '--db', await testDatabase(dir, 'serve.db'), '--seed-demo'], {
+    const child = spawn(process.execPath, [await compiledBffCli(), '--port', '0', '--db', await testDatabase(dir, 'serve.db'), '--seed-demo'], {
       cwd: join(import.meta.dirname, '../..'),
       env: { ...process.env, ...TEST_CHILD_ENV },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -34,6 +34,8 @@ export interface StartBffOptions {
    */
   listen?: boolean;
   seedDemo?: boolean;
+  /** false: the demo users are seeded with no password (local mode, docs/decisions/0014-local-mode-sign-in.md). */
+  demoPasswords?: boolean;
   logger?: boolean;
   accessTokenSecret?: Uint8Array;
   /** Overrides for tests (lockout, rate limits, TTLs). */
@@ -139,7 +141,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     if (opts.seedDemo) {
       // Loaded on demand so that a server without demo data does not load the seed module.
       const { seedDemo } = await import('./seed/demo.js');
-      await seedDemo(db, ctx.now());
+      await seedDemo(db, ctx.now(), { passwords: opts.demoPasswords ?? true });
     }
     // Events committed by other replicas (or the CLI) wake this process's bus at once.
     if (isPostgresUrl(opts.dbFile)) {

@@ -20,7 +20,6 @@ import { appIdentity, appPaths } from './adapters/safe-paths.js';
 import { createTray } from './adapters/tray.js';
 import { createMainWindow, denyAllPermissions, focusWindow, hardenWebContents } from './adapters/window.js';
 import { handleWindowClose } from './adapters/window-close.js';
-import { startEmbeddedBff } from './local-mode/start-local-bff.js';
 import { createConsoleRuntime, type ConsoleRuntime } from './services/console-runtime.js';
 import { createKeytarVault } from './services/credential-vault.js';
 import { createFileLogger } from './services/logger.js';
@@ -67,7 +66,8 @@ async function main(): Promise<void> {
     appVersion: identity.version,
     logger,
     vault: createKeytarVault(),
-    startLocalBff: ({ dbFile, seedDemo }) => startEmbeddedBff({ dbFile, seedDemo }),
+    // Loaded only in local mode: the embedded BFF (its own chunk of the main bundle) costs a remote console nothing.
+    startLocalBff: async ({ dbFile, seedDemo }) => (await import('./local-mode/start-local-bff.js')).startEmbeddedBff({ dbFile, seedDemo }),
     showNotification,
     setBadge,
     badgeSupported: badgeSupported(),

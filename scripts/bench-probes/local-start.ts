@@ -1,7 +1,8 @@
 // Probe of local mode's start (compiled by the bff-registry benchmark, run by plain
 // node as a fresh process): starts the embedded BFF exactly as the console's main
 // process does (unix socket, demo seed into a new database), signs in as the console
-// does (the run's password of a demo user), and reads the registry's first page.
+// does (SessionService.signInLocal: the handle opens a demo user's session in-process,
+// docs/decisions/0014-local-mode-sign-in.md), and reads the registry's first page over the socket.
 // Prints the moments since the process started, in ms, as one JSON line.
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -34,13 +35,15 @@ function call(method: string, path: string, body?: unknown, token?: string): Pro
   });
 }
 
-const password = await handle.passwordOf('olivia');
-const login = await call('POST', '/auth/login', { username: 'olivia', password });
-if (login.status !== 200) throw new Error(`login ${login.status} ${login.text}`);
+const tokens = await handle.signIn('olivia');
+if (!tokens) throw new Error('olivia is not a local user');
 const signedIn = performance.now();
-const { access_token: token } = JSON.parse(login.text) as { access_token: string };
+const token = tokens.access_token;
 const models = await call('GET', '/admin/models', undefined, token);
 if (models.status !== 200) throw new Error(`models ${models.status}`);
 const firstData = performance.now();
-process.stdout.write(`${JSON.stringify({ loaded, listening, signedIn, firstData, bytes: models.text.length })}\n`);
+// CPU time of the whole process (every thread) until then: a figure a loaded machine disturbs less than wall time.
+const usage = process.cpuUsage();
+const cpu = (usage.user + usage.system) / 1000;
+process.stdout.write(`${JSON.stringify({ loaded, listening, signedIn, firstData, cpu, bytes: models.text.length })}\n`);
 await handle.close();

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { build as viteBuild } from 'vite';
+import { bundleAllBut } from '../bundling.mjs';
 import { semverSortKey } from '../../shared/logic/semver-key.js';
 import { sql } from 'kysely';
 import { startBff } from '../../bff/src/server.js';
@@ -338,19 +339,27 @@ async function measureReplicas(location: string): Promise<void> {
 /** Issue 12, goal 4: local mode's start to first data against a bare Fastify start-and-answer. */
 const LOCAL_START_GOAL = { existing: 1.5, firstRun: 2.5 };
 
-type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; bytes: number };
+type ProbeMarks = { loaded: number; listening: number; signedIn?: number; firstData: number; cpu: number; bytes: number };
 
-/** Runs a compiled probe in a fresh `node` (no tsx): wall time from spawn to exit, and the marks it printed. */
-async function runProbe(file: string, args: string[]): Promise<{ wall: number; marks: ProbeMarks }> {
+/**
+ * Runs a compiled probe in a fresh `node` (no tsx). `wall`: from spawn until its line of
+ * marks arrives, which it prints the moment it has the first data (process start-up
+ * included, its shutdown not: start to first data); `exit`: until the process has exited.
+ */
+async function runProbe(file: string, args: string[]): Promise<{ wall: number; exit: number; marks: ProbeMarks }> {
   const started = performance.now();
   const child = spawn(process.execPath, [file, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
+  let wall: number | undefined;
   child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => (out += chunk));
+  child.stdout.on('data', (chunk: string) => {
+    out += chunk;
+    if (wall === undefined && out.includes('\n')) wall = performance.now() - started;
+  });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const wall = performance.now() - started;
-  if (code !== 0) throw new Error(`${file} exited with ${code}`);
-  return { wall, marks: JSON.parse(out.trim().split('\n').at(-1)!) as ProbeMarks };
+  const exit = performance.now() - started;
+  if (code !== 0 || wall === undefined) throw new Error(`${file} exited with ${code}`);
+  return { wall, exit, marks: JSON.parse(out.trim().split('\n').at(-1)!) as ProbeMarks };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -360,29 +369,42 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * the embedded BFF as compiled for the console (scripts/bench-probes/local-start.ts:
  * unix socket, sign-in as the console does, GET /admin/models), with an existing
  * database and on a first run (new database, demo seed), against a bare Fastify
- * app started on a unix socket answering the same bytes. Rounds interleave the three.
+ * app started on a unix socket answering the same bytes. Each figure runs from the
+ * spawn until the probe reports its first data (its shutdown is not start-up); rounds
+ * interleave the probes.
  */
 async function measureLocalStart(dir: string): Promise<void> {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const outDir = join(root, 'out', 'bench-probes');
-  await viteBuild({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      ssr: true,
-      outDir,
-      emptyOutDir: true,
-      target: 'node20',
-      rolldownOptions: {
-        input: { 'local-start': 'scripts/bench-probes/local-start.ts', 'floor-start': 'scripts/bench-probes/floor-start.ts' },
-        output: { format: 'es', entryFileNames: '[name].js' },
-        checks: { ineffectiveDynamicImport: false },
+  // bundled: packages compiled in as in the console's main bundle (scripts/bundling.mjs); else loaded from node_modules.
+  const buildProbes = (input: Record<string, string>, bundled: boolean) => {
+    const bundling = bundleAllBut();
+    return viteBuild({
+      root,
+      configFile: false,
+      logLevel: 'warn',
+      ...(bundled ? { ssr: bundling.ssr } : {}),
+      build: {
+        ssr: true,
+        outDir: join(outDir, bundled ? 'bundled' : 'plain'),
+        emptyOutDir: true,
+        target: 'node20',
+        rolldownOptions: {
+          input,
+          ...(bundled ? { external: bundling.external } : {}),
+          output: { format: 'es', entryFileNames: '[name].js' },
+          checks: { ineffectiveDynamicImport: false },
+        },
       },
-    },
-  });
-  const localProbe = join(outDir, 'local-start.js');
-  const floorProbe = join(outDir, 'floor-start.js');
+    });
+  };
+  // The probe is built as the console's main bundle builds the same module; the floor as a
+  // Fastify app usually runs (fastify from node_modules), and once bundled too, for reference.
+  await buildProbes({ 'local-start': 'scripts/bench-probes/local-start.ts', 'floor-start': 'scripts/bench-probes/floor-start.ts' }, true);
+  await buildProbes({ 'floor-start': 'scripts/bench-probes/floor-start.ts' }, false);
+  const localProbe = join(outDir, 'bundled', 'local-start.js');
+  const floorProbe = join(outDir, 'plain', 'floor-start.js');
+  const bundledFloorProbe = join(outDir, 'bundled', 'floor-start.js');
   const existingDb = join(dir, 'local-existing.sqlite');
   await runProbe(localProbe, [existingDb]);
   const bodyFile = join(dir, 'floor-body.json');
@@ -390,27 +412,33 @@ async function measureLocalStart(dir: string): Promise<void> {
   const sample = await runProbe(localProbe, [existingDb]);
   await writeFile(bodyFile, JSON.stringify({ items: [], pad: 'x'.repeat(Math.max(0, sample.marks.bytes - 24)) }));
   const rounds = Number(process.env.BENCH_LOCAL_ROUNDS ?? 7);
-  const floor: { wall: number; marks: ProbeMarks }[] = [];
+  const floor: Awaited<ReturnType<typeof runProbe>>[] = [];
+  const bundledFloor: typeof floor = [];
   const existing: typeof floor = [];
   const firstRun: typeof floor = [];
   for (let round = 0; round < rounds; round++) {
     floor.push(await runProbe(floorProbe, [bodyFile]));
+    bundledFloor.push(await runProbe(bundledFloorProbe, [bodyFile]));
     existing.push(await runProbe(localProbe, [existingDb]));
     firstRun.push(await runProbe(localProbe, [join(dir, `local-first-${round}.sqlite`)]));
   }
   const floorWall = median(floor.map((run) => run.wall));
+  const floorCpu = median(floor.map((run) => run.marks.cpu));
   const line = (label: string, runs: typeof floor, goal?: number) => {
     const wall = median(runs.map((run) => run.wall));
+    const exit = median(runs.map((run) => run.exit));
     const ratio = wall / floorWall;
     const at = (mark: keyof ProbeMarks) => median(runs.map((run) => run.marks[mark] ?? NaN)).toFixed(0);
+    const cpuRatio = median(runs.map((run) => run.marks.cpu)) / floorCpu;
     const held = goal === undefined ? undefined : ratio <= goal;
     if (goal !== undefined) results.push({ label: `local mode: ${label}`, p50: ratio, p99: ratio, goal: { p50: goal, p99: goal }, held });
     console.log(
-      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
+      `${label.padEnd(40)} ${wall.toFixed(0).padStart(5)} ms = ${ratio.toFixed(2)}x  (exited at ${exit.toFixed(0)} ms; modules loaded ${at('loaded')}, listening ${at('listening')}${runs[0]!.marks.signedIn === undefined ? '' : `, signed in ${at('signedIn')}`}, first data ${at('firstData')} ms after process start; CPU ${at('cpu')} ms = ${cpuRatio.toFixed(2)}x)${goal === undefined ? '' : `  goal ≤ ${goal}x: ${held ? 'HELD' : 'MISSED'}`}`,
     );
   };
-  console.log(`\n--- local mode start to first data (fresh node process, compiled, unix socket; median of ${rounds}) ---`);
+  console.log(`\n--- local mode start to first data (spawn of a fresh node process until it has the first page; compiled, unix socket; median of ${rounds}) ---`);
   line('bare Fastify start-and-answer (floor)', floor);
+  line('  the same, fastify bundled (reference)', bundledFloor);
   line('existing database', existing, LOCAL_START_GOAL.existing);
   line('first run (new database, demo seed)', firstRun, LOCAL_START_GOAL.firstRun);
 }

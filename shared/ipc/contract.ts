@@ -106,8 +106,9 @@ export const ipcResult = <T extends z.ZodType>(value: T) =>
 /**
  * Re-authentication for one risky action; traded by the main process for a
  * single-use step-up token. `local_account`: local mode, for a demo user the
- * console signed in itself — the main process uses the password it generated
- * (the native confirmation it shows is then the user's say-so).
+ * console signed in itself — the native confirmation the main process shows is
+ * the user's say-so, and the embedded BFF issues the token in-process
+ * (docs/decisions/0014-local-mode-sign-in.md).
  */
 export const StepUpCredentials = z.union([
   z.strictObject({

@@ -1,5 +1,7 @@
 // RFC 8785 (JCS) canonical JSON and SHA-256, so that every side (BFF, main
 // process, renderer, offline verifiers) hashes and signs the same bytes.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 
 /**
  * Serializes `value` as RFC 8785 canonical JSON: members sorted by the UTF-16
@@ -118,10 +120,12 @@ function serialize(root: unknown): string {
   return out.join('');
 }
 
-/** Lowercase hex SHA-256 of the UTF-8 bytes of `text`, via WebCrypto (Node 20 and browsers alike). */
+/**
+ * Lowercase hex SHA-256 of the UTF-8 bytes of `text`. Pure JS and synchronous inside
+ * (@noble/hashes, as key-id.ts): WebCrypto's digest is a thread-pool round trip per
+ * call, which made the demo seed's 126 audit entries and the audit chain's check at
+ * every start cost 10-20 ms (issue 12, local mode's start). Still a Promise for callers.
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  let hex = '';
-  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return bytesToHex(sha256(utf8ToBytes(text)));
 }

@@ -4,6 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import bertSentiment from '../../../resources/demo/bert-sentiment.json' with { type: 'json' };
 import { startHarness, type Harness } from '../testing/demo-harness.js';
+import { startTestBff } from '../testing/harness.js';
+import { verifyPassword } from '../services/passwords.js';
+import { findUserByUsername } from '../store/users.js';
+import { DEMO_USERS, demoPassword, seedDemo } from './demo.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -59,5 +63,22 @@ describe('demo seed', () => {
     for (let index = 1; index < history.length; index += 1) expect(history[index]!.at >= history[index - 1]!.at, `entry ${history[index]!.seq}`).toBe(true);
     const verify = await ada.get('/admin/audit/verify');
     expect(verify.body).toMatchObject({ ok: true, entries: everything.length });
+  });
+});
+
+describe('demo seed without passwords (local mode)', () => {
+  it('creates the demo users with no password that could sign in: nothing is hashed', async () => {
+    const bff = await startTestBff({ users: [] });
+    try {
+      expect(await seedDemo(bff.ctx.db, bff.clock.now(), { passwords: false })).toBe(true);
+      for (const { username } of DEMO_USERS) {
+        const stored = await findUserByUsername(bff.ctx.db, username);
+        expect(stored?.passwordHash, username).toBe('!');
+        expect(await verifyPassword(demoPassword(username), stored!.passwordHash)).toBe(false);
+        expect((await bff.call('POST', '/auth/login', { body: { username, password: demoPassword(username) } })).status).toBe(401);
+      }
+    } finally {
+      await bff.stop();
+    }
   });
 });

@@ -14,12 +14,13 @@ import type { DeploymentState } from '../../../shared/domain/deployment.js';
 import type { EvalRun, MetricMap } from '../../../shared/domain/eval-run.js';
 import { DEFAULT_ROLLOUT_PLAN, type Model, type ModelPolicy, type ModelVersion, type Runtime } from '../../../shared/domain/model.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
-import { serviceActor, type Role } from '../../../shared/domain/user.js';
+import { serviceActor } from '../../../shared/domain/user.js';
 import { appendAudit, appendAuditBatch, type NewAuditEntry } from '../store/audit-log.js';
 import { insertDeployment, replaceDeployment } from '../store/deployments.js';
 import { insertEvalRun } from '../store/eval-runs.js';
 import { countModels, insertModel } from '../store/models.js';
 import { createUser, findUserByUsername } from '../store/users.js';
+import { DEMO_USERS, demoPassword } from './demo-users.js';
 import { insertVersion } from '../store/versions.js';
 import { insertServiceAccount } from '../store/service-accounts.js';
 import type { PasswordCost } from '../services/passwords.js';
@@ -27,13 +28,7 @@ import { newId } from '../store/ids.js';
 import type { Db } from '../store/database.js';
 import { sha256Hex as sha256 } from '../services/sha256.js';
 
-/** The demo users; each signs in with `demo-<username>`. Ravi registers most versions, so Arjun may approve them. */
-export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; roles: Role[] }> = [
-  { username: 'olivia', displayName: 'Olivia Operator', roles: ['operator'] },
-  { username: 'arjun', displayName: 'Arjun Approver', roles: ['approver'] },
-  { username: 'ada', displayName: 'Ada Admin', roles: ['admin'] },
-  { username: 'ravi', displayName: 'Ravi Registrar', roles: ['operator'] },
-];
+export { DEMO_USERS, demoPassword } from './demo-users.js';
 
 /**
  * The demo's eval runner: every seeded run names it as its reporter. Its token
@@ -42,9 +37,6 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; displayName: string; 
  */
 export const DEMO_EVAL_RUNNER = 'demo-eval-runner';
 
-export function demoPassword(username: string): string {
-  return `demo-${username}`;
-}
 
 
 interface SeedVersion {
@@ -700,8 +692,12 @@ export const DEMO_PASSWORD_COST: PasswordCost = { N: 2 ** 12, r: 8, p: 1 };
  * Seeds an empty registry. The demo users keep their published `demo-<name>`
  * passwords (shorter than the 12 characters asked of new passwords): demo
  * databases are for trying the console locally, never for real use.
+ * `passwords: false`: the demo users get no password at all (local mode opens
+ * their sessions in-process, docs/decisions/0014-local-mode-sign-in.md, and would
+ * make the published ones unusable at once): no hashing on a first run.
  */
-export async function seedDemo(db: Db, now: Date): Promise<boolean> {
+export async function seedDemo(db: Db, now: Date, options: { passwords?: boolean } = {}): Promise<boolean> {
+  const withPasswords = options.passwords ?? true;
   if ((await countModels(db)) > 0) return false;
   const ago = (days: number, hours = 0) => new Date(now.getTime() - (days * 24 + hours) * 3600_000).toISOString();
   const atMs = (days: number) => now.getTime() - days * 24 * 3600_000;
@@ -710,13 +706,16 @@ export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     // Re-checked inside the transaction: two processes starting on one file seed once.
     if ((await countModels(trx)) > 0) return false;
-    for (const user of DEMO_USERS) {
-      if (await findUserByUsername(trx, user.username)) continue;
-      await createUser(trx, { ...user, password: demoPassword(user.username) }, new Date(now.getTime() - 120 * 24 * 3600_000), {
-        cost: DEMO_PASSWORD_COST,
-        minLength: 1,
-      });
-    }
+    // Hashed side by side: scrypt runs on the thread pool, so four users cost about one hash on two cores.
+    await Promise.all(
+      DEMO_USERS.map(async (user) => {
+        if (await findUserByUsername(trx, user.username)) return;
+        await createUser(trx, { ...user, password: withPasswords ? demoPassword(user.username) : null }, new Date(now.getTime() - 120 * 24 * 3600_000), {
+          cost: DEMO_PASSWORD_COST,
+          minLength: 1,
+        });
+      }),
+    );
 
     const seededAt = new Date(now.getTime() - 120 * 24 * 3600_000);
     await insertServiceAccount(trx, {

@@ -209,7 +209,7 @@ export async function stepUp(ctx: BffContext, principal: Principal, request: Pas
 }
 
 /** Tokens of session `familyId`; the refresh token never outlives the session's absolute end. */
-async function issueTokensIn(
+export async function issueTokensIn(
   ctx: BffContext,
   db: BffContext['db'],
   stored: StoredUser,

@@ -3,8 +3,9 @@
 // Electron's main process), the default, or PostgreSQL through a `pg` pool
 // when the location is a postgres:// URL (several replicas on one database).
 import { closeSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import Database from 'libsql';
-import pg from 'pg';
+import type pg from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, SqliteDialect, sql, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import type { DB } from './schema.js';
 import { migrateToLatest } from './migrate.js';
@@ -97,11 +98,22 @@ class SerializedPostgresDialect extends PostgresDialect {
   }
 }
 
+/**
+ * The PostgreSQL driver, loaded when a postgres:// location is opened: SQLite (local
+ * mode, a small team) never pays for loading it (issue 12: local mode's start). pg is
+ * CommonJS, so a synchronous require keeps connectDatabase synchronous.
+ */
+export function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
+
 /** int8 (counts, bigint columns) as a JS number, as SQLite returns it; our values stay far below 2^53. */
-const PG_TYPES = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+function pgTypes(driver: typeof pg): { getTypeParser: typeof pg.types.getTypeParser } {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === driver.types.builtins.INT8 ? (value: string) => Number(value) : driver.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+}
 
 export interface PostgresPoolOptions {
   /** Connections per process (BFF_DATABASE_POOL_MAX, default 10). */
@@ -110,10 +122,11 @@ export interface PostgresPoolOptions {
 }
 
 function openPostgres(url: string, options: PostgresPoolOptions = {}): Db {
-  const pool = new pg.Pool({
+  const driver = loadPg();
+  const pool = new driver.Pool({
     connectionString: url,
     max: options.max ?? (Number(process.env.BFF_DATABASE_POOL_MAX) || 10),
-    types: PG_TYPES,
+    types: pgTypes(driver),
     application_name: 'modelops-bff',
     // A replica that stops mid-transaction (frozen, cut off) must not hold the write lock for ever.
     idle_in_transaction_session_timeout: 30_000,

@@ -3,7 +3,8 @@
 // wakes the local event bus, which then reads the new rows from the events
 // table. The notification carries no data: the table stays the only source,
 // so a lost notification or a reconnect only delays delivery, never loses it.
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './database.js';
 import { EVENTS_CHANNEL } from './event-log.js';
 
 export interface EventListener {
@@ -27,7 +28,7 @@ export async function listenForEvents(url: string, options: EventListenerOptions
   let retryMs = firstRetryMs;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, application_name: 'modelops-bff-listen', keepAlive: true });
+    const next = new (loadPg().Client)({ connectionString: url, application_name: 'modelops-bff-listen', keepAlive: true });
     next.on('notification', (message) => {
       if (message.channel === EVENTS_CHANNEL) options.onWake();
     });

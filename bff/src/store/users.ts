@@ -39,12 +39,16 @@ export interface StoredUser {
 export interface NewUser {
   username: string;
   displayName: string;
-  password: string;
+  /** null: no password signs in (a stored hash verifyPassword never accepts). */
+  password: string | null;
   roles: Role[];
 }
 
 /** Built once: building a zod schema per call cost more than parsing with it (each request reads its caller's roles). */
 const Roles = Role.array();
+
+/** The stored hash of an account no password signs in to: verifyPassword rejects it. */
+const NO_PASSWORD_HASH = '!';
 
 function parseRoles(json: string): Role[] {
   const parsed: unknown = JSON.parse(json);
@@ -73,10 +77,10 @@ export async function createUser(db: Db, input: NewUser, now: Date, policy: Pass
   if (!username.success) throw new ApiError('invalid_request', `invalid username: ${username.error.issues[0]?.message ?? ''}`);
   const displayName = input.displayName.trim();
   if (displayName.length === 0 || displayName.length > 120) throw new ApiError('invalid_request', 'display name must be 1-120 characters');
-  checkNewPassword(input.password, policy);
+  if (input.password !== null) checkNewPassword(input.password, policy);
   const roles = uniqueRoles(Role.array().parse(input.roles));
   const user: UserType = User.parse({ id: newId('usr'), username: username.data, display_name: displayName, roles });
-  const passwordHash = await hashPassword(input.password, policy.cost);
+  const passwordHash = input.password === null ? NO_PASSWORD_HASH : await hashPassword(input.password, policy.cost);
   const existing = await db.selectFrom('users').select('id').where('username', '=', user.username).executeTakeFirst();
   if (existing) throw new ApiError('already_exists', `user ${user.username} already exists`);
   await db
@@ -155,7 +159,7 @@ export async function setPassword(db: Db, userId: string, password: string, poli
  * demo users at every start, and sets a random one only when it signs one in.
  */
 export async function clearPassword(db: Db, userId: string): Promise<void> {
-  const result = await db.updateTable('users').set({ password_hash: '!' }).where('id', '=', userId).executeTakeFirst();
+  const result = await db.updateTable('users').set({ password_hash: NO_PASSWORD_HASH }).where('id', '=', userId).executeTakeFirst();
   await requireUpdated(result, userId);
 }
 

@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compiledBffCli, REPO_ROOT } from './compiled-bff.js';
 import { freePort } from './pg-cluster.js';
 
-const REPO_ROOT = join(import.meta.dirname, '../../..');
 export const HAPROXY_BIN = process.env.BFF_HAPROXY_BIN ?? '/usr/sbin/haproxy';
 
 export interface Replica {
@@ -32,7 +32,7 @@ export interface ReplicaOptions {
 }
 
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
-  const args = ['--import', 'tsx', 'bff/src/cli.ts', 'serve', '--port', '0', '--db', options.location, '--trusted-proxies', '127.0.0.1'];
+  const args = [await compiledBffCli(), 'serve', '--port', '0', '--db', options.location, '--trusted-proxies', '127.0.0.1'];
   if (options.seedDemo) args.push('--seed-demo');
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -5,8 +5,11 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBff } from '../../../bff/src/server.js';
-import { DEMO_USERS } from '../../../bff/src/seed/demo.js';
-import { clearPassword, findUserByUsername, setPassword } from '../../../bff/src/store/users.js';
+import { ApiError } from '../../../bff/src/errors.js';
+import { DEMO_USERS } from '../../../bff/src/seed/demo-users.js';
+import { embeddedStepUp, openEmbeddedSession } from '../../../bff/src/services/embedded-console.js';
+import { clearPassword, findUserByUsername } from '../../../bff/src/store/users.js';
+import { ClientError } from '../services/client-error.js';
 import type { LocalBffHandle, LocalUser } from '../services/local-mode.js';
 
 export interface LocalBff {
@@ -48,17 +51,25 @@ export async function startLocalBff(options: StartLocalBffOptions): Promise<Loca
  */
 export const EMBEDDED_BFF_ORIGIN = 'http://local-bff.invalid';
 
-/** 24 random bytes: 32 characters, far above any minimum length the BFF asks for. */
-const randomPassword = () => randomBytes(24).toString('base64url');
+/** The BFF's own errors, as the console's: the same code and status as over HTTP. */
+async function asClientErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ApiError) throw new ClientError(error.code, error.message, error.details, error.statusCode);
+    throw error;
+  }
+}
 
 /**
  * Local mode (docs/decisions/0007-local-mode-over-a-socket.md, README "Local mode"): the reference BFF with no
  * TCP port. It listens on a unix socket in a fresh 0700 folder of the user's
  * temp folder (socket 0600), or on a named pipe with a random name on Windows,
  * so no other account on the machine and no web page can reach it. The demo
- * users' passwords are made unusable at every start; one the console signs in
- * gets a random password known only to this process (for this run): the
- * published `demo-<name>` passwords never sign in here.
+ * users' passwords are made unusable at every start and never set again: the
+ * console opens their sessions and confirms their step-ups through this
+ * handle, in-process (docs/decisions/0014-local-mode-sign-in.md), so no
+ * password of theirs signs in here, the published `demo-<name>` ones included.
  */
 export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port'>): Promise<LocalBffHandle> {
   const windows = process.platform === 'win32';
@@ -71,6 +82,8 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
       dbFile: options.dbFile,
       socketPath,
       seedDemo: options.seedDemo,
+      // Made unusable below anyway: a first run hashes nothing.
+      demoPasswords: false,
       logger: false,
       settings: { ...options.settings, publicOrigin: EMBEDDED_BFF_ORIGIN },
       ...(options.now ? { now: options.now } : {}),
@@ -84,33 +97,24 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
     if (socketDir) chmodSync(socketPath, 0o600);
     const ids = new Map<string, string>();
     const users: LocalUser[] = [];
-    // No hashing at start: the published demo passwords are made unusable at once (a plain update),
-    // and a random password is set only for a user the console actually signs in.
-    for (const demo of DEMO_USERS) {
-      const stored = await findUserByUsername(running.ctx.db, demo.username);
-      if (!stored || stored.disabled) continue;
-      await clearPassword(running.ctx.db, stored.user.id);
-      ids.set(demo.username, stored.user.id);
-      users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
-    }
-    const passwords = new Map<string, Promise<string>>();
+    // A plain update, no hashing: the published demo passwords (and any set since) stop working at once.
+    // One transaction: one commit instead of one per user.
+    await running.ctx.db.transaction().execute(async (trx) => {
+      for (const demo of DEMO_USERS) {
+        const stored = await findUserByUsername(trx, demo.username);
+        if (!stored || stored.disabled) continue;
+        await clearPassword(trx, stored.user.id);
+        ids.set(demo.username, stored.user.id);
+        users.push({ username: stored.user.username, display_name: stored.user.display_name, roles: stored.user.roles });
+      }
+    });
+    const demoIds = new Set(ids.values());
     return {
       url: EMBEDDED_BFF_ORIGIN,
       socketPath,
       localUsers: users,
-      passwordOf: async (username) => {
-        const userId = ids.get(username);
-        if (userId === undefined) return null;
-        let password = passwords.get(username);
-        if (!password) {
-          const generated = randomPassword();
-          password = setPassword(running.ctx.db, userId, generated).then(() => generated);
-          passwords.set(username, password);
-          // A failed write is tried again at the next sign-in, not remembered.
-          password.catch(() => passwords.delete(username));
-        }
-        return password;
-      },
+      signIn: async (username) => (ids.has(username) ? asClientErrors(() => openEmbeddedSession(running.ctx, username)) : null),
+      stepUp: (accessToken, purpose) => asClientErrors(() => embeddedStepUp(running.ctx, accessToken, purpose, (userId) => demoIds.has(userId))),
       close: async () => {
         try {
           await running.close();

@@ -67,7 +67,15 @@ async function startConsole(options: { env?: NodeJS.ProcessEnv; dataDir?: string
       const relay = await startTcpRelay(bff.url, { record: true });
       relays.push(relay);
       // Over TCP with the published demo passwords: this suite is about the services, not local mode's isolation.
-      return { url: relay.url, localUsers: [], passwordOf: async () => null, close: async () => (await relay.close(), await bff.close()) };
+      return {
+        url: relay.url,
+        localUsers: [],
+        signIn: async () => null,
+        stepUp: async () => {
+          throw new Error('this BFF has no local users');
+        },
+        close: async () => (await relay.close(), await bff.close()),
+      };
     },
     showNotification: (notification) => state.notifications.push(notification),
     setBadge: (count) => state.badge.push(count),

@@ -3,6 +3,7 @@
 // and the IPC handler table. The Electron bootstrap and the e2e harness both build it.
 import { join } from 'node:path';
 import { ENDPOINTS } from '../../../shared/api/endpoints.js';
+import type { StepUpPurpose } from '../../../shared/api/auth.js';
 import type { AppInfo, ConnectionState, PushChannel, PushPayload } from '../../../shared/ipc/contract.js';
 import { ApprovalNotifier, type NativeNotification } from './approval-notifier.js';
 import { BffClient } from './bff-client.js';
@@ -195,7 +196,13 @@ export async function createConsoleRuntime(ports: PlatformPorts): Promise<Consol
         : {}),
       ...(policy.policy?.password_sign_in === false ? { passwordSignIn: false } : {}),
       ...(local
-        ? { localAccounts: { has: (username: string) => local.localUsers.some((user) => user.username === username), passwordOf: (username: string) => local.passwordOf(username) } }
+        ? {
+            localAccounts: {
+              has: (username: string) => local.localUsers.some((user) => user.username === username),
+              signIn: (username: string) => local.signIn(username),
+              stepUp: (accessToken: string, purpose: StepUpPurpose) => local.stepUp(accessToken, purpose),
+            },
+          }
         : {}),
     });
     backend = { client, session };

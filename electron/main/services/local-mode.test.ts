@@ -1,7 +1,8 @@
 // Local mode as users get it: the embedded BFF on a socket only this OS user
-// can open (no TCP port at all), demo users signed in by the console with
-// passwords generated for the run (the published demo-<name> ones never work),
-// the whole two-person flow through it, and its keys never trusted for reports.
+// can open (no TCP port at all), demo users signed in by the console in-process
+// with no password at all (the published demo-<name> ones never work), sign-ins
+// and step-ups audited with their method, the whole two-person flow through it,
+// and its keys never trusted for reports.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -126,6 +127,11 @@ describe('the console signs in for the demo users', () => {
     );
     expect(request).toMatchObject({ status: 'pending', requested_by: 'olivia' });
     expect(confirmations.at(-1)).toMatchObject({ kind: 'step_up', message: expect.stringContaining('bert-sentiment') });
+    // Audited as any sign-in and step-up, with how they happened (docs/decisions/0014-local-mode-sign-in.md).
+    const lastOf = async (action: string) =>
+      value(await call<{ items: { actor: string; details: unknown }[] }>('app:audit:list', { action, limit: 1 })).items[0];
+    expect(await lastOf('auth.login')).toMatchObject({ actor: 'olivia', details: { method: 'embedded_console' } });
+    expect(await lastOf('auth.step_up')).toMatchObject({ actor: 'olivia', details: { purpose: 'rollout', method: 'embedded_console' } });
     await waitFor(
       () => pushes.some((p) => p.channel === 'app:events:received' && (p.payload as { data: { type: string } }).data.type === 'approval.requested'),
       'the approval.requested event',

@@ -1,14 +1,15 @@
 // Local mode: with no BFF configured, the reference BFF runs inside the main
 // process with SQLite in the app's data folder, seeded on first run, reached
-// over a socket only this OS user can open (no TCP port), signed in to by the
-// console itself with per-run random passwords.
+// over a socket only this OS user can open (no TCP port); the console opens the
+// demo users' sessions in-process, with no password (docs/decisions/0014-local-mode-sign-in.md).
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientError } from './client-error.js';
+import type { StepUpPurpose, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
 import type { Role } from '../../../shared/domain/user.js';
 import type { Logger } from './logger.js';
 
-/** A demo user of the embedded BFF the console can sign in as (its password never leaves the main process). */
+/** A demo user of the embedded BFF the console can sign in as (no password: the session is opened in-process). */
 export interface LocalUser {
   username: string;
   display_name: string;
@@ -20,10 +21,16 @@ export interface LocalBffHandle {
   url: string;
   /** Unix socket or named pipe the BFF listens on; absent: TCP at `url` (tests only). */
   socketPath?: string;
-  /** Demo users with a password generated for this run. */
+  /** Demo users the console signs in itself. */
   localUsers: LocalUser[];
-  /** This run's password of a demo user (set at the first ask); null for any other name. */
-  passwordOf(username: string): Promise<string | null>;
+  /** A new session of a demo user, opened by the embedded BFF in-process (audited); null for any other name. */
+  signIn(username: string): Promise<TokenResponse | null>;
+  /**
+   * A step-up token for the demo user whose live session `accessToken` is, once the
+   * console has had the action confirmed natively (audited); ClientError otherwise
+   * (`unauthenticated` for a dead session, `step_up_required` for anyone else).
+   */
+  stepUp(accessToken: string, purpose: StepUpPurpose): Promise<StepUpResponse>;
   close(): Promise<void>;
 }
 

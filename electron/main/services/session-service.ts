@@ -1,7 +1,7 @@
 // Sessions against the BFF: sign-in, the refresh token in the OS keychain only
 // when the user chose to stay signed in, the access token in memory only,
 // 401 -> one refresh -> sign-in prompt, and single-use step-up tokens.
-import type { StepUpPurpose, TokenResponse } from '../../../shared/api/auth.js';
+import type { StepUpPurpose, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
 import { ENDPOINTS } from '../../../shared/api/endpoints.js';
 import type { User } from '../../../shared/domain/user.js';
 import type { SessionState, SignInMethods, StepUpCredentials } from '../../../shared/ipc/contract.js';
@@ -34,9 +34,8 @@ export interface SessionServiceOptions {
   logger: Logger;
   now?: () => number;
   /**
-   * Local mode: this run's generated password of a demo user (null for anyone
-   * else). The console signs in and steps up for such users itself; the
-   * password never leaves the main process.
+   * Local mode: the embedded BFF's demo users, whose sessions and step-ups the
+   * console obtains in-process, with no password (docs/decisions/0014-local-mode-sign-in.md).
    */
   localAccounts?: LocalAccounts;
   /** Company sign-in through the system browser (docs/decisions/0012); absent: password only. */
@@ -45,14 +44,22 @@ export interface SessionServiceOptions {
   passwordSignIn?: boolean;
 }
 
-/** Local mode's demo users, whose passwords only the main process knows. */
+/** Local mode's demo users: the embedded BFF opens their sessions and step-ups for this process only. */
 export interface LocalAccounts {
   has(username: string): boolean;
-  /** This run's password (generated at the first ask); null for anyone else. */
-  passwordOf(username: string): Promise<string | null>;
+  /** A new session (the tokens a sign-in answers); null for anyone else. */
+  signIn(username: string): Promise<TokenResponse | null>;
+  /** A step-up token for the live session of `accessToken`, after the native confirmation. */
+  stepUp(accessToken: string, purpose: StepUpPurpose): Promise<StepUpResponse>;
 }
 
-const NO_LOCAL_ACCOUNTS: LocalAccounts = { has: () => false, passwordOf: async () => null };
+const NO_LOCAL_ACCOUNTS: LocalAccounts = {
+  has: () => false,
+  signIn: async () => null,
+  stepUp: async () => {
+    throw new ClientError('step_up_required', 'Enter your password to confirm this action.');
+  },
+};
 
 interface LiveSession {
   user: User;
@@ -63,7 +70,7 @@ interface LiveSession {
   refreshToken: string;
   remembered: boolean;
   keychainWarning?: string;
-  /** Signed in by the console with a local-mode demo user's generated password. */
+  /** A local-mode demo user, signed in by the console itself. */
   localAccount: boolean;
   /** Signed in at the company IdP: tokens come from (and are renewed at) the IdP, not the BFF. */
   idp?: OidcClientConfig;
@@ -211,16 +218,20 @@ export class SessionService {
     return () => this.#expiredListeners.delete(listener);
   }
 
-  /** Local mode: signs in as a demo user with the password generated for this run. */
+  /** Local mode: signs in as a demo user, the session opened by the embedded BFF in-process (no password). */
   async signInLocal(username: string, staySignedIn: boolean): Promise<SessionState> {
-    const password = await this.#local.passwordOf(username);
-    if (password === null) throw new ClientError('not_found', `${username} is not a user the console can sign in as by itself here.`);
-    return this.signIn(username, password, staySignedIn);
+    if (!this.#passwordSignIn) throw new ClientError('forbidden', 'This workstation signs in with the company identity provider only.');
+    const tokens = this.#local.has(username) ? await this.#local.signIn(username) : null;
+    if (tokens === null) throw new ClientError('not_found', `${username} is not a user the console can sign in as by itself here.`);
+    return this.#signedIn(tokens, staySignedIn);
   }
 
   async signIn(username: string, password: string, staySignedIn: boolean): Promise<SessionState> {
     if (!this.#passwordSignIn) throw new ClientError('forbidden', 'This workstation signs in with the company identity provider only.');
-    const tokens = await this.#client.call(ENDPOINTS.login, { body: { username, password } });
+    return this.#signedIn(await this.#client.call(ENDPOINTS.login, { body: { username, password } }), staySignedIn);
+  }
+
+  async #signedIn(tokens: TokenResponse, staySignedIn: boolean): Promise<SessionState> {
     // Signing in over a live session ends that one properly (revoked at the BFF, keychain cleaned).
     if (this.#session) await this.signOut();
     // Another user's saved sign-in on this BFF is no longer wanted once someone else signs in here.
@@ -377,17 +388,15 @@ export class SessionService {
       }
       return action(idpStepUpToken);
     }
-    let password: string;
-    let totp: string | undefined;
     if ('local_account' in credentials) {
       // Only for the demo users the console signed in itself; anyone else types their password.
-      const local = this.#session?.localAccount ? await this.#local.passwordOf(user.username) : null;
-      if (local === null) throw new ClientError('step_up_required', 'Enter your password to confirm this action.');
-      password = local;
-    } else {
-      password = credentials.password;
-      totp = credentials.totp;
+      if (!this.#session?.localAccount) throw new ClientError('step_up_required', 'Enter your password to confirm this action.');
+      // The native confirmation is the user's say-so; the embedded BFF then issues the token in-process.
+      await confirm();
+      const { step_up_token: localStepUpToken } = await this.authorized((accessToken) => this.#local.stepUp(accessToken, purpose));
+      return action(localStepUpToken);
     }
+    const { password, totp } = credentials;
     // Before any token exists: a declined confirmation leaves nothing to spend.
     await confirm();
     const { step_up_token: stepUpToken } = await this.authorized((accessToken) =>

@@ -1,13 +1,14 @@
 // A BFF killed (SIGKILL) after an approval commits and while its delivery is
 // in flight delivers after a restart, with the same delivery id, and the
 // webhook receiver applies it exactly once. The BFF runs as a child process
-// (`bff/src/cli.ts`), as in production.
+// (`bff/src/cli.ts` compiled, bff/src/testing/compiled-bff.ts), as in production.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledBffCli } from '../../testing/compiled-bff.js';
 import { startScriptedReceiver, type ScriptedReceiver } from '../../testing/webhook-receivers.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -19,7 +20,7 @@ interface ChildBff {
 }
 
 async function startChildBff(dbFile: string): Promise<ChildBff> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli.ts', '--db', dbFile, '--port', '0', '--seed-demo'], {
+  const child = spawn(process.execPath, [await compiledBffCli(), '--db', dbFile, '--port', '0', '--seed-demo'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -42,7 +42,7 @@ export type SessionSlice = {
   /** Company sign-in: the main process opens the system browser at the IdP. */
   signInWithIdp: (staySignedIn: boolean) => Promise<boolean>;
   loadSignInMethods: () => Promise<void>;
-  /** Local mode: signs in as a demo user; the main process holds the generated password. */
+  /** Local mode: signs in as a demo user; the main process opens the session in-process (no password). */
   signInLocal: (username: string, staySignedIn: boolean) => Promise<boolean>;
   loadLocalUsers: () => Promise<void>;
   startSession: () => Promise<void>;
