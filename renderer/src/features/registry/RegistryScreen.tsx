@@ -42,8 +42,7 @@ function lastGateOf(row: ModelSummary) {
   const more = gate.failed_metrics.length > 1 ? ` +${gate.failed_metrics.length - 1}` : '';
   return (
     <Badge tone="bad" title={`Last run of ${gate.version}: ${gate.failed_metrics.join(', ')} failed`}>
-      ✕ Failed: {gate.failed_metrics[0] ?? 'gate'}
-      {more}
+      {`✕ Failed: ${gate.failed_metrics[0] ?? 'gate'}${more}`}
     </Badge>
   );
 }
@@ -57,9 +56,8 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     render: (row) => (
       <div className="cell-stack">
         <span className="cell-title truncate">{row.model.name}</span>
-        <span className="cell-sub truncate mono">
-          {row.model.id} · {row.model.owner}
-        </span>
+        {/* One text node: a row that changes model updates one node, not three. */}
+        <span className="cell-sub truncate mono">{`${row.model.id} · ${row.model.owner}`}</span>
       </div>
     ),
   },
@@ -81,7 +79,7 @@ const COLUMNS: Array<Column<ModelSummary>> = [
       ) : (
         <span className="mono truncate" title={row.candidate_versions.join(', ')}>
           {row.candidate_versions.slice(0, 2).join(', ')}
-          {row.candidate_versions.length > 2 && <span className="faint"> +{row.candidate_versions.length - 2}</span>}
+          {row.candidate_versions.length > 2 && <span className="faint">{` +${row.candidate_versions.length - 2}`}</span>}
         </span>
       ),
   },
@@ -93,9 +91,12 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     render: (row) => (
       <div className="cell-deployment">
         <StatusBadge status={row.deployment.phase} />
-        <span className="cell-traffic">
-          <MiniTrafficBar stableVersion={row.deployment.stable_version} canaryVersion={row.deployment.canary_version} canaryPct={row.deployment.canary_pct} />
-        </span>
+        <MiniTrafficBar
+          className="cell-traffic"
+          stableVersion={row.deployment.stable_version}
+          canaryVersion={row.deployment.canary_version}
+          canaryPct={row.deployment.canary_pct}
+        />
         <span className="num faint cell-pct">{row.deployment.canary_version ? formatTraffic(row.deployment.canary_pct) : ''}</span>
       </div>
     ),
