@@ -25,6 +25,11 @@ export type Column<T> = {
   width: string;
   render: (row: T) => ReactNode;
   align?: 'start' | 'end' | 'center';
+  /**
+   * Extra classes for the column's body cells: the cell itself then lays out its content (a
+   * stack of two lines, a row of parts), instead of a wrapper element in every row.
+   */
+  cellClassName?: string;
   /** Set on sortable columns: the key handed to onSort. */
   sortKey?: string;
 };
@@ -289,7 +294,7 @@ const RowCells = memo(function RowCells<T>({ row, columns }: RowCellsProps<T>): 
   return (
     <>
       {columns.map((column) => (
-        <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}`}>
+        <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}${column.cellClassName ? ` ${column.cellClassName}` : ''}`}>
           {column.render(row)}
         </div>
       ))}

@@ -53,12 +53,14 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     header: 'Model',
     width: 'minmax(220px, 2.2fr)',
     sortKey: 'name',
+    // The cell is the stack (no wrapper element per row); the second line is one text node, so a
+    // row that shows another model updates one node, not three.
+    cellClassName: 'cell-stack',
     render: (row) => (
-      <div className="cell-stack">
+      <>
         <span className="cell-title truncate">{row.model.name}</span>
-        {/* One text node: a row that changes model updates one node, not three. */}
         <span className="cell-sub truncate mono">{`${row.model.id} · ${row.model.owner}`}</span>
-      </div>
+      </>
     ),
   },
   { id: 'type', header: 'Type', width: '104px', sortKey: 'type', render: (row) => <Badge tone="accent">{row.model.type}</Badge> },
@@ -88,8 +90,9 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     header: 'Deployment',
     width: 'minmax(170px, 1.2fr)',
     sortKey: 'phase',
+    cellClassName: 'cell-deployment',
     render: (row) => (
-      <div className="cell-deployment">
+      <>
         <StatusBadge status={row.deployment.phase} />
         <MiniTrafficBar
           className="cell-traffic"
@@ -98,11 +101,11 @@ const COLUMNS: Array<Column<ModelSummary>> = [
           canaryPct={row.deployment.canary_pct}
         />
         <span className="num faint cell-pct">{row.deployment.canary_version ? formatTraffic(row.deployment.canary_pct) : ''}</span>
-      </div>
+      </>
     ),
   },
   { id: 'gate', header: 'Last gate', width: 'minmax(200px, 1.4fr)', sortKey: 'gate', render: lastGateOf },
-  { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', render: (row) => <span className="num">{formatInteger(row.version_count)}</span> },
+  { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', cellClassName: 'num', render: (row) => formatInteger(row.version_count) },
 ];
 
 /** Server mode: only the orders the BFF offers are sortable. */
