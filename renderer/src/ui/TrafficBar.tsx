@@ -11,7 +11,12 @@ export type TrafficBarProps = {
 };
 
 /** One element for table rows: the same bar, drawn by CSS from a custom property. */
-export function MiniTrafficBar({ stableVersion, canaryVersion, canaryPct }: Omit<TrafficBarProps, 'compact'>): ReactElement {
+export function MiniTrafficBar({
+  stableVersion,
+  canaryVersion,
+  canaryPct,
+  className,
+}: Omit<TrafficBarProps, 'compact'> & { className?: string }): ReactElement {
   const canary = canaryVersion === null ? 0 : canaryPct;
   const label =
     stableVersion === null && canaryVersion === null
@@ -21,7 +26,7 @@ export function MiniTrafficBar({ stableVersion, canaryVersion, canaryPct }: Omit
         : `${formatTraffic(canary)} on canary ${canaryVersion}, ${formatTraffic(100 - canary)} on ${stableVersion ?? '—'}`;
   return (
     <span
-      className={`traffic-mini${stableVersion === null && canaryVersion === null ? ' is-empty' : ''}`}
+      className={`traffic-mini${stableVersion === null && canaryVersion === null ? ' is-empty' : ''}${className ? ` ${className}` : ''}`}
       role="img"
       aria-label={label}
       style={{ '--canary-share': `${canary}%` } as CSSProperties}

@@ -25,6 +25,11 @@ export type Column<T> = {
   width: string;
   render: (row: T) => ReactNode;
   align?: 'start' | 'end' | 'center';
+  /**
+   * Extra classes for the column's body cells: the cell itself then lays out its content (a
+   * stack of two lines, a row of parts), instead of a wrapper element in every row.
+   */
+  cellClassName?: string;
   /** Set on sortable columns: the key handed to onSort. */
   sortKey?: string;
 };
@@ -188,7 +193,8 @@ export function VirtualTable<T>({
     if (hit) onOpen?.(hit[1]);
   };
 
-  const gridStyle = { '--vtable-columns': columns.map((c) => c.width).join(' ') } as CSSProperties;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new columns array with the same widths gives the same style
+  const gridStyle = useMemo(() => tableGeometry(columns), [columns.map((c) => c.width).join(' ')]);
   const items = virtualizer.getVirtualItems();
   // Slots: at least as many as rows the viewport can ever hold, and fixed for a given height, so
   // that a result of 3 rows, then one of 30, keeps the first rows' elements (keyed by
@@ -204,7 +210,7 @@ export function VirtualTable<T>({
   return (
     <div
       ref={scroller}
-      className={`vtable${className ? ` ${className}` : ''}`}
+      className={`vtable${hasFixedMinimum(gridStyle) ? ' has-fixed-min' : ''}${className ? ` ${className}` : ''}`}
       style={gridStyle}
       hidden={hidden}
       role="grid"
@@ -288,13 +294,35 @@ const RowCells = memo(function RowCells<T>({ row, columns }: RowCellsProps<T>): 
   return (
     <>
       {columns.map((column) => (
-        <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}`}>
+        <div key={column.id} role="gridcell" className={`vtable-cell align-${column.align ?? 'start'}${column.cellClassName ? ` ${column.cellClassName}` : ''}`}>
           {column.render(row)}
         </div>
       ))}
     </>
   );
 }) as <T>(props: RowCellsProps<T>) => ReactElement;
+
+/**
+ * The columns as CSS custom properties: the grid tracks, and the row's narrowest width. When
+ * every track has a fixed minimum ("96px", "minmax(140px, 2fr)"), that width is known without
+ * laying out any cell, so rows get size containment (ui.css, .vtable.has-fixed-min): each row is
+ * then a relayout boundary, and new text in one row lays out that row alone. Otherwise rows are
+ * as wide as their content needs (min-content).
+ */
+function tableGeometry<T>(columns: ReadonlyArray<Column<T>>): CSSProperties {
+  const minimums = columns.map((column) => /^(?:minmax\(\s*)?(\d+(?:\.\d+)?)px\b/.exec(column.width)?.[1]);
+  const fixed = minimums.every((value) => value !== undefined);
+  const sum = minimums.reduce((total, value) => total + Number(value ?? 0), 0);
+  return {
+    '--vtable-columns': columns.map((column) => column.width).join(' '),
+    '--vtable-min-width': fixed ? `calc(${sum}px + ${Math.max(0, columns.length - 1)} * var(--space-3) + 2 * var(--space-4))` : 'min-content',
+  } as CSSProperties;
+}
+
+/** Rows may be size-contained when their narrowest width does not depend on their content. */
+function hasFixedMinimum(style: CSSProperties): boolean {
+  return (style as Record<string, string>)['--vtable-min-width'] !== 'min-content';
+}
 
 // Linear, but only when the active key changes or rows are refiltered; never per row rendered.
 function indexOfKey<T>(rows: RowSource<T>, rowKey: (row: T) => string, key: string): number {

@@ -42,8 +42,7 @@ function lastGateOf(row: ModelSummary) {
   const more = gate.failed_metrics.length > 1 ? ` +${gate.failed_metrics.length - 1}` : '';
   return (
     <Badge tone="bad" title={`Last run of ${gate.version}: ${gate.failed_metrics.join(', ')} failed`}>
-      ✕ Failed: {gate.failed_metrics[0] ?? 'gate'}
-      {more}
+      {`✕ Failed: ${gate.failed_metrics[0] ?? 'gate'}${more}`}
     </Badge>
   );
 }
@@ -54,13 +53,14 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     header: 'Model',
     width: 'minmax(220px, 2.2fr)',
     sortKey: 'name',
+    // The cell is the stack (no wrapper element per row); the second line is one text node, so a
+    // row that shows another model updates one node, not three.
+    cellClassName: 'cell-stack',
     render: (row) => (
-      <div className="cell-stack">
+      <>
         <span className="cell-title truncate">{row.model.name}</span>
-        <span className="cell-sub truncate mono">
-          {row.model.id} · {row.model.owner}
-        </span>
-      </div>
+        <span className="cell-sub truncate mono">{`${row.model.id} · ${row.model.owner}`}</span>
+      </>
     ),
   },
   { id: 'type', header: 'Type', width: '104px', sortKey: 'type', render: (row) => <Badge tone="accent">{row.model.type}</Badge> },
@@ -81,7 +81,7 @@ const COLUMNS: Array<Column<ModelSummary>> = [
       ) : (
         <span className="mono truncate" title={row.candidate_versions.join(', ')}>
           {row.candidate_versions.slice(0, 2).join(', ')}
-          {row.candidate_versions.length > 2 && <span className="faint"> +{row.candidate_versions.length - 2}</span>}
+          {row.candidate_versions.length > 2 && <span className="faint">{` +${row.candidate_versions.length - 2}`}</span>}
         </span>
       ),
   },
@@ -90,18 +90,22 @@ const COLUMNS: Array<Column<ModelSummary>> = [
     header: 'Deployment',
     width: 'minmax(170px, 1.2fr)',
     sortKey: 'phase',
+    cellClassName: 'cell-deployment',
     render: (row) => (
-      <div className="cell-deployment">
+      <>
         <StatusBadge status={row.deployment.phase} />
-        <span className="cell-traffic">
-          <MiniTrafficBar stableVersion={row.deployment.stable_version} canaryVersion={row.deployment.canary_version} canaryPct={row.deployment.canary_pct} />
-        </span>
+        <MiniTrafficBar
+          className="cell-traffic"
+          stableVersion={row.deployment.stable_version}
+          canaryVersion={row.deployment.canary_version}
+          canaryPct={row.deployment.canary_pct}
+        />
         <span className="num faint cell-pct">{row.deployment.canary_version ? formatTraffic(row.deployment.canary_pct) : ''}</span>
-      </div>
+      </>
     ),
   },
   { id: 'gate', header: 'Last gate', width: 'minmax(200px, 1.4fr)', sortKey: 'gate', render: lastGateOf },
-  { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', render: (row) => <span className="num">{formatInteger(row.version_count)}</span> },
+  { id: 'versions', header: 'Versions', width: '76px', align: 'end', sortKey: 'versions', cellClassName: 'num', render: (row) => formatInteger(row.version_count) },
 ];
 
 /** Server mode: only the orders the BFF offers are sortable. */
