@@ -3,7 +3,7 @@
 // back instead of running the action again (docs/two-person-rule.md, rule 6).
 import { createHmac } from 'node:crypto';
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { IDEMPOTENCY_HEADER, IdempotencyKey } from '../../../shared/api/auth.js';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
 import type { BffContext } from '../context.js';
@@ -71,7 +71,7 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     return secret;
   };
 
-  app.addHook('preHandler', async (request, reply) => {
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.method !== 'POST' || !request.principal) return;
     if (isExcludedFromIdempotency(request.routeOptions.url ?? request.url)) return;
     const header = request.headers[IDEMPOTENCY_HEADER];
@@ -132,9 +132,9 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
     // A stored 204 has no body to describe.
     if (existing.response === '') return reply.send();
     return reply.type('application/json; charset=utf-8').send(existing.response);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const onSend = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const reservation = reservations.get(request);
     if (!reservation) return payload;
     reservations.delete(request);
@@ -151,13 +151,30 @@ const idempotencyPlugin: FastifyPluginAsync<{ ctx: BffContext }> = async (app, {
       request.log.error({ err: error }, 'could not record the idempotent answer');
     }
     return payload;
-  });
+  };
 
   // A request that never reached onSend (its connection died first) stops renewing; its lease then runs out.
-  app.addHook('onResponse', async (request) => {
+  const onResponse = async (request: FastifyRequest) => {
     const reservation = reservations.get(request);
     if (reservation) clearInterval(reservation.renewal);
+  };
+
+  // Only POST requests reserve a key, so the hooks go on POST routes only (every route
+  // registered after this plugin): the reads, which are most requests, do not run three
+  // async hooks that could only return (issue 12, docs/decisions/0013-registry-read-path.md).
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    route.preHandler = [...hooksOf(route.preHandler), preHandler];
+    route.onSend = [...hooksOf(route.onSend), onSend];
+    route.onResponse = [...hooksOf(route.onResponse), onResponse];
   });
 };
+
+/** A route option's hooks as a list (Fastify accepts one hook, a list, or none). */
+function hooksOf<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
 
 export default fp(idempotencyPlugin, { name: 'idempotency', dependencies: ['access'] });

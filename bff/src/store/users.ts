@@ -50,8 +50,15 @@ const Roles = Role.array();
 /** The stored hash of an account no password signs in to: verifyPassword rejects it. */
 const NO_PASSWORD_HASH = '!';
 
+/** The roles a stored `roles` text may hold; anything else goes to the schema, which refuses it. */
+const ROLE_NAMES: ReadonlySet<unknown> = new Set(Role.options);
+
 function parseRoles(json: string): Role[] {
   const parsed: unknown = JSON.parse(json);
+  // Every authenticated request reads its caller's roles: the usual case (an array of known role
+  // names) is checked here without zod's parse machinery (profiles of the registry reads, issue 12);
+  // anything else is parsed by the schema, which throws as before. Same rule, same result.
+  if (Array.isArray(parsed) && parsed.every((role) => ROLE_NAMES.has(role))) return [...(parsed as Role[])];
   return Roles.parse(parsed);
 }
 
