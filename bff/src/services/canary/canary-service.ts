@@ -12,7 +12,6 @@ import { applyOnlineGate, proposePolicyChange } from '../policy-changes.js';
 import type { BffContext } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { Principal } from '../principal.js';
-import { appendAudit } from '../../store/audit-log.js';
 import { findCanaryStep, findOnlineGatePolicy, insertSamples, stepEvaluations, stepSummaryOf, type NewSample } from '../../store/canary-analysis.js';
 import type { Db } from '../../store/database.js';
 import { requireDeployment, requireModel, type Actor } from '../registry.js';
