@@ -3,7 +3,8 @@
 // purpose (`policy`) from the password the renderer passed once; a tightening
 // applies at once, a loosening comes back pending a second admin (two-person
 // rule 10) and changes nothing; a wrong password (invalid_credentials) and a non-admin (forbidden) are refused
-// with their error codes.
+// with their error codes, and a gate outside the shared schema never leaves the
+// main process (invalid_ipc_payload).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnlineGateResponse } from '../../../shared/api/canary.js';
@@ -61,7 +62,7 @@ describe('app:canary:set-gate', () => {
     const wrong = await ada('app:canary:set-gate', { model_id: MODEL, policy: DEFAULT, step_up: { password: 'not-her-password' } });
     expect(wrong.ok ? null : wrong.error.code).toBe('invalid_credentials');
     const invalid = await ada('app:canary:set-gate', { model_id: MODEL, policy: { ...DEFAULT, interval_s: 0 }, step_up: { password: 'demo-ada' } });
-    expect(invalid.ok ? null : invalid.error.code).toBe('invalid_request');
+    expect(invalid.ok ? null : invalid.error.code).toBe('invalid_ipc_payload');
   });
 
   it('a tightening applies at once; a loosening answers the pending change and the gate stays', async () => {
