@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState, type ReactElement } from 'react';
 import type { OnlineGateResponse } from '../../../../shared/api/canary.js';
 import type { PolicyChange } from '../../../../shared/domain/policy-change.js';
 import type { StepUpCredentials } from '../../../../shared/ipc/contract.js';
+import { formatDateTime } from '../../lib/format.js';
 import { call, type IpcError } from '../../lib/model-ops.js';
 import { Badge } from '../../ui/Badge.js';
 import { Button } from '../../ui/Button.js';
@@ -118,7 +119,7 @@ export function OnlineGateSection({ modelId, modelType, canEdit }: { modelId: st
           {outcome?.kind === 'pending' && (
             <Callout tone="warn" role="status">
               <strong>Waiting for a second admin.</strong> This edit loosens the gate, so it applies only when another admin approves it (change{' '}
-              <span className="mono">{outcome.change.id}</span>, expires {new Date(outcome.change.expires_at).toLocaleString()}):
+              <span className="mono">{outcome.change.id}</span>, expires {formatDateTime(outcome.change.expires_at)}):
               <ul>
                 {outcome.change.loosens.map((reason) => (
                   <li key={reason}>{reason}</li>
