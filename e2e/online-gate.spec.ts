@@ -1,4 +1,4 @@
-// Journey 18: an admin reads and edits a model's online gate in the console. The card shows
+// Journey 23: an admin reads and edits a model's online gate in the console. The card shows
 // the LTR default with units; a value outside the shared schema is refused in the form before
 // any password; a stricter gate is saved with a step-up (re-authentication) and applies at
 // once; a looser one comes back "waiting for a second admin" (two-person rule 10) and the
@@ -18,7 +18,7 @@ test.afterAll(async () => {
   await bff?.dispose();
 });
 
-test('18. an admin edits the online gate with a step-up: a schema error in the form, a tightening saved, a loosening waiting for a second admin', async ({ openConsole, capture }) => {
+test('23. an admin edits the online gate with a step-up: a schema error in the form, a tightening saved, a loosening waiting for a second admin', async ({ openConsole, capture }) => {
   test.setTimeout(90_000);
   const ada = await openConsole({ label: 'ada', bffUrl: bff!.url });
   await signIn(ada, 'ada');
