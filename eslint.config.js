@@ -32,9 +32,9 @@ const WHY = 'see docs/architecture.md, "Import rules"';
  */
 export const FEATURE_IMPORTS = {
   approvals: ['canary', 'rollout', 'session'], // a request's online analysis; a rollout request's plan words; the re-authentication step
-  canary: ['evals'], // the live charts are drawn like the eval charts (ChartFrame, theme colours)
+  canary: ['evals', 'session'], // the live charts are drawn like the eval charts (ChartFrame, theme colours); the online gate edit's re-authentication
   connection: ['session'], // settings reuse the sign-in form
-  'model-detail': ['audit', 'evals', 'rollout', 'serving'], // the model screen hosts these tabs and cards
+  'model-detail': ['audit', 'canary', 'evals', 'rollout', 'serving'], // the model screen hosts these tabs and cards (the online gate card)
   reports: ['evals'], // a saved report is drawn like the live eval report
   rollout: ['canary', 'evals', 'serving', 'session'], // live canary panel, gate of the latest run, serving state, re-authentication
 };

@@ -28,7 +28,10 @@ test.beforeAll(async ({}, testInfo) => {
   haproxy = await startHaproxy([{ name: BACKEND, servers, initialWeights: { [servers[0]!.serverName]: 100 } }]);
   bff = await startTestBff({ settings: { dispatch: { ...DEFAULT_DISPATCH_SETTINGS }, canaryAnalysis: { tickMs: 100, leaseMs: 5000, keepSamplesPerModel: 500, keepEvaluationsPerModel: 500 } } });
   await asAdmin(bff, 'serving.set', 'PUT', `/admin/models/${MODEL}/serving`, { target: { kind: 'haproxy', runtime_api: haproxy.runtimeApi, backend: BACKEND } });
-  await asAdmin(bff, 'policy', 'PUT', `/admin/models/${MODEL}/online-gate`, { policy: GATE });
+  // The short gate loosens the default: it waits for a second admin (two-person rule 10).
+  const proposed = await asAdmin(bff, 'policy', 'PUT', `/admin/models/${MODEL}/online-gate`, { policy: GATE });
+  await bff.addUser('adele', 'Adele Admin', ['admin']);
+  await asAdmin(bff, 'policy', 'POST', `/admin/policy-changes/${(proposed.policy_change as { id: string }).id}/approve`, {}, 'adele');
 });
 
 test.afterAll(async () => {
@@ -38,22 +41,23 @@ test.afterAll(async () => {
 });
 
 /** What the model's admin does once, outside the console, with a step-up. */
-async function asAdmin(testBff: TestBff, purpose: string, method: string, path: string, body: unknown): Promise<void> {
+async function asAdmin(testBff: TestBff, purpose: string, method: string, path: string, body: unknown, admin = 'ada'): Promise<Record<string, unknown>> {
   const post = async (url: string, payload: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${testBff.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
     const answer = (await response.json()) as Record<string, string>;
     if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(answer)}`);
     return answer;
   };
-  const login = await post('/auth/login', { username: 'ada', password: passwordOf('ada') });
+  const login = await post('/auth/login', { username: admin, password: passwordOf(admin) });
   const authorization = `Bearer ${login.access_token!}`;
-  const stepUp = await post('/auth/step-up', { password: passwordOf('ada'), purpose }, { authorization });
+  const stepUp = await post('/auth/step-up', { password: passwordOf(admin), purpose }, { authorization });
   const response = await fetch(`${testBff.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', authorization, 'x-step-up-token': stepUp.step_up_token!, 'idempotency-key': `e2e-${randomUUID()}` },
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
 }
 
 async function seat(openConsole: OpenConsole, username: string): Promise<ConsoleSeat> {

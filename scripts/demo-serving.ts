@@ -21,7 +21,7 @@ import { setServing } from '../bff/src/services/serving/serving-service.js';
 import { findDeployment } from '../bff/src/store/deployments.js';
 import { haproxyInstalled, HAPROXY_BIN, measureSplit, startHaproxy, startModelServer } from '../bff/src/testing/haproxy.js';
 import { startTraffic, type RunningTraffic } from '../bff/src/testing/traffic.js';
-import { setOnlineGate } from '../bff/src/services/canary/canary-service.js';
+import { applyOnlineGate } from '../bff/src/services/policy-changes.js';
 import { findCanaryStep } from '../bff/src/store/canary-analysis.js';
 
 const TICK_MS = 2000;
@@ -75,7 +75,10 @@ let ltrTraffic: RunningTraffic | null = null;
 if (failing) {
   // A short online gate so the demo shows a rollback within seconds (the defaults judge every minute).
   const gate = { interval_s: 2, min_requests: 10, max_error_rate_increase_pts: 1, max_p95_latency_ratio: 1.2, latency_noise_floor_ms: 50, bake_intervals: 3, fail_intervals: 3 };
-  await setOnlineGate(bff.ctx, { username: 'demo-setup' }, 'ltr-ranker', gate, async (_trx, now) => ({ authTime: now.toISOString() }));
+  // It loosens LTR's default, which in the console waits for a second admin (two-person rule 10): the demo's setup writes it itself, audited.
+  await bff.ctx.db.transaction().execute((trx) =>
+    applyOnlineGate(trx, new Date().toISOString(), { username: 'demo-setup' }, { id: 'ltr-ranker', type: 'LTR' }, { before: null, after: gate }, { demo: true }),
+  );
   // Steady traffic (the gate needs enough canary requests per interval); answers are counted per version and status.
   ltrTraffic = startTraffic(haproxy.frontendPorts.get('ltr')!, { ratePerSecond: 200, maxRequests: 2_000_000 });
   console.log(`ltr-ranker's online gate: ${JSON.stringify(gate)}`);

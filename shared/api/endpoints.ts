@@ -361,7 +361,8 @@ export const ENDPOINTS = {
     path: '/admin/models/:model_id/online-gate',
     params: ModelParams,
     body: SetOnlineGateRequest,
-    responses: { 200: OnlineGateResponse },
+    // 202: the edit loosens the gate and waits for a second admin (/admin/policy-changes).
+    responses: { 200: OnlineGateResponse, 202: PolicyChangeResponse },
     access: { role: 'admin', stepUp: 'policy' },
     tags: ['canary'],
   }),

@@ -31,7 +31,8 @@ import {
 } from '../api/rollout.js';
 import { ServerEvent } from '../api/events.js';
 import { RetryDispatchResponse, ServingResponse } from '../api/serving.js';
-import { CanaryAnalysisResponse, OnlineGateResponse } from '../api/canary.js';
+import { CanaryAnalysisResponse, OnlineGateResponse, SetOnlineGateRequest } from '../api/canary.js';
+import { PolicyChange } from '../domain/policy-change.js';
 import { RequestId } from '../domain/change-request.js';
 import { ModelId, SemVer, Timestamp, Username } from '../domain/primitives.js';
 import { Role, User } from '../domain/user.js';
@@ -123,6 +124,13 @@ export const StepUpCredentials = z.union([
   z.strictObject({ idp: z.literal(true) }),
 ]);
 export type StepUpCredentials = z.infer<typeof StepUpCredentials>;
+
+/** What saving an online gate did: applied (the gate now in force) or pending a second admin. */
+export const SetOnlineGateResult = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('applied'), gate: OnlineGateResponse }),
+  z.strictObject({ outcome: z.literal('pending'), policy_change: PolicyChange }),
+]);
+export type SetOnlineGateResult = z.infer<typeof SetOnlineGateResult>;
 
 export const SessionState = z.discriminatedUnion('status', [
   z.strictObject({
@@ -361,6 +369,15 @@ export const INVOKE_CHANNELS = {
   'app:canary:get': channel(z.strictObject({ model_id: ModelId }), CanaryAnalysisResponse),
   /** The model's online gate (its own, or the type's default). */
   'app:canary:gate': channel(z.strictObject({ model_id: ModelId }), OnlineGateResponse),
+  /**
+   * Admin: sets the model's online gate (policy null: the type's default) with a
+   * step-up (purpose `policy`). A tightening applies at once; a loosening waits
+   * for a second admin (two-person rule 10) and answers the pending change.
+   */
+  'app:canary:set-gate': channel(
+    z.strictObject({ model_id: ModelId, ...SetOnlineGateRequest.shape, step_up: StepUpCredentials }),
+    SetOnlineGateResult,
+  ),
 
   'app:audit:list': channel(AuditListQuery, AuditListResponse),
   'app:audit:verify': channel(Empty, AuditVerifyResponse),

@@ -15,6 +15,7 @@ let vera: Client;
 let olivia: Client;
 let arjun: Client;
 let ada: Client;
+let adele: Client;
 let reporter: ServiceClient;
 let runner: ServiceClient;
 
@@ -22,19 +23,30 @@ beforeAll(async () => {
   h = await startHarness({
     // The event stream is read over a real socket.
     socket: true,
-    extraUsers: [{ username: 'vera', roles: ['viewer'] }],
+    extraUsers: [{ username: 'vera', roles: ['viewer'] }, { username: 'adele', roles: ['admin'] }],
     settings: { canaryAnalysis: { tickMs: 50, leaseMs: 5000, keepSamplesPerModel: KEEP, keepEvaluationsPerModel: KEEP } },
   });
-  [vera, olivia, arjun, ada, reporter, runner] = await Promise.all([
+  [vera, olivia, arjun, ada, adele, reporter, runner] = await Promise.all([
     h.as('vera'),
     h.as('olivia'),
     h.as('arjun'),
     h.as('ada'),
+    h.as('adele'),
     h.service('metrics-reporter', ['metrics_reporter']),
     h.service('eval-runner', ['eval_runner']),
   ]);
 });
 afterAll(async () => h?.close());
+
+/** Ada sets the gate; a loosening waits for a second admin (two-person rule 10), so Adele approves it. */
+async function setGate(gate: OnlineGatePolicy): Promise<void> {
+  const set = await ada.call('PUT', '/admin/models/ltr-ranker/online-gate', { body: { policy: gate }, stepUp: 'policy' });
+  if (set.status === 202) {
+    const approved = await adele.post(`/admin/policy-changes/${set.body.policy_change.id}/approve`, {}, { stepUp: 'policy' });
+    expect(approved.status, approved.text).toBe(200);
+  } else expect(set.status, set.text).toBe(200);
+  expect((await vera.get('/admin/models/ltr-ranker/online-gate')).body).toEqual({ policy: gate, is_default: false });
+}
 
 const windowOf = (versions: Record<string, unknown>, endOffsetMs = 0) => {
   const end = h.clock.now().getTime() + endOffsetMs;
@@ -83,7 +95,7 @@ describe('online gate policy', () => {
     expect(read.status).toBe(200);
     expect(read.body).toEqual({ policy: defaultOnlineGatePolicy('LTR'), is_default: true });
 
-    const gate: OnlineGatePolicy = { ...defaultOnlineGatePolicy('LTR'), interval_s: 30, business_metric: { metric: 'click_through', max_drop_pct: 3 } };
+    const gate: OnlineGatePolicy = { ...defaultOnlineGatePolicy('LTR'), interval_s: 90, business_metric: { metric: 'click_through', max_drop_pct: 3 } };
     expect((await ada.put('/admin/models/ltr-ranker/online-gate', { policy: gate })).status).toBe(428);
     for (const person of [olivia, arjun]) {
       expect((await person.call('PUT', '/admin/models/ltr-ranker/online-gate', { body: { policy: gate }, stepUp: 'policy' })).status).toBe(403);
@@ -96,15 +108,18 @@ describe('online gate policy', () => {
     const audit = await ada.get('/admin/audit?action=online_gate.set');
     expect(audit.body.items[0]).toMatchObject({ actor: 'ada', target: 'model:ltr-ranker', details: { before: defaultOnlineGatePolicy('LTR'), after: gate, is_default: false } });
 
+    // Back to the default drops the business metric: a loosening, so it waits for a second admin.
     const reset = await ada.call('PUT', '/admin/models/ltr-ranker/online-gate', { body: { policy: null }, stepUp: 'policy' });
-    expect(reset.body).toEqual({ policy: defaultOnlineGatePolicy('LTR'), is_default: true });
+    expect(reset.status, reset.text).toBe(202);
+    expect((await adele.post(`/admin/policy-changes/${reset.body.policy_change.id}/approve`, {}, { stepUp: 'policy' })).status).toBe(200);
+    expect((await vera.get('/admin/models/ltr-ranker/online-gate')).body).toEqual({ policy: defaultOnlineGatePolicy('LTR'), is_default: true });
   });
 });
 
 describe('analysis from reported windows', () => {
   it('judges each interval from the reporter, fails a canary with 20 % errors and rolls it back as system:canary-analysis; samples and verdicts stay within the retention limit', { timeout: 60_000 }, async () => {
     const gate: OnlineGatePolicy = { ...defaultOnlineGatePolicy('LTR'), interval_s: 0.3, min_requests: 100, bake_intervals: 2, fail_intervals: 2 };
-    expect((await ada.call('PUT', '/admin/models/ltr-ranker/online-gate', { body: { policy: gate }, stepUp: 'policy' })).status).toBe(200);
+    await setGate(gate);
     const requested = await olivia.post('/admin/models/ltr-ranker/rollout', { target_version: '2.1.0', strategy: 'canary', justification: 'reported metrics' }, { stepUp: 'rollout' });
     expect(requested.status, requested.text).toBe(202);
     const request = requested.body.request as ChangeRequest;

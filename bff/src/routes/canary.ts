@@ -13,9 +13,11 @@ const canaryRoutes: FastifyPluginAsyncZod<{ ctx: BffContext }> = async (app, { c
     reply.status(202).send(await reportLiveMetrics(ctx, principal, request.params.model_id, request.body)),
   );
   registerEndpoint(app, ENDPOINTS.getOnlineGate, async (request) => getOnlineGate(ctx, request.params.model_id));
-  registerEndpoint(app, ENDPOINTS.setOnlineGate, async (request, _reply, { principal, spendStepUp }) =>
-    setOnlineGate(ctx, principal, request.params.model_id, request.body.policy, spendStepUp),
-  );
+  registerEndpoint(app, ENDPOINTS.setOnlineGate, async (request, reply, { principal, spendStepUp }) => {
+    const outcome = await setOnlineGate(ctx, principal, request.params.model_id, request.body.policy, spendStepUp);
+    // A loosening waits for a second admin (two-person rule 10): 202 with the pending change.
+    return outcome.kind === 'applied' ? reply.status(200).send(outcome.gate) : reply.status(202).send({ policy_change: outcome.change });
+  });
   registerEndpoint(app, ENDPOINTS.getCanaryAnalysis, async (request) => getCanaryAnalysis(ctx, request.params.model_id));
 };
 

@@ -1,11 +1,15 @@
 // Model policy edits (issue 11, finding 8): every edit needs the admin's
 // step-up; an edit that loosens the bar for rollouts (a gate limit relaxed or
 // dropped, fewer approvals) waits for a second admin, who approves with their
-// own step-up. Each step is one transaction with its audit entry.
+// own step-up. Each step is one transaction with its audit entry. Online gate
+// edits follow the same rule (two-person rule 10): services/canary proposes
+// them here, and approving one writes the model's own online gate.
 import type { Model, ModelPolicy } from '../../../shared/domain/model.js';
+import type { OnlineGatePolicy } from '../../../shared/domain/online-gate.js';
 import type { PolicyChange } from '../../../shared/domain/policy-change.js';
 import type { JsonValue } from '../../../shared/domain/primitives.js';
 import { canonicalJson } from '../../../shared/logic/canonical-json.js';
+import { defaultOnlineGatePolicy } from '../../../shared/logic/online-gate.js';
 import { policyLoosening } from '../../../shared/logic/policy-loosening.js';
 import type { BffContext } from '../context.js';
 import { fail } from '../errors.js';
@@ -13,6 +17,7 @@ import { appendAudit } from '../store/audit-log.js';
 import type { Db } from '../store/database.js';
 import { newId } from '../store/ids.js';
 import { updateModelPolicy } from '../store/models.js';
+import { findOnlineGatePolicy, saveOnlineGatePolicy } from '../store/canary-analysis.js';
 import { findPolicyChange, insertPolicyChange, listPolicyChanges, resolvePolicyChange } from '../store/policy-changes.js';
 import { requireModel, type Actor } from './registry.js';
 import type { SpendStepUp } from './step-up.js';
@@ -53,28 +58,72 @@ export async function updatePolicy(ctx: BffContext, actor: Actor, modelId: strin
       await applyPolicy(trx, at, actor, modelId, model.policy, policy, { auth_time: authTime });
       return { kind: 'applied', model: { ...model, policy } };
     }
-    const change: PolicyChange = {
-      id: newId('pch'),
-      model_id: modelId,
-      proposed_by: actor.username,
-      proposed_at: at,
-      before: model.policy,
-      after: policy,
-      loosens,
-      status: 'pending',
-      decided_by: null,
-      decided_at: null,
-      expires_at: new Date(now.getTime() + POLICY_CHANGE_TTL_SECONDS * 1000).toISOString(),
-    };
-    await insertPolicyChange(trx, change);
-    await appendAudit(trx, {
-      at,
-      actor: actor.username,
-      action: 'model.policy_change_proposed',
-      target: `model:${modelId}`,
-      details: { model_id: modelId, change_id: change.id, before: model.policy as JsonValue, after: policy as JsonValue, loosens, auth_time: authTime },
-    });
+    const change = await proposePolicyChange(trx, now, actor, model, { before: model.policy, after: policy, loosens, authTime });
     return { kind: 'pending', change };
+  });
+}
+
+/**
+ * Stores a loosening edit as pending, audited `model.policy_change_proposed`
+ * (inside the caller's transaction, after its step-up was spent). An online
+ * gate edit carries `online_gate`; its `before`/`after` are the unchanged
+ * model policy.
+ */
+export async function proposePolicyChange(
+  trx: Db,
+  now: Date,
+  actor: Actor,
+  model: Model,
+  edit: { before: ModelPolicy; after: ModelPolicy; loosens: string[]; authTime: string; online_gate?: NonNullable<PolicyChange['online_gate']> },
+): Promise<PolicyChange> {
+  const at = now.toISOString();
+  const change: PolicyChange = {
+    id: newId('pch'),
+    model_id: model.id,
+    proposed_by: actor.username,
+    proposed_at: at,
+    before: edit.before,
+    after: edit.after,
+    loosens: edit.loosens,
+    status: 'pending',
+    decided_by: null,
+    decided_at: null,
+    expires_at: new Date(now.getTime() + POLICY_CHANGE_TTL_SECONDS * 1000).toISOString(),
+    ...(edit.online_gate === undefined ? {} : { online_gate: edit.online_gate }),
+  };
+  await insertPolicyChange(trx, change);
+  const subject: Record<string, JsonValue> =
+    edit.online_gate === undefined
+      ? { before: edit.before as JsonValue, after: edit.after as JsonValue }
+      : { online_gate_before: edit.online_gate.before as JsonValue, online_gate_after: edit.online_gate.after as JsonValue };
+  await appendAudit(trx, {
+    at,
+    actor: actor.username,
+    action: 'model.policy_change_proposed',
+    target: `model:${model.id}`,
+    details: { model_id: model.id, change_id: change.id, ...subject, loosens: edit.loosens, auth_time: edit.authTime },
+  });
+  return change;
+}
+
+/** Writes a model's own online gate (null: the type's default) and its `online_gate.set` entry, which names the effective gates. */
+export async function applyOnlineGate(
+  trx: Db,
+  at: string,
+  actor: Actor,
+  model: Pick<Model, 'id' | 'type'>,
+  gate: { before: OnlineGatePolicy | null; after: OnlineGatePolicy | null },
+  extra: Record<string, JsonValue>,
+): Promise<void> {
+  await saveOnlineGatePolicy(trx, model.id, gate.after, at, actor.username);
+  const before = gate.before ?? defaultOnlineGatePolicy(model.type);
+  const after = gate.after ?? defaultOnlineGatePolicy(model.type);
+  await appendAudit(trx, {
+    at,
+    actor: actor.username,
+    action: 'online_gate.set',
+    target: `model:${model.id}`,
+    details: { model_id: model.id, before: before as JsonValue, after: after as JsonValue, is_default: gate.after === null, ...extra },
   });
 }
 
@@ -113,7 +162,11 @@ export async function approvePolicyChange(
       return 'expired' as const;
     }
     const model = await requireModel(trx, change.model_id);
-    if (canonicalJson(model.policy) !== canonicalJson(change.before)) {
+    const moved =
+      change.online_gate === undefined
+        ? canonicalJson(model.policy) !== canonicalJson(change.before)
+        : canonicalJson((await findOnlineGatePolicy(trx, change.model_id)) as JsonValue) !== canonicalJson(change.online_gate.before as JsonValue);
+    if (moved) {
       await close(trx, change, 'stale', actor.username, at);
       return 'stale' as const;
     }
@@ -121,7 +174,9 @@ export async function approvePolicyChange(
     if (!(await resolvePolicyChange(trx, change.id, 'applied', actor.username, at))) fail('request_not_pending', `policy change ${changeId} was decided meanwhile`);
     const details = { model_id: change.model_id, change_id: change.id, proposed_by: change.proposed_by, loosens: change.loosens, auth_time: authTime };
     await appendAudit(trx, { at, actor: actor.username, action: 'model.policy_change_approved', target: `model:${change.model_id}`, details });
-    await applyPolicy(trx, at, actor, change.model_id, change.before, change.after, { change_id: change.id, proposed_by: change.proposed_by });
+    const extra = { change_id: change.id, proposed_by: change.proposed_by };
+    if (change.online_gate === undefined) await applyPolicy(trx, at, actor, change.model_id, change.before, change.after, extra);
+    else await applyOnlineGate(trx, at, actor, model, change.online_gate, extra);
     return { change: { ...change, status: 'applied' as const, decided_by: actor.username, decided_at: at }, model: { ...model, policy: change.after } };
   });
   if (outcome === 'expired') fail('request_expired', `policy change ${changeId} expired; propose it again`);

@@ -19,6 +19,7 @@ import * as requestOnlineAnalysis from './migrations/061-request-online-analysis
 import * as idpUsers from './migrations/062-idp-users.js';
 import * as idpStepUpNoncePruning from './migrations/063-idp-step-up-nonce-pruning.js';
 import * as modelSearchText from './migrations/064-model-search-text.js';
+import * as policyChangeOnlineGate from './migrations/065-policy-change-online-gate.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '062-idp-users': idpUsers,
   '063-idp-step-up-nonce-pruning': idpStepUpNoncePruning,
   '064-model-search-text': modelSearchText,
+  '065-policy-change-online-gate': policyChangeOnlineGate,
 };
 
 /** Every migration's name, in the order they run. */

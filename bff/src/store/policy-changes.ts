@@ -18,6 +18,7 @@ function changeFromRow(row: PolicyChangeRow): PolicyChange {
     decided_by: row.decided_by,
     decided_at: row.decided_at,
     expires_at: row.expires_at,
+    ...(row.online_gate === null ? {} : { online_gate: JSON.parse(row.online_gate) as unknown }),
   });
 }
 
@@ -36,6 +37,7 @@ export async function insertPolicyChange(db: Db, change: PolicyChange): Promise<
       decided_by: change.decided_by,
       decided_at: change.decided_at,
       expires_at: change.expires_at,
+      online_gate: change.online_gate === undefined ? null : JSON.stringify(change.online_gate),
     })
     .execute();
 }

@@ -302,6 +302,8 @@ export interface PolicyChangesTable {
   decided_by: string | null;
   decided_at: string | null;
   expires_at: string;
+  /** JSON {before, after} of an online gate edit (migration 065); NULL for a model policy edit. */
+  online_gate: string | null;
 }
 
 export interface OnlineGatePoliciesTable {

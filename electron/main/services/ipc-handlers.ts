@@ -196,6 +196,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlerTable {
 
     'app:canary:get': ({ model_id }) => call(ENDPOINTS.getCanaryAnalysis, { params: { model_id } }),
     'app:canary:gate': ({ model_id }) => call(ENDPOINTS.getOnlineGate, { params: { model_id } }),
+    'app:canary:set-gate': async ({ model_id, policy, step_up }) => {
+      const answer = await change(ENDPOINTS.setOnlineGate, { params: { model_id }, body: { policy } }, { credentials: step_up });
+      // 202 (a loosening) carries the pending change; 200 the gate now in force.
+      return 'policy_change' in answer ? { outcome: 'pending', policy_change: answer.policy_change } : { outcome: 'applied', gate: answer };
+    },
 
     'app:audit:list': (query) => call(ENDPOINTS.listAudit, { query }),
     'app:audit:verify': async () => {

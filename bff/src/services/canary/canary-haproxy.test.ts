@@ -31,6 +31,7 @@ let haproxy: RunningHaproxy;
 let olivia: Client;
 let arjun: Client;
 let ada: Client;
+let adele: Client;
 
 beforeAll(async () => {
   const reranker = await Promise.all([startModelServer('1.0.0'), startModelServer('1.1.0', undefined, { failEvery: 5 })]);
@@ -42,12 +43,14 @@ beforeAll(async () => {
   h = await startHarness({
     // The event stream is read over a real socket.
     socket: true,
+    // A second admin approves the short gates below (loosenings, two-person rule 10).
+    extraUsers: [{ username: 'adele', roles: ['admin'] }],
     settings: {
       dispatch: { ...DEFAULT_DISPATCH_SETTINGS, reconcileIntervalMs: 5000, retryBaseMs: 100, retryMaxMs: 400, pollIntervalMs: 200 },
       canaryAnalysis: { tickMs: 50, leaseMs: 5000, keepSamplesPerModel: 40, keepEvaluationsPerModel: 40 },
     },
   });
-  [olivia, arjun, ada] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada')]);
+  [olivia, arjun, ada, adele] = await Promise.all([h.as('olivia'), h.as('arjun'), h.as('ada'), h.as('adele')]);
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -76,8 +79,10 @@ async function serveThrough(modelId: string, backend: string, gate: OnlineGatePo
   });
   expect(target.status, target.text).toBe(200);
   const set = await ada.call('PUT', `/admin/models/${modelId}/online-gate`, { body: { policy: gate }, stepUp: 'policy' });
-  expect(set.status, set.text).toBe(200);
-  expect(set.body).toEqual({ policy: gate, is_default: false });
+  expect(set.status, set.text).toBe(202);
+  const approved = await adele.post(`/admin/policy-changes/${set.body.policy_change.id}/approve`, {}, { stepUp: 'policy' });
+  expect(approved.status, approved.text).toBe(200);
+  expect((await ada.get(`/admin/models/${modelId}/online-gate`)).body).toEqual({ policy: gate, is_default: false });
   await waitForDeployment(modelId, (d) => d.dispatch.status === 'applied');
 }
 

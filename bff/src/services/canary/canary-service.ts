@@ -6,11 +6,13 @@ import type { CanaryAnalysisResponse, LiveMetricsResponse, OnlineGateResponse } 
 import type { LiveMetricsWindow, OnlineGatePolicy, StepAnalysisSummary } from '../../../../shared/domain/online-gate.js';
 import type { Model } from '../../../../shared/domain/model.js';
 import { defaultOnlineGatePolicy } from '../../../../shared/logic/online-gate.js';
+import { onlineGateLoosening } from '../../../../shared/logic/online-gate-loosening.js';
+import type { PolicyChange } from '../../../../shared/domain/policy-change.js';
+import { applyOnlineGate, proposePolicyChange } from '../policy-changes.js';
 import type { BffContext } from '../../context.js';
 import { fail } from '../../errors.js';
 import type { Principal } from '../principal.js';
-import { appendAudit } from '../../store/audit-log.js';
-import { findCanaryStep, findOnlineGatePolicy, insertSamples, saveOnlineGatePolicy, stepEvaluations, stepSummaryOf, type NewSample } from '../../store/canary-analysis.js';
+import { findCanaryStep, findOnlineGatePolicy, insertSamples, stepEvaluations, stepSummaryOf, type NewSample } from '../../store/canary-analysis.js';
 import type { Db } from '../../store/database.js';
 import { requireDeployment, requireModel, type Actor } from '../registry.js';
 import type { SpendStepUp } from '../step-up.js';
@@ -35,24 +37,29 @@ export async function getOnlineGate(ctx: BffContext, modelId: string): Promise<O
   return effectiveOnlineGate(ctx.db, await requireModel(ctx.db, modelId));
 }
 
-/** Sets (or with null, resets to the type's default) a model's online gate; admin with step-up, audited. A live step keeps the gate it started with. */
-export async function setOnlineGate(ctx: BffContext, actor: Actor, modelId: string, policy: OnlineGatePolicy | null, spendStepUp: SpendStepUp): Promise<OnlineGateResponse> {
+export type OnlineGateUpdate = { kind: 'applied'; gate: OnlineGateResponse } | { kind: 'pending'; change: PolicyChange };
+
+/**
+ * Sets (or with null, resets to the type's default) a model's online gate;
+ * admin with step-up, audited. An edit that loosens the effective gate waits
+ * for a second admin like any policy loosening (two-person rule 10); a
+ * tightening applies at once. A live step keeps the gate it started with.
+ */
+export async function setOnlineGate(ctx: BffContext, actor: Actor, modelId: string, policy: OnlineGatePolicy | null, spendStepUp: SpendStepUp): Promise<OnlineGateUpdate> {
   const now = ctx.now();
   const at = now.toISOString();
-  return ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx): Promise<OnlineGateUpdate> => {
     const { authTime } = await spendStepUp(trx, now);
     const model = await requireModel(trx, modelId);
-    const before = await effectiveOnlineGate(trx, model);
-    await saveOnlineGatePolicy(trx, modelId, policy, at, actor.username);
-    const after = await effectiveOnlineGate(trx, model);
-    await appendAudit(trx, {
-      at,
-      actor: actor.username,
-      action: 'online_gate.set',
-      target: `model:${modelId}`,
-      details: { model_id: modelId, before: before.policy, after: after.policy, is_default: after.is_default, auth_time: authTime },
-    });
-    return after;
+    const before = await findOnlineGatePolicy(trx, modelId);
+    const gate = { before, after: policy };
+    const loosens = onlineGateLoosening(model.type, before, policy);
+    if (loosens.length > 0) {
+      const change = await proposePolicyChange(trx, now, actor, model, { before: model.policy, after: model.policy, loosens, authTime, online_gate: gate });
+      return { kind: 'pending', change };
+    }
+    await applyOnlineGate(trx, at, actor, model, gate, { auth_time: authTime });
+    return { kind: 'applied', gate: await effectiveOnlineGate(trx, model) };
   });
 }
 

@@ -11,6 +11,7 @@ import { EmptyState, ErrorState } from '../../ui/States.js';
 import { LoadingState } from '../../ui/Spinner.js';
 import { EvalReport } from '../evals/EvalReport.js';
 import { RolloutPanel } from '../rollout/RolloutPanel.js';
+import { OnlineGateSection } from '../canary/OnlineGateSection.js';
 import { DeploymentCard, DeploymentHistory } from './DeploymentCard.js';
 import { VersionPanel } from './VersionPanel.js';
 import { VersionsTable } from './VersionsTable.js';
@@ -40,6 +41,7 @@ function Overview({ modelId, selectedVersion }: { modelId: string; selectedVersi
       </div>
       <aside className="overview-side" aria-label="Deployment">
         <DeploymentCard deployment={data.deployment} />
+        <OnlineGateSection key={data.model.id} modelId={data.model.id} modelType={data.model.type} canEdit={roles.includes('admin')} />
         <DeploymentHistory />
       </aside>
     </div>
