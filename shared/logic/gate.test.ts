@@ -272,6 +272,20 @@ describe('evaluateGate', () => {
     expect(evaluateGate(higher, { gain: -0.5 }, { gain: 0 }).passed).toBe(false);
   });
 
+  it('treats a subnormal baseline as zero: its share would be Infinity, which no result may hold', () => {
+    // Found by the property below (seed -1983198032): 8.9e-16 / 5e-324 overflows.
+    const relative: GatePolicy = { metrics: { accuracy: { direction: 'lower_is_better', max_regression_rel: 0 } } };
+    const noise = evaluateGate(relative, { accuracy: 8.881784197001252e-16 }, { accuracy: -5e-324 });
+    expect(noise.passed).toBe(true);
+    expect(GateResult.safeParse(noise).success).toBe(true);
+    const rose = evaluateGate(relative, { accuracy: 0.25 }, { accuracy: 5e-324 });
+    expect(rose.checks[0]).toMatchObject({ passed: false, reason: 'regression_rel' });
+    expect(rose.checks[0]).not.toHaveProperty('observed');
+    expect(GateResult.safeParse(rose).success).toBe(true);
+    // (Without a policy, accuracy is higher-is-better.)
+    expect(computeDelta({ accuracy: 0.25 }, { accuracy: 5e-324 })[0]).toMatchObject({ rel: null, verdict: 'better' });
+  });
+
   it('uses the absolute limit with a zero baseline as usual', () => {
     const absolute: GatePolicy = { metrics: { zero_result_rate: { direction: 'lower_is_better', max_regression_abs: 0.005 } } };
     expect(evaluateGate(absolute, { zero_result_rate: 0.005 }, { zero_result_rate: 0 }).passed).toBe(true);
@@ -366,7 +380,9 @@ describe('gate properties', () => {
             expect(row.abs).toBeNull();
           } else {
             expect(row.abs).toBe(c - b);
-            expect(row.rel).toBe(b === 0 ? null : (c - b) / Math.abs(b));
+            const share = (c - b) / Math.abs(b);
+            // No share of a zero or subnormal baseline (it would be Infinity or NaN).
+            expect(row.rel).toBe(b === 0 || !Number.isFinite(share) ? null : share);
           }
         }
       }),

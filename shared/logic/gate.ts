@@ -91,7 +91,7 @@ export function computeDelta(candidate: MetricMap, baseline: MetricMap, policy?:
       baseline: baselineValue,
       candidate: candidateValue,
       abs,
-      rel: baselineValue === 0 ? null : abs / Math.abs(baselineValue),
+      rel: shareOf(abs, baselineValue),
       verdict: verdictOf(direction, abs, baselineValue),
     };
   });
@@ -137,7 +137,8 @@ function checkMetric(metric: string, gate: MetricGate, candidate: number | null,
 
   if (gate.max_regression_abs !== undefined && regression > gate.max_regression_abs + noise) {
     const [amount, limit] = formatNumberPair(regression, gate.max_regression_abs);
-    const share = baseline === 0 ? '' : ` (${formatPercent(regression / Math.abs(baseline))})`;
+    const ratio = shareOf(regression, baseline);
+    const share = ratio === null ? '' : ` (${formatPercent(ratio)})`;
     return failure(
       'regression_abs',
       `${metric} ${moved} by ${amount}${share}, more than the allowed ${limit}`,
@@ -146,27 +147,25 @@ function checkMetric(metric: string, gate: MetricGate, candidate: number | null,
     );
   }
   if (gate.max_regression_rel !== undefined) {
-    if (baseline === 0) {
-      // No share of a zero baseline is positive, so any real regression breaks a relative limit.
+    const ratio = shareOf(regression, baseline);
+    if (ratio === null) {
+      // No share of a zero (or vanishingly small) baseline is a number, so any real regression breaks a relative limit.
       if (regression > noise) {
         return failure(
           'regression_rel',
-          `${metric} ${moved} by ${formatNumber(regression)} from a baseline of 0, ` +
+          `${metric} ${moved} by ${formatNumber(regression)} from a baseline of ${formatNumber(baseline)}, ` +
             `so no relative limit (allowed ${formatPercent(gate.max_regression_rel)}) can hold`,
           gate.max_regression_rel,
         );
       }
-    } else {
-      const ratio = regression / Math.abs(baseline);
-      if (ratio > gate.max_regression_rel + GATE_TOLERANCE * Math.max(1, gate.max_regression_rel)) {
-        const [share, limit] = formatPercentPair(ratio, gate.max_regression_rel);
-        return failure(
-          'regression_rel',
-          `${metric} ${moved} by ${formatNumber(regression)} (${share}), more than the allowed ${limit}`,
-          gate.max_regression_rel,
-          ratio,
-        );
-      }
+    } else if (ratio > gate.max_regression_rel + GATE_TOLERANCE * Math.max(1, gate.max_regression_rel)) {
+      const [share, limit] = formatPercentPair(ratio, gate.max_regression_rel);
+      return failure(
+        'regression_rel',
+        `${metric} ${moved} by ${formatNumber(regression)} (${share}), more than the allowed ${limit}`,
+        gate.max_regression_rel,
+        ratio,
+      );
     }
   }
   return { metric, direction, passed: true, message: passedMessage(metric, gate, candidate, baseline) };
@@ -174,7 +173,7 @@ function checkMetric(metric: string, gate: MetricGate, candidate: number | null,
 
 function passedMessage(metric: string, gate: MetricGate, candidate: number, baseline: number): string {
   const abs = candidate - baseline;
-  const rel = baseline === 0 ? null : abs / Math.abs(baseline);
+  const rel = shareOf(abs, baseline);
   if (verdictOf(gate.direction, abs, baseline) === 'better') {
     return `${metric} improved (${signed(abs, formatNumber(abs))}${rel === null ? '' : `, ${signed(rel, formatPercent(rel))}`})`;
   }
@@ -192,6 +191,16 @@ function passedMessage(metric: string, gate: MetricGate, candidate: number, base
   ].filter((bound) => bound !== null);
   if (bounds.length > 0) parts.push(`${formatNumber(candidate)}, ${bounds.join(' and ')}`);
   return `${metric} held (${parts.join('; ')})`;
+}
+
+/**
+ * `change` as a share of |baseline|; null where there is none: a zero baseline, or one
+ * so small (a subnormal) that the share is not a finite number and could not be stored.
+ */
+function shareOf(change: number, baseline: number): number | null {
+  if (baseline === 0) return null;
+  const share = change / Math.abs(baseline);
+  return Number.isFinite(share) ? share : null;
 }
 
 function verdictOf(direction: MetricDirection, abs: number, baseline: number): Verdict {
