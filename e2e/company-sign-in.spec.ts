@@ -230,6 +230,8 @@ test('20. an approver removed from the approvers group at the IdP loses approve 
   // console says why, shows her new roles, and its Approve action is gone (disabled, with the reason).
   await expect(approve.getByText('Your role does not allow this.')).toBeVisible();
   await expect(apage.locator('.user-roles')).toHaveText('viewer');
+  // Asking again cannot help: the dialog offers no Continue, only Cancel.
+  await expect(approve.getByRole('button', { name: 'Continue' })).toBeDisabled();
   await capture(amira.console, 'company-approver-removed');
   await approve.getByRole('button', { name: 'Cancel' }).click();
   await expect(approve).toBeHidden();

@@ -40,6 +40,8 @@ export function DecisionDialog(): ReactElement | null {
       error={decision.error}
       danger={!approving}
       confirmLabel={approving ? 'Approve' : 'Reject'}
+      // The BFF said this account may not decide (e.g. its group was removed at the IdP): asking again cannot help.
+      continueDisabled={decision.error?.code === 'forbidden'}
       onContinue={actions.next}
       onBack={actions.back}
       onSubmit={actions.submit}
