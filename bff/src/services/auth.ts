@@ -3,6 +3,7 @@
 // that matters (never a secret).
 import { randomBytes } from 'node:crypto';
 import type { PasswordStepUpRequest, StepUpResponse, TokenResponse } from '../../../shared/api/auth.js';
+import type { JsonValue } from '../../../shared/domain/primitives.js';
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import type { Principal } from './principal.js';
@@ -99,22 +100,35 @@ export async function login(ctx: BffContext, username: string, password: string)
     : undefined;
 
   const now = ctx.now();
-  const { response } = await ctx.db.transaction().execute(async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     await clearFailedLogins(trx, stored.user.id);
     if (rehashed) await replacePasswordHash(trx, stored.user.id, stored.passwordHash, rehashed);
-    const sessionId = newId('fam');
-    const sessionEnd = new Date(now.getTime() + ctx.settings.sessionMaxSeconds * 1000).toISOString();
-    await insertSession(trx, { id: sessionId, userId: stored.user.id, createdAt: now.toISOString(), expiresAt: sessionEnd });
-    await appendAudit(trx, {
-      at: now.toISOString(),
-      actor: stored.user.username,
-      action: 'auth.login',
-      target: `user:${stored.user.username}`,
-      details: rehashed ? { password_rehashed: true } : {},
-    });
-    return issueTokensIn(ctx, trx, stored, sessionId, sessionEnd, now);
+    return openSessionIn(ctx, trx, stored, now, rehashed ? { password_rehashed: true } : {});
   });
-  return response;
+}
+
+/**
+ * Opens a session for `stored` inside `trx`: a refresh family with its absolute end,
+ * its first tokens, and the `auth.login` audit entry with `details` (how they signed in).
+ */
+export async function openSessionIn(
+  ctx: BffContext,
+  trx: BffContext['db'],
+  stored: StoredUser,
+  now: Date,
+  details: Record<string, JsonValue>,
+): Promise<TokenResponse> {
+  const sessionId = newId('fam');
+  const sessionEnd = new Date(now.getTime() + ctx.settings.sessionMaxSeconds * 1000).toISOString();
+  await insertSession(trx, { id: sessionId, userId: stored.user.id, createdAt: now.toISOString(), expiresAt: sessionEnd });
+  await appendAudit(trx, {
+    at: now.toISOString(),
+    actor: stored.user.username,
+    action: 'auth.login',
+    target: `user:${stored.user.username}`,
+    details,
+  });
+  return (await issueTokensIn(ctx, trx, stored, sessionId, sessionEnd, now)).response;
 }
 
 /** Rotates a refresh token; a rotated one coming back ends its whole family (a thief may hold it). */
@@ -209,7 +223,7 @@ export async function stepUp(ctx: BffContext, principal: Principal, request: Pas
 }
 
 /** Tokens of session `familyId`; the refresh token never outlives the session's absolute end. */
-export async function issueTokensIn(
+async function issueTokensIn(
   ctx: BffContext,
   db: BffContext['db'],
   stored: StoredUser,

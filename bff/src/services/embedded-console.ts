@@ -7,11 +7,10 @@ import type { StepUpPurpose, StepUpResponse, TokenResponse } from '../../../shar
 import type { BffContext } from '../context.js';
 import { ApiError } from '../errors.js';
 import { appendAudit } from '../store/audit-log.js';
-import { newId } from '../store/ids.js';
-import { insertSession, liveSessionEnd } from '../store/sessions.js';
+import { liveSessionEnd } from '../store/sessions.js';
 import { findUserById, findUserByUsername } from '../store/users.js';
 import { verifyAccessToken } from './access-tokens.js';
-import { issueTokensIn } from './auth.js';
+import { openSessionIn } from './auth.js';
 import { issueStepUp } from './step-up.js';
 
 /** How the audit names these sign-ins and step-ups (`details.method`), beside a password's and the IdP's (`oidc`). */
@@ -28,19 +27,7 @@ export async function openEmbeddedSession(ctx: BffContext, username: string): Pr
   const stored = await findUserByUsername(ctx.db, username);
   if (!stored || stored.disabled) throw new ApiError('invalid_credentials', `${username} cannot be signed in here`);
   const now = ctx.now();
-  return ctx.db.transaction().execute(async (trx) => {
-    const sessionId = newId('fam');
-    const sessionEnd = new Date(now.getTime() + ctx.settings.sessionMaxSeconds * 1000).toISOString();
-    await insertSession(trx, { id: sessionId, userId: stored.user.id, createdAt: now.toISOString(), expiresAt: sessionEnd });
-    await appendAudit(trx, {
-      at: now.toISOString(),
-      actor: stored.user.username,
-      action: 'auth.login',
-      target: `user:${stored.user.username}`,
-      details: { method: EMBEDDED_CONSOLE_METHOD },
-    });
-    return (await issueTokensIn(ctx, trx, stored, sessionId, sessionEnd, now)).response;
-  });
+  return ctx.db.transaction().execute((trx) => openSessionIn(ctx, trx, stored, now, { method: EMBEDDED_CONSOLE_METHOD }));
 }
 
 /**
