@@ -10,21 +10,9 @@ import { jsonObjectText, type JsonText } from './json-text.js';
 import { preparedQuery } from './prepared.js';
 import type { DeploymentRow } from './schema.js';
 
-
 function deploymentFromRow(row: DeploymentRow & JoinedDispatchColumns, policyJson: string): Deployment {
   const policy = ModelPolicy.parse(JSON.parse(policyJson));
-  return Deployment.parse({
-    model_id: row.model_id,
-    stable_version: row.stable_version,
-    canary_version: row.canary_version,
-    canary_pct: row.canary_pct,
-    phase: row.phase,
-    state_version: row.state_version,
-    previous_stable: row.previous_stable,
-    plan: policy.rollout_plan ?? DEFAULT_ROLLOUT_PLAN,
-    updated_at: row.updated_at,
-    dispatch: joinedDispatchView(row),
-  });
+  return Deployment.parse(deploymentOf(row, policy));
 }
 
 /**
@@ -32,7 +20,10 @@ function deploymentFromRow(row: DeploymentRow & JoinedDispatchColumns, policyJso
  * by the shared schemas when written (the model detail's hot read, issue 12).
  */
 function deploymentFromStoredRow(row: DeploymentRow & JoinedDispatchColumns, policyJson: string): Deployment {
-  const policy = JSON.parse(policyJson) as ModelPolicy;
+  return deploymentOf(row, JSON.parse(policyJson) as ModelPolicy);
+}
+
+function deploymentOf(row: DeploymentRow & JoinedDispatchColumns, policy: ModelPolicy): Deployment {
   return {
     model_id: row.model_id,
     stable_version: row.stable_version,
