@@ -172,8 +172,8 @@ export function searchWords(text: string | undefined): string[] {
   return searchWordsOf(text ?? '').slice(0, 8);
 }
 
-/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
-function likePattern(text: string): string {
+/** Escapes LIKE wildcards so a search for "50%" finds the text "50%" (a model's or a version's search). */
+export function likePattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

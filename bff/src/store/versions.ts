@@ -5,8 +5,7 @@ import { sql } from 'kysely';
 import type { SortOrder, VersionSortKey } from '../../../shared/api/models.js';
 import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.js';
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
-import { searchWordsOf } from '../../../shared/logic/model-search.js';
-import { refreshModelSummary } from './model-summaries.js';
+import { likePattern, refreshModelSummary, searchWords } from './model-summaries.js';
 import type { VersionRow } from './schema.js';
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonText } from './json-text.js';
@@ -156,11 +155,6 @@ export interface VersionPageQuery {
 /** Columns of each order before the seq tie-break (indexes of migrations 050 and 051, after model_id [and status]). */
 export const VERSION_SORT_COLUMNS: Record<VersionSortKey, readonly 'version_key'[]> = { version: ['version_key'], created: [] };
 
-/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
-function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /**
  * The statement of one page of a model's versions: a range scan of
  * (model_id[, status], version_key, seq) or (model_id[, status], seq) from the
@@ -174,12 +168,12 @@ export function versionPageQuery(db: Db, modelId: string, query: VersionPageQuer
     .select([versionJsonText(engineOf(db)).as('version_json'), 'version_key', 'seq'])
     .where('model_id', '=', modelId);
   if (query.status !== undefined) select = select.where('status', '=', query.status);
-  const words = searchWordsOf(query.text ?? '').slice(0, 8);
+  const words = searchWords(query.text);
   if (words.length > 0) {
     // The fields of shared/logic/model-search.ts versionSearchText, which the console's own filter reads.
     const device = engineOf(db) === 'postgres' ? sql`coalesce(cast(runtime as json) ->> 'device', '')` : sql`coalesce(json_extract(runtime, '$.device'), '')`;
     const haystack = sql`lower(version || ' ' || status || ' ' || artifact_uri || ' ' || framework || ' ' || export_format || ' ' || ${device} || ' ' || created_by)`;
-    // Every word, in any order (at most 8: each is one more condition on the scan).
+    // Every word, in any order.
     for (const word of words) select = select.where(sql<boolean>`${haystack} like ${likePattern(word)} escape '\\'`);
   }
   if (query.after) {
