@@ -36,7 +36,7 @@ describe('openDatabase', () => {
     const shipped = ['001-initial', '002-signing-keys', '003-one-pending-request', '010-serving-dispatch', '020-service-accounts',
       '021-sessions-and-totp-steps', '022-policy-changes', '030-idempotency-secrets', '031-idempotency-lease', '040-auth-rate-windows',
       '041-sealed-signing-keys', '050-model-summaries', '051-version-sort-key', '060-canary-analysis', '061-request-online-analysis',
-      '062-idp-users'];
+      '062-idp-users', '063-idp-step-up-nonce-pruning', '064-model-search-text', '065-policy-change-online-gate'];
     expect(MIGRATION_NAMES.slice(0, shipped.length)).toEqual(shipped);
     expect([...MIGRATION_NAMES].sort()).toEqual([...MIGRATION_NAMES]);
   });
