@@ -4,10 +4,13 @@
 // run in a child process, the client in this one, and the child's CPU time is
 // read over IPC around batches of requests (floor batch, BFF batch, alternating),
 // so the figure is the server's alone. The child can be profiled. Run:
-//   npx tsx scripts/bench-probes/server-cpu.ts [--db bench.db] [--batches N] [--batch N]
+//   npx tsx scripts/bench-probes/server-cpu.ts [--db bench.db] [--batches N] [--batch N] [--warmup N]
 //     [--profile out.cpuprofile] [--trace-gc] [--paths /a,/b,anon:/c]
-// --profile: the child's CPU profile over the counted batches only (not start-up, not the
-// bulk load), for profile-summary.ts; its sampling slows the child, so read proportions.
+// Besides the app's routes, /_probe/public, /_probe/viewer (a constant answer) and
+// /_probe/viewer-read (one more access-check read) split a request into stages.
+// --profile: the child's CPU profile over the counted BFF batches only (not start-up, not the
+// bulk load, not the floor's batches, which then run first), for profile-summary.ts; its
+// sampling slows the child, so read proportions.
 // --db: a SQLite file the probe copies and uses (else it bulk-loads a new one as the bench does).
 import { fork, type ChildProcess } from 'node:child_process';
 import { copyFile, cp, mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { BffContext } from '../../bff/src/context.js';
 
 type ToChild = { kind: 'cpu' } | { kind: 'profile-start' } | { kind: 'profile-stop'; file: string };
 type FromChild = { kind: 'ready'; bff: string; floor: string; token: string } | { kind: 'cpu'; micros: number } | { kind: 'profiled' };
@@ -24,7 +29,21 @@ async function child(dbFile: string, fresh: boolean): Promise<void> {
   const { startBff } = await import('../../bff/src/server.js');
   const { rebuildModelSummaries } = await import('../../bff/src/store/model-summaries.js');
   const { bulkLoad, signIn } = await import('../bench/bff-registry.js');
-  const bff = await startBff({ dbFile, port: 0, seedDemo: fresh, settings: { authRateLimitPerMinute: 1_000_000 } });
+  const { findUserOfLiveSession } = await import('../../bff/src/store/users.js');
+  // Stages of a request, for --paths (the BFF's own hooks apply): a public route and a viewer route
+  // answering a constant, and a viewer route running the access check's read once more.
+  const probeRoutes = async (app: FastifyInstance, { ctx }: { ctx: BffContext }) => {
+    const constant = (_request: unknown, reply: FastifyReply) => reply.type('application/json; charset=utf-8').send('{}');
+    app.get('/_probe/public', { config: { access: { role: 'public' } } }, constant);
+    app.get('/_probe/viewer', { config: { access: { role: 'viewer' } } }, constant);
+    app.get('/_probe/viewer-read', { config: { access: { role: 'viewer' } } }, async (request, reply) => {
+      const principal = request.principal!;
+      if (principal.kind !== 'user') throw new Error('a user token is expected');
+      await findUserOfLiveSession(ctx.db, principal.userId, principal.sessionId!, ctx.now().toISOString());
+      return constant(request, reply);
+    });
+  };
+  const bff = await startBff({ dbFile, port: 0, seedDemo: fresh, settings: { authRateLimitPerMinute: 1_000_000 }, routes: [probeRoutes as never] });
   if (fresh) {
     await bulkLoad(bff.ctx.db, new Date().toISOString());
     await rebuildModelSummaries(bff.ctx.db);
@@ -75,6 +94,7 @@ async function parent(): Promise<void> {
       db: { type: 'string' },
       batches: { type: 'string' },
       batch: { type: 'string' },
+      warmup: { type: 'string' },
       profile: { type: 'string' },
       'trace-gc': { type: 'boolean' },
       paths: { type: 'string' },
@@ -101,6 +121,7 @@ async function parent(): Promise<void> {
   const paths = values.paths?.split(',') ?? ['/admin/models', '/admin/models/bench-model-00000', '/auth/me'];
   const batches = Number(values.batches ?? 20);
   const batch = Number(values.batch ?? 50);
+  const warmup = Number(values.warmup ?? 10);
   try {
     for (const entry of paths) {
       // "anon:/path": sent without the access token.
@@ -114,17 +135,23 @@ async function parent(): Promise<void> {
         for (let i = 0; i < batch; i++) await (await fetch(url, init)).arrayBuffer();
         return (await cpuNow()) - started;
       };
-      await run(`${ready.floor}${path}`, {});
-      await run(`${ready.bff}${path}`, init);
+      // Warm-up: until the JIT has settled, the first path measured ran markedly slower than later ones.
+      for (let b = 0; b < warmup; b++) {
+        await run(`${ready.floor}${path}`, {});
+        await run(`${ready.bff}${path}`, init);
+      }
+      const floor: number[] = [];
+      const bff: number[] = [];
       if (values.profile) {
+        // The profile holds the BFF's batches only (the floor runs the same Fastify and Node code in
+        // the same process, which would blur what the BFF adds); the floor's batches run before it.
+        for (let b = 0; b < batches; b++) floor.push((await run(`${ready.floor}${path}`, {})) / batch);
         const started = next();
         worker.send({ kind: 'profile-start' } satisfies ToChild);
         await started;
       }
-      const floor: number[] = [];
-      const bff: number[] = [];
       for (let b = 0; b < batches; b++) {
-        floor.push((await run(`${ready.floor}${path}`, {})) / batch);
+        if (!values.profile) floor.push((await run(`${ready.floor}${path}`, {})) / batch);
         bff.push((await run(`${ready.bff}${path}`, init)) / batch);
       }
       if (values.profile) {
