@@ -6,10 +6,11 @@ import { closeSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import Database from 'libsql';
 import type pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, SqliteDialect, sql, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, PostgresDriver, sql, type DatabaseConnection, type Driver, type TransactionSettings } from 'kysely';
 import type { DB } from './schema.js';
 import { migrateToLatest } from './migrate.js';
 import { PG_LOCK, isPostgresUrl } from './engine.js';
+import { SqliteDb } from './sqlite-connection.js';
 
 export type Db = Kysely<DB>;
 
@@ -23,49 +24,19 @@ function createPrivately(file: string): void {
   }
 }
 
-/** Prepared statements kept per SQLite connection (distinct SQL texts; the BFF has a few hundred). */
-const STATEMENT_CACHE_SIZE = 500;
-
-/**
- * Reuses prepared statements: Kysely prepares every query it runs, and
- * preparing cost as much as running a registry page's query (issue 12). A
- * libsql statement is reset at each run, so reuse is safe for Kysely's
- * run-to-completion calls; SQLite re-prepares it by itself after a schema change.
- * Least recently used texts leave first.
- */
-function cacheStatements(connection: Database.Database): void {
-  const prepare = connection.prepare.bind(connection);
-  const cache = new Map<string, Database.Statement>();
-  connection.prepare = ((text: string) => {
-    let statement = cache.get(text);
-    if (statement) {
-      cache.delete(text);
-    } else {
-      statement = prepare(text);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    }
-    cache.set(text, statement);
-    return statement;
-  }) as typeof connection.prepare;
-}
-
 function openSqlite(file: string): Db {
   createPrivately(file);
-  return new Kysely<DB>({
-    dialect: new SqliteDialect({
-      database: () => {
-        const connection = new Database(file);
-        // WAL lets readers proceed during a write; the busy timeout covers a
-        // second process (e.g. the verify-audit CLI) holding the lock briefly.
-        connection.pragma('journal_mode = WAL');
-        connection.pragma('foreign_keys = ON');
-        connection.pragma('busy_timeout = 5000');
-        connection.pragma('synchronous = NORMAL');
-        cacheStatements(connection);
-        // The -wal and -shm files copy the database file's mode.
-        return Promise.resolve(connection);
-      },
-    }),
+  // One connection, its statement cache and its lock: store/sqlite-connection.ts.
+  return new SqliteDb(() => {
+    const connection = new Database(file);
+    // WAL lets readers proceed during a write; the busy timeout covers a
+    // second process (e.g. the verify-audit CLI) holding the lock briefly.
+    connection.pragma('journal_mode = WAL');
+    connection.pragma('foreign_keys = ON');
+    connection.pragma('busy_timeout = 5000');
+    connection.pragma('synchronous = NORMAL');
+    // The -wal and -shm files copy the database file's mode.
+    return connection;
   });
 }
 

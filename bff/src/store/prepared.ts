@@ -9,6 +9,7 @@
 import { CompiledQuery, type Compilable } from 'kysely';
 import type { Db } from './database.js';
 import { engineOf } from './engine.js';
+import { SqliteDb } from './sqlite-connection.js';
 
 /** Stands for the index-th argument while the statement is built. */
 class Placeholder {
@@ -69,4 +70,15 @@ export function preparedQuery<Args extends unknown[], Row>(build: (db: Db, ...ar
     (db, _shape, args) => build(db, ...(args as Args)),
   );
   return (db, ...args) => statement(db, null, args);
+}
+
+/**
+ * The first row of a prepared read whose statement returns at most one row (a
+ * primary-key lookup): on SQLite one call into libsql (its `get`) under the
+ * connection's lock instead of a result set read to its end, which cost about
+ * a fifth of the access check's read in the server (store/sqlite-connection.ts).
+ */
+export function firstRow<Row>(db: Db, query: CompiledQuery<Row>): Promise<Row | undefined> {
+  if (db instanceof SqliteDb) return db.firstRow(query);
+  return db.executeQuery(query).then((result) => result.rows[0]);
 }

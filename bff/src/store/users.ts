@@ -1,7 +1,7 @@
 // Users, their roles and credentials, and the lockout bookkeeping of sign-in.
 // Password hashing lives in services/passwords.ts; this module only stores hashes.
 import type { Db } from './database.js';
-import { preparedQuery } from './prepared.js';
+import { firstRow, preparedQuery } from './prepared.js';
 import { Role, User, type User as UserType } from '../../../shared/domain/user.js';
 import { Username } from '../../../shared/domain/primitives.js';
 import { ApiError } from '../errors.js';
@@ -115,20 +115,28 @@ export async function findUserById(db: Db, id: string): Promise<StoredUser | und
   return row ? toStoredUser(row) : undefined;
 }
 
+/** What the access check needs of a user: who they are and whether the account is disabled. */
+export interface SessionUser {
+  user: UserType;
+  disabled: boolean;
+}
+
 /**
  * The user of a live session (the session not revoked and not ended at `now`,
  * as liveSessionEnd checks it), in one read: every authenticated request asks.
+ * Only the columns the access check uses are read (never the password hash or
+ * TOTP secret), and only the one row a session id can match.
  */
-export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<StoredUser | undefined> {
-  const [row] = (await db.executeQuery(userOfLiveSession(db, userId, sessionId, now))).rows;
-  return row ? toStoredUser(row) : undefined;
+export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<SessionUser | undefined> {
+  const row = await firstRow(db, userOfLiveSession(db, userId, sessionId, now));
+  return row ? { user: { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) }, disabled: row.disabled !== 0 } : undefined;
 }
 
 const userOfLiveSession = preparedQuery((db: Db, userId: string, sessionId: string, now: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .selectAll('users')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.roles', 'users.disabled'])
     .where('sessions.id', '=', sessionId)
     .where('sessions.user_id', '=', userId)
     .where('sessions.revoked_at', 'is', null)
