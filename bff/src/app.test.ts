@@ -150,6 +150,23 @@ describe('deny by default', () => {
     ).rejects.toThrow(/does not declare config.access/);
     await app.close();
   });
+
+  it('checks HEAD routes (generated from GET ones) like their GET route', async () => {
+    expect((await bff.call('HEAD', '/admin/models')).status).toBe(401);
+    expect((await bff.call('HEAD', '/admin/models', { token })).status).toBe(200);
+    expect((await bff.call('HEAD', '/admin/policy-changes', { token })).status).toBe(403);
+  });
+
+  it("runs the access check before a route's own onRequest hooks", async () => {
+    const app = Fastify();
+    const reached: string[] = [];
+    await app.register(accessPlugin, { authenticate: (request) => (request.headers['x-who'] === 'vera' ? { kind: 'user', userId: 'u', username: 'vera', displayName: 'Vera', roles: ['viewer'], serviceRoles: [] } : null) });
+    app.get('/viewers', { config: { access: { role: 'viewer' } }, onRequest: async (request) => void reached.push(request.principal?.username ?? 'nobody') }, async () => ({ ok: true }));
+    expect((await app.inject({ method: 'GET', url: '/viewers' })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'GET', url: '/viewers', headers: { 'x-who': 'vera' } })).statusCode).toBe(200);
+    expect(reached).toEqual(['vera']);
+    await app.close();
+  });
 });
 
 describe('rate limit on /auth', () => {

@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { BffContext } from './context.js';
-import accessPlugin, { type Authenticate, type RouteAccess } from './plugins/access.js';
+import accessPlugin, { type Authenticate, type Principal, type RouteAccess } from './plugins/access.js';
 import { databaseRateLimitStore } from './plugins/auth-rate-limit-store.js';
 import errorHandler from './plugins/error-handler.js';
 import { SECURITY_HEADERS, clientErrorHandler, frameworkErrors } from './http-errors.js';
@@ -101,26 +101,32 @@ function loggerOption(logger: BuildAppOptions['logger']): FastifyServerOptions['
  * whose user is loaded; disabled or deleted users are nobody.
  */
 export function bearerAuthenticate(ctx: BffContext): Authenticate {
-  return async (request) => {
+  return (request) => {
     const token = bearerToken(request.headers.authorization);
+    // Decided at once: a request without a token is nobody (no promise to wait for).
     if (!token) return null;
     if (isServiceToken(token)) return authenticateServiceToken(ctx.db, token, ctx.now());
     if (ctx.oidc?.claimsIdpIssuer(token)) return authenticateIdpToken(ctx, ctx.oidc, token);
-    const now = ctx.now();
-    const claims = await verifyAccessToken(ctx.settings, token, now);
-    if (!claims) return null;
-    // A signed-out, revoked or ended session takes its access tokens with it (read with the user, in one query).
-    const stored = await findUserOfLiveSession(ctx.db, claims.userId, claims.sessionId, now.toISOString());
-    if (!stored || stored.disabled) return null;
-    return {
-      kind: 'user',
-      userId: stored.user.id,
-      username: stored.user.username,
-      displayName: stored.user.display_name,
-      roles: stored.user.roles,
-      serviceRoles: [],
-      sessionId: claims.sessionId,
-    };
+    return authenticatePerson(ctx, token);
+  };
+}
+
+/** A person's access token: its signature (services/access-tokens.ts), then the live session and the user. */
+async function authenticatePerson(ctx: BffContext, token: string): Promise<Principal | null> {
+  const now = ctx.now();
+  const claims = await verifyAccessToken(ctx.settings, token, now);
+  if (!claims) return null;
+  // A signed-out, revoked or ended session takes its access tokens with it (read with the user, in one query).
+  const stored = await findUserOfLiveSession(ctx.db, claims.userId, claims.sessionId, now.toISOString());
+  if (!stored || stored.disabled) return null;
+  return {
+    kind: 'user',
+    userId: stored.user.id,
+    username: stored.user.username,
+    displayName: stored.user.display_name,
+    roles: stored.user.roles,
+    serviceRoles: [],
+    sessionId: claims.sessionId,
   };
 }
 

@@ -3,7 +3,7 @@
 // checked against the caller's roles before its handler runs. Service
 // accounts (machines) reach only the routes that name one of their roles.
 import fp from 'fastify-plugin';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role } from '../../../shared/domain/user.js';
 import { STEP_UP_HEADER } from '../../../shared/api/auth.js';
 import type { EndpointAccess } from '../../../shared/api/endpoint.js';
@@ -60,41 +60,68 @@ export function spendStepUpOf(request: FastifyRequest): SpendStepUp {
   return request.spendStepUp;
 }
 
-export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
+/** The caller of a request, or null; synchronous when nothing needs to be awaited (no credential). */
+export type Authenticate = (request: FastifyRequest) => Principal | null | Promise<Principal | null>;
+
+/**
+ * Records the caller and refuses the request if the route's access does not
+ * admit them: the error to answer with, or undefined to go on.
+ */
+function admit(request: FastifyRequest, access: RouteAccess, principal: Principal | null): ApiError | undefined {
+  request.principal = principal;
+  if (access.role === 'public') return undefined;
+  if (!principal) return new ApiError('unauthenticated', 'sign in first');
+  if (!mayCall(principal, access)) {
+    const needed = access.role === 'service' ? `a service account with the ${(access.services ?? []).join(' or ')} role` : `the ${access.role} role`;
+    return new ApiError('forbidden', `this action needs ${needed}`);
+  }
+  // Refuse early, before validation or any handler work; the handler spends
+  // the token (services/step-up.ts) inside its transaction.
+  if (access.stepUp) {
+    if (!request.headers[STEP_UP_HEADER]) {
+      return new ApiError('step_up_required', 're-authenticate: this action needs a step-up token', { purpose: access.stepUp });
+    }
+    // Bound to the declared purpose: a handler cannot spend the token on anything else.
+    request.spendStepUp = stepUpSpender(principal.userId, stepUpTokenOf(request), access.stepUp);
+  }
+  return undefined;
+}
+
+/**
+ * One route's access check, built when the route is registered with the
+ * route's declaration in hand (no per-request lookup of the route's config).
+ * Callback style: a request without a credential to verify is decided without
+ * a promise; one with a credential waits for authenticate.
+ */
+function accessHook(access: RouteAccess, authenticate: Authenticate): onRequestHookHandler {
+  return (request, _reply, done) => {
+    let found: Principal | null | Promise<Principal | null>;
+    try {
+      found = authenticate(request);
+    } catch (error) {
+      done(error as Error);
+      return;
+    }
+    if (found instanceof Promise) {
+      found.then((principal) => admit(request, access, principal)).then(done, done);
+      return;
+    }
+    done(admit(request, access, found));
+  };
+}
 
 const accessPlugin: FastifyPluginAsync<{ authenticate: Authenticate }> = async (app, { authenticate }) => {
   app.decorateRequest('principal', null);
   app.decorateRequest('spendStepUp', null);
 
   app.addHook('onRoute', (route) => {
-    // HEAD routes are generated from GET ones and share their config.
-    if (route.method === 'HEAD') return;
     const access = (route.config as { access?: RouteAccess } | undefined)?.access;
     if (!access) throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`);
     // A machine never re-authenticates: a step-up route that admitted services would be a hole.
     if (access.stepUp && access.services?.length) throw new Error(`route ${String(route.method)} ${route.url} needs step-up and admits services`);
-  });
-
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access;
-    // Unmatched URLs fall through to the 404 handler.
-    if (!access) return;
-    request.principal = await authenticate(request);
-    if (access.role === 'public') return;
-    if (!request.principal) throw new ApiError('unauthenticated', 'sign in first');
-    if (!mayCall(request.principal, access)) {
-      const needed = access.role === 'service' ? `a service account with the ${(access.services ?? []).join(' or ')} role` : `the ${access.role} role`;
-      throw new ApiError('forbidden', `this action needs ${needed}`);
-    }
-    // Refuse early, before validation or any handler work; the handler spends
-    // the token (services/step-up.ts) inside its transaction.
-    if (access.stepUp) {
-      if (!request.headers[STEP_UP_HEADER]) {
-        throw new ApiError('step_up_required', 're-authenticate: this action needs a step-up token', { purpose: access.stepUp });
-      }
-      // Bound to the declared purpose: a handler cannot spend the token on anything else.
-      request.spendStepUp = stepUpSpender(request.principal.userId, stepUpTokenOf(request), access.stepUp);
-    }
+    // Every route gets the check, HEAD routes (generated from GET ones, with their config) included.
+    // First among the route's own onRequest hooks; unmatched URLs (the 404 handler) have none.
+    route.onRequest = [accessHook(access, authenticate), ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])];
   });
 };
 
