@@ -20,6 +20,7 @@ import * as idpUsers from './migrations/062-idp-users.js';
 import * as idpStepUpNoncePruning from './migrations/063-idp-step-up-nonce-pruning.js';
 import * as modelSearchText from './migrations/064-model-search-text.js';
 import * as policyChangeOnlineGate from './migrations/065-policy-change-online-gate.js';
+import * as storedJsonTexts from './migrations/066-stored-json-texts.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '063-idp-step-up-nonce-pruning': idpStepUpNoncePruning,
   '064-model-search-text': modelSearchText,
   '065-policy-change-online-gate': policyChangeOnlineGate,
+  '066-stored-json-texts': storedJsonTexts,
 };
 
 /** Every migration's name, in the order they run. */

@@ -14,6 +14,7 @@ import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonField, type JsonText } from './json-text.js';
 import { preparedStatement } from './prepared.js';
+import { versionsArrayText } from './version-json.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
 import type { ModelRow, ModelSummariesTable } from './schema.js';
 
@@ -97,6 +98,9 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       last_gate: gate === null ? null : JSON.stringify(gate),
       gate_rank: gateRankOf(gate),
       search_text: modelSearchText({ ...model, tags, activeVersion: active, candidateVersions: candidates }),
+      // Written from the rows by writeStoredTexts below, once the summary is.
+      item_head: null,
+      versions_json: null,
     };
   });
   await db
@@ -118,6 +122,60 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       })),
     )
     .execute();
+  await writeStoredTexts(db, ids);
+}
+
+/**
+ * Writes the JSON texts the reads copy (migration 066) from the rows as they
+ * are now, in the caller's transaction: the list item's head from the model
+ * and its just written summary, and the model's whole versions array. The
+ * same builders compute them live (liveSummaryTexts), so a stored text says
+ * what the live computation says; every write that changes what they show
+ * (the model, its versions, their statuses, runs and policy through the
+ * counts and the gate) comes through refreshModelSummaries.
+ */
+async function writeStoredTexts(db: Db, modelIds: readonly string[]): Promise<void> {
+  await storedTextsUpdate(db, modelIds).execute();
+}
+
+/** The statement of writeStoredTexts (migration 066's backfill is a frozen copy of its SQL). */
+export function storedTextsUpdate(db: Db, modelIds: readonly string[]) {
+  const engine = engineOf(db);
+  return db
+    .updateTable('model_summaries as s')
+    .set({
+      item_head: (eb) => eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id'),
+      versions_json: (eb) => eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('versions_json')).whereRef('v.model_id', '=', 's.model_id'),
+    })
+    .where('s.model_id', 'in', modelIds);
+}
+
+/**
+ * A model's list-item head and versions array as computed from the rows now,
+ * beside the texts its summary stores: the reference the stored ones must
+ * equal (the tests read both after every write path).
+ */
+export async function liveSummaryTexts(
+  db: Db,
+  modelId: string,
+): Promise<{ stored: { item_head: string | null; versions_json: string | null }; live: { item_head: string; versions_json: string } } | undefined> {
+  const engine = engineOf(db);
+  const row = await db
+    .selectFrom('model_summaries as s')
+    .innerJoin('models as m', 'm.id', 's.model_id')
+    .select((eb) => [
+      's.item_head',
+      's.versions_json',
+      itemHeadText(engine).as('live_item_head'),
+      eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('t')).whereRef('v.model_id', '=', 's.model_id').as('live_versions_json'),
+    ])
+    .where('s.model_id', '=', modelId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    stored: { item_head: row.item_head, versions_json: row.versions_json },
+    live: { item_head: row.live_item_head, versions_json: row.live_versions_json ?? '[]' },
+  };
 }
 
 /** One model's summary, after a change made at `at` in the same transaction. */
@@ -200,11 +258,12 @@ export function modelJsonFields(alias: string): JsonField[] {
 }
 
 /**
- * A list item's JSON text up to its deployment's open object: the model and
- * its summary as stored, the deployment's state as joined (json-text.ts says
- * why the database writes it). The dispatch view is added in JS (dispatches.ts).
+ * A list item's JSON text up to (not including) its deployment, open: the
+ * model (under `m`) and its summary (under `s`). Stored in the summary
+ * (`item_head`, written by writeStoredTexts), so a page copies one text per
+ * row where it quoted eight values; json-text.ts says why the database writes it.
  */
-function summaryItemHead(engine: Engine) {
+function itemHeadText(engine: Engine) {
   const ref = (column: string) => sql.ref(column);
   return jsonObjectText(
     engine,
@@ -214,6 +273,22 @@ function summaryItemHead(engine: Engine) {
       { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
       { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },
       { key: 'last_gate', value: ref('s.last_gate'), kind: 'json' },
+    ],
+    { open: true },
+  );
+}
+
+/**
+ * A list item's JSON text up to its deployment's open object: the stored head
+ * and the deployment's state as joined (it changes with every rollout step,
+ * which does not refresh the summary). The dispatch view is added in JS
+ * (dispatches.ts).
+ */
+function summaryItemHead(engine: Engine) {
+  const ref = (column: string) => sql.ref(column);
+  return jsonObjectText(
+    engine,
+    [
       {
         key: 'deployment',
         open: true,
@@ -225,7 +300,7 @@ function summaryItemHead(engine: Engine) {
         ],
       },
     ],
-    { open: true },
+    { open: true, continues: sql<string>`${sql.ref('s.item_head')}` },
   );
 }
 
@@ -284,8 +359,8 @@ function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown
 }
 
 /**
- * The statement of one page: summaries in `sort` order, joined with the model,
- * deployment and dispatch rows. The keyset condition and ORDER BY match the
+ * The statement of one page: summaries in `sort` order (each with its stored
+ * item head), joined with the deployment and dispatch rows. The keyset condition and ORDER BY match the
  * order's index (the type's index when filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
  * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
@@ -299,11 +374,10 @@ function buildPageQuery(db: Db, shape: PageShape, args: readonly unknown[]) {
   const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
-    .innerJoin('models as m', 'm.id', 's.model_id')
     .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
+    .select([summaryItemHead(engine).as('item_open'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
   if (shape.byType) select = select.where('s.type', '=', arg() as string);
   if (shape.status === 'active') select = select.where('s.active_version', 'is not', null);
   if (shape.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
@@ -340,10 +414,13 @@ export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<S
   const items: JsonText<ModelSummary>[] = [];
   const positions: SortPosition[] = [];
   for (const row of rows) {
+    // A summary is written with its texts in one transaction (refreshModelSummaries); a row without
+    // one was written around this module, and an item built from it would not be JSON.
+    if (!row.item_open.startsWith('{')) throw new Error('a model summary without its stored item text (rebuildModelSummaries writes it)');
     const meta = JSON.parse(row.row_meta) as SummaryRowMeta;
     const dispatch = meta.dispatch === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(meta.dispatch));
     // Closes the deployment, then the item.
-    items.push(`${row.item_head},"dispatch":${dispatch}}}`);
+    items.push(`${row.item_open},"dispatch":${dispatch}}}`);
     positions.push({ values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id });
   }
   return { items, positions };

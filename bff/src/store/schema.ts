@@ -114,6 +114,13 @@ export interface ModelSummariesTable {
   gate_rank: number;
   /** What `q` reads: shared/logic/model-search.ts (the console's in-memory filter reads the same). */
   search_text: string;
+  /**
+   * The list item's JSON text up to its deployment, open (migration 066; NULL
+   * only between the summary's insert and the text's write in the same transaction).
+   */
+  item_head: string | null;
+  /** The model's versions as one JSON array text, newest registration first (migration 066). */
+  versions_json: string | null;
 }
 
 export interface EvalRunsTable {
