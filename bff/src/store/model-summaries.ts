@@ -29,12 +29,24 @@ function gateRankOf(gate: z.infer<typeof LastGate> | null): number {
 
 const later = (a: string, b: string | null | undefined) => (b !== null && b !== undefined && b > a ? b : a);
 
+/** What a refresh may skip. */
+export interface RefreshOptions {
+  /**
+   * false: the change wrote no `model_versions` row (a run, a policy), so the
+   * stored versions array, which says only what those rows say, is kept. Its
+   * rewrite is most of a refresh for a long history (about 80 ms at 10,000
+   * versions, 0.3 ms at 100; scripts/bench-probes/stored-texts.ts). Default true.
+   */
+  versions?: boolean;
+}
+
 /**
  * Recomputes the summaries of `modelIds` from the source tables and writes
- * them. `at` is the instant of the change being made (the "updated" order);
- * without it (backfill) the newest instant found in the sources is used.
+ * them with their stored JSON texts. `at` is the instant of the change being
+ * made (the "updated" order); without it (backfill) the newest instant found
+ * in the sources is used.
  */
-export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string): Promise<void> {
+export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string, options: RefreshOptions = {}): Promise<void> {
   if (modelIds.length === 0) return;
   const models = await db
     .selectFrom('models')
@@ -122,30 +134,34 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       })),
     )
     .execute();
-  await writeStoredTexts(db, ids);
+  await writeStoredTexts(db, ids, options.versions ?? true);
 }
 
 /**
  * Writes the JSON texts the reads copy (migration 066) from the rows as they
  * are now, in the caller's transaction: the list item's head from the model
- * and its just written summary, and the model's whole versions array. The
- * same builders compute them live (liveSummaryTexts), so a stored text says
- * what the live computation says; every write that changes what they show
- * (the model, its versions, their statuses, runs and policy through the
- * counts and the gate) comes through refreshModelSummaries.
+ * and its just written summary, and (unless `versions` is false) the model's
+ * whole versions array. The same builders compute them live
+ * (liveSummaryTexts), so a stored text says what the live computation says.
+ * Every write that changes what they show comes through refreshModelSummaries:
+ * the model's row (insert, policy), its versions (register, deprecate, status
+ * changes by promotion and rollback) and its runs (the last gate). A
+ * deployment's state is not in them: the list joins it live.
  */
-async function writeStoredTexts(db: Db, modelIds: readonly string[]): Promise<void> {
-  await storedTextsUpdate(db, modelIds).execute();
+async function writeStoredTexts(db: Db, modelIds: readonly string[], versions: boolean): Promise<void> {
+  await storedTextsUpdate(db, modelIds, versions).execute();
 }
 
-/** The statement of writeStoredTexts (migration 066's backfill is a frozen copy of its SQL). */
-export function storedTextsUpdate(db: Db, modelIds: readonly string[]) {
+/** The statement of writeStoredTexts (migration 066's backfill is a frozen copy of its SQL, versions included). */
+export function storedTextsUpdate(db: Db, modelIds: readonly string[], versions = true) {
   const engine = engineOf(db);
   return db
     .updateTable('model_summaries as s')
-    .set({
-      item_head: (eb) => eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id'),
-      versions_json: (eb) => eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('versions_json')).whereRef('v.model_id', '=', 's.model_id'),
+    .set((eb) => {
+      const itemHead = eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id');
+      if (!versions) return { item_head: itemHead };
+      const versionsJson = eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('versions_json')).whereRef('v.model_id', '=', 's.model_id');
+      return { item_head: itemHead, versions_json: versionsJson };
     })
     .where('s.model_id', 'in', modelIds);
 }
@@ -179,8 +195,8 @@ export async function liveSummaryTexts(
 }
 
 /** One model's summary, after a change made at `at` in the same transaction. */
-export async function refreshModelSummary(db: Db, modelId: string, at: string): Promise<void> {
-  await refreshModelSummaries(db, [modelId], at);
+export async function refreshModelSummary(db: Db, modelId: string, at: string, options: RefreshOptions = {}): Promise<void> {
+  await refreshModelSummaries(db, [modelId], at, options);
 }
 
 /** A change that moves no count or gate (a deployment's state) still moves the model in the "updated" order. */
