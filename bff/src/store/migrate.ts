@@ -67,6 +67,17 @@ async function runMigrator(db: Kysely<unknown>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Applies the migrations up to and including `name` and no further: a
+ * database as an older build left it, for the tests of a later migration's
+ * backfill (migrateToLatest then runs the rest, as an upgrade does).
+ */
+export async function migrateUpTo(db: Kysely<unknown>, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`no migration ${name}`);
+  const { error } = await new Migrator({ db, provider: new InlineMigrationProvider() }).migrateTo(name);
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 /** The names of the applied migrations in order, or null when there is no bookkeeping table yet. */
 async function appliedMigrations(db: Kysely<unknown>): Promise<string[] | null> {
   try {
