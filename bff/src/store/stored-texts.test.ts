@@ -182,7 +182,7 @@ describe('stored JSON texts after every write path', () => {
     await db.transaction().execute(async (trx) => {
       const moved = await replaceDeployment(
         trx,
-        { model_id: model.id, stable_version: '1.0.0', canary_version: '1.1.0', canary_pct: 10, phase: 'canary', state_version: deployment.state_version + 1, previous_stable: null, updated_at: at(10) },
+        { model_id: model.id, stable_version: '1.0.0', canary_version: '1.1.0', canary_pct: 10, phase: 'canary', state_version: deployment.state_version + 1, previous_stable: null, plan: deployment.plan, updated_at: at(10) },
         deployment.state_version,
       );
       expect(moved).toBe(true);
