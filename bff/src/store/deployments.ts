@@ -77,8 +77,8 @@ function selectWithPolicy(db: Db) {
 }
 
 /**
- * The model detail's model (as JSON text), its versions (the array text its
- * summary stores, migration 066; null when it has no summary row) and its
+ * The model detail's model (as JSON text), its versions (the array text the
+ * store keeps with its summary, migration 066; null when it has none) and its
  * deployment, in one prepared read (deployment null: the model has no deployment row).
  */
 export async function findModelWithDeployment(
@@ -100,11 +100,11 @@ const modelWithDeployment = preparedQuery((db: Db, modelId: string) =>
     .leftJoin('deployments', 'deployments.model_id', 'models.id')
     .leftJoin('serving_targets', 'serving_targets.model_id', 'models.id')
     .leftJoin('dispatches', 'dispatches.model_id', 'models.id')
-    .leftJoin('model_summaries', 'model_summaries.model_id', 'models.id')
+    .leftJoin('model_versions_json', 'model_versions_json.model_id', 'models.id')
     .selectAll('deployments')
     .select([
       jsonObjectText(engineOf(db), modelJsonFields('models')).as('model_json'),
-      'model_summaries.versions_json',
+      'model_versions_json.versions_json',
       'models.policy',
       'serving_targets.kind as target_kind',
       'dispatches.status as dispatch_status',

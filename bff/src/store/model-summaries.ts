@@ -112,7 +112,6 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       search_text: modelSearchText({ ...model, tags, activeVersion: active, candidateVersions: candidates }),
       // Written from the rows by writeStoredTexts below, once the summary is.
       item_head: null,
-      versions_json: null,
     };
   });
   await db
@@ -141,7 +140,7 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
  * Writes the JSON texts the reads copy (migration 066) from the rows as they
  * are now, in the caller's transaction: the list item's head from the model
  * and its just written summary, and (unless `versions` is false) the model's
- * whole versions array. The same builders compute them live
+ * whole versions array (in model_versions_json). The same builders compute them live
  * (liveSummaryTexts), so a stored text says what the live computation says.
  * Every write that changes what they show comes through refreshModelSummaries:
  * the model's row (insert, policy), its versions (register, deprecate, status
@@ -149,21 +148,34 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
  * deployment's state is not in them: the list joins it live.
  */
 async function writeStoredTexts(db: Db, modelIds: readonly string[], versions: boolean): Promise<void> {
-  await storedTextsUpdate(db, modelIds, versions).execute();
+  const statements = storedTextsStatements(db, modelIds);
+  await statements.itemHeads.execute();
+  if (versions) await statements.versions.execute();
 }
 
-/** The statement of writeStoredTexts (migration 066's backfill is a frozen copy of its SQL, versions included). */
-export function storedTextsUpdate(db: Db, modelIds: readonly string[], versions = true) {
+/** The statements of writeStoredTexts (migration 066's backfill is a frozen copy of their SQL). */
+export function storedTextsStatements(db: Db, modelIds: readonly string[]) {
   const engine = engineOf(db);
-  return db
-    .updateTable('model_summaries as s')
-    .set((eb) => {
-      const itemHead = eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id');
-      if (!versions) return { item_head: itemHead };
-      const versionsJson = eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('versions_json')).whereRef('v.model_id', '=', 's.model_id');
-      return { item_head: itemHead, versions_json: versionsJson };
-    })
-    .where('s.model_id', 'in', modelIds);
+  return {
+    itemHeads: db
+      .updateTable('model_summaries as s')
+      .set((eb) => ({ item_head: eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id') }))
+      .where('s.model_id', 'in', modelIds),
+    versions: db
+      .insertInto('model_versions_json')
+      .columns(['model_id', 'versions_json'])
+      .expression((eb) =>
+        eb
+          .selectFrom('models as m')
+          .select((inner) => [
+            'm.id',
+            inner.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('t')).whereRef('v.model_id', '=', 'm.id').as('versions_json'),
+          ])
+          // A WHERE clause also keeps SQLite from reading the upsert's ON as a join's.
+          .where('m.id', 'in', modelIds),
+      )
+      .onConflict((conflict) => conflict.column('model_id').doUpdateSet((eb) => ({ versions_json: eb.ref('excluded.versions_json') }))),
+  };
 }
 
 /**
@@ -179,9 +191,10 @@ export async function liveSummaryTexts(
   const row = await db
     .selectFrom('model_summaries as s')
     .innerJoin('models as m', 'm.id', 's.model_id')
+    .leftJoin('model_versions_json as j', 'j.model_id', 's.model_id')
     .select((eb) => [
       's.item_head',
-      's.versions_json',
+      'j.versions_json',
       itemHeadText(engine).as('live_item_head'),
       eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('t')).whereRef('v.model_id', '=', 's.model_id').as('live_versions_json'),
     ])

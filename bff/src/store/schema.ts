@@ -119,8 +119,16 @@ export interface ModelSummariesTable {
    * only between the summary's insert and the text's write in the same transaction).
    */
   item_head: string | null;
-  /** The model's versions as one JSON array text, newest registration first (migration 066). */
-  versions_json: string | null;
+}
+
+/**
+ * Each model's versions as one JSON array text, newest registration first
+ * (migration 066): what the model detail sends. A table of its own so that the
+ * list's summary rows stay small (the text is 45 KiB at 100 versions).
+ */
+export interface ModelVersionsJsonTable {
+  model_id: string;
+  versions_json: string;
 }
 
 export interface EvalRunsTable {
@@ -377,6 +385,7 @@ export interface DB {
   models: ModelsTable;
   model_versions: ModelVersionsTable;
   model_summaries: ModelSummariesTable;
+  model_versions_json: ModelVersionsJsonTable;
   eval_runs: EvalRunsTable;
   deployments: DeploymentsTable;
   change_requests: ChangeRequestsTable;
