@@ -91,7 +91,7 @@ export async function listModels(db: Db, query: ModelListQuery): Promise<JsonTex
   });
   const more = page.items.length > query.limit;
   const items = more ? page.items.slice(0, query.limit) : page.items;
-  const nextCursor = more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  const nextCursor = more ? encodeModelCursor(sort, order, page.positionAt(query.limit - 1)) : null;
   return `{"items":${jsonArrayText(items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 

@@ -267,8 +267,8 @@ export function likePattern(text: string): string {
 export interface SummaryPage {
   /** Each item's JSON text (a ModelSummary), in order. */
   items: JsonText<ModelSummary>[];
-  /** Sort values of each item, in `items` order (for the next cursor). */
-  positions: SortPosition[];
+  /** The sort values and id of the item at `index` (for the next cursor: only one row of a page needs them). */
+  positionAt(index: number): SortPosition;
 }
 
 /** A `models` row (under `alias`) as the shared Model's JSON: the list's items and the model detail. */
@@ -359,6 +359,7 @@ function summaryRowMeta(engine: Engine, sort: ModelSortKey) {
   return jsonObjectText(engine, [
     { key: 'model_id', value: ref('s.model_id'), kind: 'text' },
     ...SORT_COLUMNS[sort].map((column) => ({ key: column, value: ref(`s.${column}`), kind: column === 'gate_rank' ? ('integer' as const) : ('text' as const) })),
+    // The last key: listModelSummaries tells a row without a target by the meta's end, unparsed.
     { key: 'dispatch', value: sql`(case when t.kind is null then null else ${dispatch} end)`, kind: 'json' },
   ]);
 }
@@ -436,21 +437,31 @@ const summaryPage = preparedStatement(
 /** The dispatch view of a model with no serving target (most rows): one text for all of them. */
 const NO_DISPATCH_JSON = JSON.stringify(dispatchView(null, null));
 
+/** How the row meta of a model without a serving target ends (dispatch is its last key): most rows, not parsed. */
+const NO_TARGET_META_END = ',"dispatch":null}';
+
 /** One page of summaries, as the list's items' JSON texts. */
 export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
   const { shape, args } = pageStatementOf(query);
   const { rows } = await db.executeQuery(summaryPage(db, shape, args));
   const items: JsonText<ModelSummary>[] = [];
-  const positions: SortPosition[] = [];
+  const metas: string[] = [];
   for (const row of rows) {
     // A summary is written with its texts in one transaction (refreshModelSummaries); a row without
     // one was written around this module, and an item built from it would not be JSON.
     if (!row.item_open.startsWith('{')) throw new Error('a model summary without its stored item text (rebuildModelSummaries writes it)');
-    const meta = JSON.parse(row.row_meta) as SummaryRowMeta;
-    const dispatch = meta.dispatch === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(meta.dispatch));
+    const dispatch = row.row_meta.endsWith(NO_TARGET_META_END)
+      ? NO_DISPATCH_JSON
+      : JSON.stringify(joinedDispatchView((JSON.parse(row.row_meta) as SummaryRowMeta).dispatch!));
     // Closes the deployment, then the item.
     items.push(`${row.item_open},"dispatch":${dispatch}}}`);
-    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id });
+    metas.push(row.row_meta);
   }
-  return { items, positions };
+  return {
+    items,
+    positionAt(index) {
+      const meta = JSON.parse(metas[index]!) as SummaryRowMeta;
+      return { values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id };
+    },
+  };
 }

@@ -193,6 +193,13 @@ describe('stored JSON texts after every write path', () => {
     await expectCurrent(db, model.id);
   });
 
+  it('a summary without its stored head is refused, not sent as broken JSON', async () => {
+    await db.updateTable('model_summaries').set({ item_head: null }).where('model_id', '=', other.id).execute();
+    await expect(listModels(db, { sort: 'name', order: 'asc', limit: 100 })).rejects.toThrow(/without its stored item text/);
+    await rebuildModelSummaries(db);
+    await expectCurrent(db, other.id);
+  });
+
   it('rows written around the store (a bulk import) get their texts from the rebuild', async () => {
     await db.updateTable('model_versions').set({ release_notes: 'imported notes' }).where('model_id', '=', other.id).execute();
     const stale = await liveSummaryTexts(db, other.id);
