@@ -54,6 +54,8 @@ export async function insertDeployment(db: Db, modelId: string, salt: string, at
       updated_at: at,
     })
     .execute();
+  // The list's stored item shows the deployment's state.
+  await touchModelSummary(db, modelId, at);
 }
 
 /** A deployment row with its model's policy and its dispatch status (serving target and outbox row). */

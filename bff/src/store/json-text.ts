@@ -39,23 +39,18 @@ function jsonValue(engine: Engine, value: RawBuilder<unknown>, kind: JsonFieldKi
   }
 }
 
-/**
- * Appends an object's template (with %s where a value goes) and its values.
- * `continued`: the object's opening and first fields are already there (an
- * open object text), so its own fields follow after a comma.
- */
-function appendObject(engine: Engine, fields: readonly JsonField[], open: boolean, template: string[], values: RawBuilder<unknown>[], continued = false): void {
-  if (!continued) template.push('{');
+/** Appends an object's template (with %s where a value goes) and its values. */
+function appendObject(engine: Engine, fields: readonly JsonField[], open: boolean, template: string[], values: RawBuilder<unknown>[]): void {
+  template.push('{');
   fields.forEach((field, index) => {
     // Keys are inlined into the statement's text (one prepared statement, whatever the values).
     if (!/^[a-z_][a-z0-9_]*$/.test(field.key)) throw new Error(`not a JSON key this helper inlines: ${field.key}`);
-    const first = index === 0 && !continued;
-    const label = `${first ? '' : ','}"${field.key}":`;
+    const label = `${index === 0 ? '' : ','}"${field.key}":`;
     if ('fields' in field) {
       template.push(label);
       appendObject(engine, field.fields, field.open ?? false, template, values);
     } else if (field.omitNull) {
-      if (first) throw new Error('the first field of a JSON object text cannot be optional');
+      if (index === 0) throw new Error('the first field of a JSON object text cannot be optional');
       template.push('%s');
       values.push(sql`(case when ${field.value} is null then '' else ${sql.lit(label)} || ${jsonValue(engine, field.value, field.kind)} end)`);
     } else {
@@ -73,18 +68,11 @@ function appendObject(engine: Engine, fields: readonly JsonField[], open: boolea
  * where a chain of || copied the growing text at every step. `open` leaves
  * the outermost closing brace off, for a caller that appends fields computed
  * in JS (an open nested object as the last field leaves its brace off too).
- * `continues`: an SQL value holding an open object's text (its opening brace
- * and at least one field, as `open` leaves it, e.g. a stored one): `fields`
- * are appended to it instead of starting a new object.
  */
-export function jsonObjectText(engine: Engine, fields: readonly JsonField[], options: { open?: boolean; continues?: RawBuilder<string> } = {}): RawBuilder<string> {
+export function jsonObjectText(engine: Engine, fields: readonly JsonField[], options: { open?: boolean } = {}): RawBuilder<string> {
   const template: string[] = [];
   const values: RawBuilder<unknown>[] = [];
-  if (options.continues !== undefined) {
-    template.push('%s');
-    values.push(options.continues);
-  }
-  appendObject(engine, fields, options.open ?? false, template, values, options.continues !== undefined);
+  appendObject(engine, fields, options.open ?? false, template, values);
   return sql<string>`format(${sql.lit(template.join(''))}, ${sql.join(values)})`;
 }
 

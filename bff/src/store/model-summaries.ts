@@ -144,8 +144,9 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
  * (liveSummaryTexts), so a stored text says what the live computation says.
  * Every write that changes what they show comes through refreshModelSummaries:
  * the model's row (insert, policy), its versions (register, deprecate, status
- * changes by promotion and rollback) and its runs (the last gate). A
- * deployment's state is not in them: the list joins it live.
+ * changes by promotion and rollback), its runs (the last gate) and its
+ * deployment's state (touchModelSummary, from every deployment write). The
+ * dispatch status is not in them: the list reads it live.
  */
 async function writeStoredTexts(db: Db, modelIds: readonly string[], versions: boolean): Promise<void> {
   const statements = storedTextsStatements(db, modelIds);
@@ -159,7 +160,13 @@ export function storedTextsStatements(db: Db, modelIds: readonly string[]) {
   return {
     itemHeads: db
       .updateTable('model_summaries as s')
-      .set((eb) => ({ item_head: eb.selectFrom('models as m').select(itemHeadText(engine).as('item_head')).whereRef('m.id', '=', 's.model_id') }))
+      .set((eb) => ({
+        item_head: eb
+          .selectFrom('models as m')
+          .leftJoin('deployments as d', 'd.model_id', 'm.id')
+          .select(itemHeadText(engine).as('item_head'))
+          .whereRef('m.id', '=', 's.model_id'),
+      }))
       .where('s.model_id', 'in', modelIds),
     versions: db
       .insertInto('model_versions_json')
@@ -191,6 +198,7 @@ export async function liveSummaryTexts(
   const row = await db
     .selectFrom('model_summaries as s')
     .innerJoin('models as m', 'm.id', 's.model_id')
+    .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('model_versions_json as j', 'j.model_id', 's.model_id')
     .select((eb) => [
       's.item_head',
@@ -212,9 +220,14 @@ export async function refreshModelSummary(db: Db, modelId: string, at: string, o
   await refreshModelSummaries(db, [modelId], at, options);
 }
 
-/** A change that moves no count or gate (a deployment's state) still moves the model in the "updated" order. */
+/**
+ * A deployment's change (a new model's deployment, a rollout step): it moves
+ * no count or gate, but the model in the "updated" order, and the stored list
+ * item, which shows the deployment's state.
+ */
 export async function touchModelSummary(db: Db, modelId: string, at: string): Promise<void> {
   await db.updateTable('model_summaries').set({ updated_at: at }).where('model_id', '=', modelId).where('updated_at', '<', at).execute();
+  await writeStoredTexts(db, [modelId], false);
 }
 
 /** Every model's summary from the source tables (the migration's backfill; bulk imports). */
@@ -287,10 +300,13 @@ export function modelJsonFields(alias: string): JsonField[] {
 }
 
 /**
- * A list item's JSON text up to (not including) its deployment, open: the
- * model (under `m`) and its summary (under `s`). Stored in the summary
- * (`item_head`, written by writeStoredTexts), so a page copies one text per
- * row where it quoted eight values; json-text.ts says why the database writes it.
+ * A list item's JSON text up to its deployment's dispatch view, open twice:
+ * the model (under `m`), its summary (under `s`) and its deployment's state
+ * (under `d`, left joined). Stored in the summary (`item_head`, written by
+ * writeStoredTexts whenever one of those rows changes), so a page copies one
+ * text per row where it quoted twelve values; json-text.ts says why the
+ * database writes it. The dispatch view is added per read in JS (dispatches.ts):
+ * the dispatcher moves it without touching the summary.
  */
 function itemHeadText(engine: Engine) {
   const ref = (column: string) => sql.ref(column);
@@ -302,22 +318,6 @@ function itemHeadText(engine: Engine) {
       { key: 'candidate_versions', value: ref('s.candidate_versions'), kind: 'json' },
       { key: 'version_count', value: ref('s.version_count'), kind: 'integer' },
       { key: 'last_gate', value: ref('s.last_gate'), kind: 'json' },
-    ],
-    { open: true },
-  );
-}
-
-/**
- * A list item's JSON text up to its deployment's open object: the stored head
- * and the deployment's state as joined (it changes with every rollout step,
- * which does not refresh the summary). The dispatch view is added in JS
- * (dispatches.ts).
- */
-function summaryItemHead(engine: Engine) {
-  const ref = (column: string) => sql.ref(column);
-  return jsonObjectText(
-    engine,
-    [
       {
         key: 'deployment',
         open: true,
@@ -329,7 +329,7 @@ function summaryItemHead(engine: Engine) {
         ],
       },
     ],
-    { open: true, continues: sql<string>`${sql.ref('s.item_head')}` },
+    { open: true },
   );
 }
 
@@ -390,7 +390,7 @@ function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown
 
 /**
  * The statement of one page: summaries in `sort` order (each with its stored
- * item head), joined with the deployment and dispatch rows. The keyset condition and ORDER BY match the
+ * item head), joined with the serving target and dispatch rows. The keyset condition and ORDER BY match the
  * order's index (the type's index when filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
  * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
@@ -404,10 +404,9 @@ function buildPageQuery(db: Db, shape: PageShape, args: readonly unknown[]) {
   const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
-    .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([summaryItemHead(engine).as('item_open'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
+    .select(['s.item_head', summaryRowMeta(engine, shape.sort).as('row_meta')]);
   if (shape.byType) select = select.where('s.type', '=', arg() as string);
   if (shape.status === 'active') select = select.where('s.active_version', 'is not', null);
   if (shape.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
@@ -449,12 +448,12 @@ export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<S
   for (const row of rows) {
     // A summary is written with its texts in one transaction (refreshModelSummaries); a row without
     // one was written around this module, and an item built from it would not be JSON.
-    if (!row.item_open.startsWith('{')) throw new Error('a model summary without its stored item text (rebuildModelSummaries writes it)');
+    if (row.item_head === null) throw new Error('a model summary without its stored item text (rebuildModelSummaries writes it)');
     const dispatch = row.row_meta.endsWith(NO_TARGET_META_END)
       ? NO_DISPATCH_JSON
       : JSON.stringify(joinedDispatchView((JSON.parse(row.row_meta) as SummaryRowMeta).dispatch!));
     // Closes the deployment, then the item.
-    items.push(`${row.item_open},"dispatch":${dispatch}}}`);
+    items.push(`${row.item_head},"dispatch":${dispatch}}}`);
     metas.push(row.row_meta);
   }
   return {

@@ -1,7 +1,7 @@
 // The JSON texts each model's summary stores for the registry's reads (migration
 // 066; store/model-summaries.ts writeStoredTexts): after every write path that
 // changes what they show, on SQLite and (bff-pg project) PostgreSQL, the stored
-// list-item head and versions array equal what the read-time builders compute
+// list-item head (model, summary, deployment state) and versions array equal what the read-time builders compute
 // from the rows now, and parse to exactly what the rows say; the list and the
 // detail answer them. Migration 066 fills them in for a database that an older
 // build left with models in it (through the frozen backfills of 050 and 066).
@@ -71,8 +71,9 @@ async function expectCurrent(db: Db, modelId: string): Promise<void> {
   const versions = await listVersions(db, modelId);
   expect(JSON.parse(texts!.stored.versions_json!)).toEqual(versions);
   const summary = await db.selectFrom('model_summaries').select('last_gate').where('model_id', '=', modelId).executeTakeFirstOrThrow();
-  // The head is open (the deployment follows it on a page): closed here to read it.
-  expect(JSON.parse(`${texts!.stored.item_head!}}`)).toEqual({
+  // The head is open twice (a page adds the deployment's dispatch view): closed here to read it.
+  const deployment = (await findDeployment(db, modelId))!;
+  expect(JSON.parse(`${texts!.stored.item_head!}}}`)).toEqual({
     model: await findModel(db, modelId),
     active_version: versions.find((v) => v.status === 'active')?.version ?? null,
     candidate_versions: versions
@@ -81,6 +82,7 @@ async function expectCurrent(db: Db, modelId: string): Promise<void> {
       .reverse(),
     version_count: versions.length,
     last_gate: summary.last_gate === null ? null : (JSON.parse(summary.last_gate) as unknown),
+    deployment: { phase: deployment.phase, stable_version: deployment.stable_version, canary_version: deployment.canary_version, canary_pct: deployment.canary_pct },
   });
 
   const detail = ModelDetailResponse.parse(JSON.parse(await getModelDetail({ db } as BffContext, modelId)));
@@ -177,7 +179,7 @@ describe('stored JSON texts after every write path', () => {
     expect((await liveSummaryTexts(db, model.id))!.stored.item_head!).toContain('"passed":true');
   });
 
-  it("a rollout step and a dispatch change (live in the list, not in the stored head)", async () => {
+  it('a rollout step (in the stored head) and a dispatch change (live in the list, not in the stored head)', async () => {
     const deployment = (await findDeployment(db, model.id))!;
     await db.transaction().execute(async (trx) => {
       const moved = await replaceDeployment(
