@@ -10,12 +10,13 @@
 //   (format per row, ordered group_concat), aggregated from a stored text per
 //   version row, and copied as the one text the model's summary stores;
 // - a write: refreshModelSummaries (what every change to a model runs in its
-//   transaction) and its stored-text update alone, for a model with 100 and
-//   with 10,000 versions.
-// Run: npx tsx scripts/bench-probes/stored-texts.ts
+//   transaction) and its stored-text updates alone, for a model with 100 and
+//   with 10,000 versions (with --pg: only this, on a throwaway PostgreSQL cluster).
+// Run: npx tsx scripts/bench-probes/stored-texts.ts [--pg]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import Database from 'libsql';
 import { sql, type RawBuilder } from 'kysely';
 import { semverSortKey } from '../../shared/logic/semver-key.js';
@@ -24,10 +25,13 @@ import { jsonObjectText } from '../../bff/src/store/json-text.js';
 import { modelJsonFields, rebuildModelSummaries, refreshModelSummaries, storedTextsStatements, summaryPageQuery } from '../../bff/src/store/model-summaries.js';
 import { versionJsonText, versionsArrayText } from '../../bff/src/store/version-json.js';
 import { bulkLoad } from '../bench/bff-registry.js';
+import { createTestDatabase, startPgCluster } from '../../bff/src/testing/pg-cluster.js';
 
+const { values: flags } = parseArgs({ options: { pg: { type: 'boolean' } } });
 const dir = await mkdtemp(join(tmpdir(), 'stored-texts-'));
 const file = join(dir, 'probe.db');
-const db = await openDatabase(file);
+const cluster = flags.pg ? await startPgCluster() : undefined;
+const db = await openDatabase(cluster ? await createTestDatabase(cluster.adminUrl) : file);
 const at = new Date().toISOString();
 
 async function modelWithVersions(db: Db, id: string, count: number): Promise<void> {
@@ -84,7 +88,26 @@ function alternating(runs: Record<string, () => unknown>, calls: number, rounds 
   return Object.fromEntries(Object.entries(figures).map(([name, list]) => [name, list.sort((a, b) => a - b)[Math.floor(list.length / 2)]!]));
 }
 
-try {
+/** What a refresh costs for the two probe models, and its parts. */
+async function writeCosts(db: Db): Promise<void> {
+  console.log(`\na write on ${cluster ? 'PostgreSQL' : 'SQLite'}: the summary refresh every change runs in its transaction (wall, median)`);
+  for (const [id, count, calls] of [
+    ['probe-07', 100, 200],
+    ['probe-big', 10_000, 30],
+  ] as const) {
+    const refresh = await msPerCall(() => refreshModelSummaries(db, [id], at), calls);
+    const withoutVersions = await msPerCall(() => refreshModelSummaries(db, [id], at, { versions: false }), calls);
+    const heads = await msPerCall(() => storedTextsStatements(db, [id]).itemHeads.execute(), calls);
+    const versions = await msPerCall(() => storedTextsStatements(db, [id]).versions.execute(), calls);
+    const size = (await db.selectFrom('model_versions_json').select('versions_json').where('model_id', '=', id).executeTakeFirstOrThrow()).versions_json.length;
+    console.log(
+      `  ${String(count).padStart(6)} versions (array ${(size / 1024).toFixed(0)} KiB): refresh ${refresh.toFixed(2)} ms (${withoutVersions.toFixed(2)} ms keeping the versions text), of which the item head ${heads.toFixed(2)} ms, the versions text ${versions.toFixed(2)} ms`,
+    );
+  }
+}
+
+/** The list page's and the detail's statements, each way (SQLite only). */
+async function readCosts(): Promise<void> {
   await bulkLoad(db, at);
   await rebuildModelSummaries(db);
   for (let m = 0; m < 20; m++) await modelWithVersions(db, `probe-${String(m).padStart(2, '0')}`, 100);
@@ -162,22 +185,18 @@ try {
   console.log(`  ordered group_concat of a stored text per version row:      ${detail.perRow!.toFixed(1)} µs`);
   console.log(`  the model's stored array text (one row):                    ${detail.stored!.toFixed(1)} µs`);
   raw.close();
+}
 
-  console.log('\na write: the summary refresh every change runs in its transaction (wall, median)');
-  for (const [id, count, calls] of [
-    ['probe-07', 100, 200],
-    ['probe-big', 10_000, 30],
-  ] as const) {
-    const refresh = await msPerCall(() => refreshModelSummaries(db, [id], at), calls);
-    const withoutVersions = await msPerCall(() => refreshModelSummaries(db, [id], at, { versions: false }), calls);
-    const heads = await msPerCall(() => storedTextsStatements(db, [id]).itemHeads.execute(), calls);
-    const versions = await msPerCall(() => storedTextsStatements(db, [id]).versions.execute(), calls);
-    const size = (await db.selectFrom('model_versions_json').select('versions_json').where('model_id', '=', id).executeTakeFirstOrThrow()).versions_json.length;
-    console.log(
-      `  ${String(count).padStart(6)} versions (array ${(size / 1024).toFixed(0)} KiB): refresh ${refresh.toFixed(2)} ms (${withoutVersions.toFixed(2)} ms keeping the versions text), of which the item head ${heads.toFixed(2)} ms, the versions text ${versions.toFixed(2)} ms`,
-    );
+try {
+  if (cluster) {
+    await modelWithVersions(db, 'probe-07', 100);
+    await modelWithVersions(db, 'probe-big', 10_000);
+  } else {
+    await readCosts();
   }
+  await writeCosts(db);
 } finally {
   await db.destroy();
+  await cluster?.stop();
   await rm(dir, { recursive: true, force: true });
 }
