@@ -1,8 +1,10 @@
 // Repository of the per-model registry summaries (migration 050): the only
-// place that writes `model_summaries`. Every write to a model, its versions,
-// runs, policy or deployment refreshes the model's row in the same transaction
-// (the store functions that make those writes call in here), so the list reads
-// one row per model instead of recomputing counts and gates per request.
+// place that writes `model_summaries` and `model_versions_json`. Every write to
+// a model, its versions, runs, policy or deployment refreshes the model's row
+// and its stored JSON texts (migration 066) in the same transaction (the store
+// functions that make those writes call in here), so the list reads one row
+// per model, and copies its item's text, instead of recomputing counts, gates
+// and JSON per request.
 import type { Db } from './database.js';
 import { sql } from 'kysely';
 import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
@@ -34,8 +36,9 @@ export interface RefreshOptions {
   /**
    * false: the change wrote no `model_versions` row (a run, a policy), so the
    * stored versions array, which says only what those rows say, is kept. Its
-   * rewrite is most of a refresh for a long history (about 80 ms at 10,000
-   * versions, 0.3 ms at 100; scripts/bench-probes/stored-texts.ts). Default true.
+   * rewrite is most of a refresh for a long history (about 50 ms at 10,000
+   * versions on SQLite, 0.3 ms at 100; scripts/bench-probes/stored-texts.ts).
+   * Default true.
    */
   versions?: boolean;
 }
@@ -140,8 +143,9 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
  * Writes the JSON texts the reads copy (migration 066) from the rows as they
  * are now, in the caller's transaction: the list item's head from the model
  * and its just written summary, and (unless `versions` is false) the model's
- * whole versions array (in model_versions_json). The same builders compute them live
- * (liveSummaryTexts), so a stored text says what the live computation says.
+ * whole versions array (in model_versions_json). The same builders compute
+ * them live (liveSummaryTexts), so a stored text says what the live
+ * computation says.
  * Every write that changes what they show comes through refreshModelSummaries:
  * the model's row (insert, policy), its versions (register, deprecate, status
  * changes by promotion and rollback), its runs (the last gate) and its
@@ -390,8 +394,9 @@ function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown
 
 /**
  * The statement of one page: summaries in `sort` order (each with its stored
- * item head), joined with the serving target and dispatch rows. The keyset condition and ORDER BY match the
- * order's index (the type's index when filtered by type), so the read walks
+ * item head), joined with the serving target and dispatch rows. The keyset
+ * condition and ORDER BY match the order's index (the type's index when
+ * filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
  * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
  * pageStatementOf lists them.
