@@ -51,6 +51,11 @@ export interface StartBffOptions {
   drainMs?: number;
   /** The event bus's safety-net poll in ms (default 2000; 0 off: on PostgreSQL LISTEN/NOTIFY still wakes it). */
   eventPollMs?: number;
+  /**
+   * How long after listening the start-up check of the audit chain waits (default 0): local
+   * mode's first screen is read meanwhile, without the check's hashing on the same thread.
+   */
+  auditCheckDelayMs?: number;
 }
 
 export interface RunningBff {
@@ -119,6 +124,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
   const db = connectDatabase(opts.dbFile, { onError: (error) => app?.log.warn({ err: error }, 'idle database connection lost') });
   const host = opts.host ?? '127.0.0.1';
   let auditCheck: Promise<void> = Promise.resolve();
+  let monitor: AuditChainMonitor | undefined;
   const ctx = createContext(db, {
     accessTokenSecret: opts.accessTokenSecret,
     settings: opts.settings,
@@ -154,11 +160,14 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
     if (opts.listen === false) await app.ready();
     else if (opts.socketPath) await app.listen({ path: opts.socketPath });
     else await app.listen({ port: opts.port ?? 0, host });
-    const monitor = new AuditChainMonitor();
+    monitor = new AuditChainMonitor();
     ctx.auditChain = monitor;
     const started = app;
-    auditCheck = monitor.start(db, ctx.now, (state) =>
-      started.log.error({ auditChain: state }, 'the audit chain does not verify: the log was altered (see /healthz)'),
+    auditCheck = monitor.start(
+      db,
+      ctx.now,
+      (state) => started.log.error({ auditChain: state }, 'the audit chain does not verify: the log was altered (see /healthz)'),
+      opts.auditCheckDelayMs,
     );
   } catch (error) {
     await app?.close();
@@ -187,6 +196,7 @@ export async function startBff(opts: StartBffOptions): Promise<RunningBff> {
         if (opts.drainMs) await new Promise((resolve) => setTimeout(resolve, opts.drainMs));
         // Fastify stops accepting, ends event streams (their preClose hook) and waits for in-flight requests.
         await running.close();
+        monitor?.cancelPending();
         await auditCheck;
         await listener?.close();
         await bus.close();

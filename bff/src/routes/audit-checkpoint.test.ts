@@ -135,4 +135,23 @@ describe('the start-up check', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('waits auditCheckDelayMs before checking (local mode), and a close meanwhile does not wait for it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bff-chain-'));
+    const dbFile = join(dir, 'chain.db');
+    try {
+      let server = await startBff({ dbFile, port: 0 });
+      await server.close();
+      const chain = async () => ((await (await fetch(`${server.url}/healthz`)).json()) as { audit_chain: { status: string } }).audit_chain.status;
+      // A delay no test waits out: still checking, and the close cancels the wait.
+      server = await startBff({ dbFile, port: 0, auditCheckDelayMs: 3_600_000 });
+      expect(await chain()).toBe('checking');
+      await server.close();
+      server = await startBff({ dbFile, port: 0, auditCheckDelayMs: 50 });
+      await expect.poll(chain).toBe('ok');
+      await server.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -50,14 +50,38 @@ const firstDifferent = (seq: number) => seq;
 /** The start-up check of the chain, reported on /healthz; the server serves reads whatever it finds. */
 export class AuditChainMonitor {
   #state: AuditChainHealth = { status: 'unchecked' };
+  #cancelWait: (() => void) | undefined;
 
   current(): AuditChainHealth {
     return this.#state;
   }
 
-  /** Runs in the background: a long log must not hold up the start. */
-  start(db: Db, now: () => Date, onBroken: (state: AuditChainHealth) => void): Promise<void> {
+  /**
+   * Runs in the background: a long log must not hold up the start. `delayMs`: wait that long
+   * first (still `checking` meanwhile), so that the check does not compete with the first
+   * requests for the one thread (local mode: the console's first screen).
+   */
+  start(db: Db, now: () => Date, onBroken: (state: AuditChainHealth) => void, delayMs = 0): Promise<void> {
     this.#state = { status: 'checking' };
+    const waited =
+      delayMs > 0
+        ? new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), delayMs);
+            this.#cancelWait = () => {
+              clearTimeout(timer);
+              resolve(false);
+            };
+          })
+        : Promise.resolve(true);
+    return waited.then((due) => (due ? this.#check(db, now, onBroken) : undefined));
+  }
+
+  /** A check still waiting for its delay does not run (the server is closing). */
+  cancelPending(): void {
+    this.#cancelWait?.();
+  }
+
+  #check(db: Db, now: () => Date, onBroken: (state: AuditChainHealth) => void): Promise<void> {
     return verifyAudit(db).then(
       (result) => {
         this.#state = {

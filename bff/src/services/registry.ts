@@ -91,7 +91,7 @@ export async function listModels(db: Db, query: ModelListQuery): Promise<JsonTex
   });
   const more = page.items.length > query.limit;
   const items = more ? page.items.slice(0, query.limit) : page.items;
-  const nextCursor = more ? encodeModelCursor(sort, order, page.positions[query.limit - 1]!) : null;
+  const nextCursor = more ? encodeModelCursor(sort, order, page.positionAt(query.limit - 1)) : null;
   return `{"items":${jsonArrayText(items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
@@ -137,11 +137,17 @@ export async function listModelVersions(db: Db, modelId: string, query: VersionL
   return `{"items":${jsonArrayText(more ? page.items.slice(0, query.limit) : page.items)},"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
-/** A model, its versions (as the database wrote their JSON text) and its deployment. */
+/**
+ * A model, its versions and its deployment in one read: the versions are the
+ * array text the model's summary stores, rewritten in the same transaction as
+ * every change to them (store/model-summaries.ts); a model without a summary
+ * row (written around the store) gets them computed from the rows.
+ */
 export async function getModelDetail(ctx: BffContext, modelId: string): Promise<JsonText<ModelDetailResponse>> {
   const head = (await findModelWithDeployment(ctx.db, modelId)) ?? fail('not_found', `no model ${modelId}`);
   const deployment = head.deployment ?? fail('internal', `model ${modelId} has no deployment row`);
-  return `{"model":${head.model},"versions":${await versions.listVersionsJson(ctx.db, modelId)},"deployment":${JSON.stringify(deployment)}}`;
+  const versionsJson = head.versions ?? (await versions.listVersionsJson(ctx.db, modelId));
+  return `{"model":${head.model},"versions":${versionsJson},"deployment":${JSON.stringify(deployment)}}`;
 }
 
 export async function createModel(ctx: BffContext, actor: Actor, input: CreateModelRequest): Promise<Model> {

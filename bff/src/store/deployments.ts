@@ -2,7 +2,7 @@
 // leaves with its rollout plan, taken from the model's policy or the default.
 import type { Db } from './database.js';
 import { Deployment, type DeploymentState } from '../../../shared/domain/deployment.js';
-import { DEFAULT_ROLLOUT_PLAN, ModelPolicy, type Model } from '../../../shared/domain/model.js';
+import { DEFAULT_ROLLOUT_PLAN, ModelPolicy, type Model, type ModelVersion } from '../../../shared/domain/model.js';
 import { joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js';
 import { modelJsonFields, touchModelSummary } from './model-summaries.js';
 import { engineOf } from './engine.js';
@@ -54,6 +54,8 @@ export async function insertDeployment(db: Db, modelId: string, salt: string, at
       updated_at: at,
     })
     .execute();
+  // The list's stored item shows the deployment's state.
+  await touchModelSummary(db, modelId, at);
 }
 
 /** A deployment row with its model's policy and its dispatch status (serving target and outbox row). */
@@ -76,11 +78,22 @@ function selectWithPolicy(db: Db) {
     ]);
 }
 
-/** The model detail's model (as JSON text) and deployment, in one prepared read (deployment null: the model has no deployment row). */
-export async function findModelWithDeployment(db: Db, modelId: string): Promise<{ model: JsonText<Model>; deployment: Deployment | null } | undefined> {
+/**
+ * The model detail's model (as JSON text), its versions (the array text the
+ * store keeps with its summary, migration 066; null when it has none) and its
+ * deployment, in one prepared read (deployment null: the model has no deployment row).
+ */
+export async function findModelWithDeployment(
+  db: Db,
+  modelId: string,
+): Promise<{ model: JsonText<Model>; versions: JsonText<ModelVersion[]> | null; deployment: Deployment | null } | undefined> {
   const [row] = (await db.executeQuery(modelWithDeployment(db, modelId))).rows;
   if (!row) return undefined;
-  return { model: row.model_json, deployment: row.model_id === null ? null : deploymentFromStoredRow(row as DeploymentRow & JoinedDispatchColumns, row.policy) };
+  return {
+    model: row.model_json,
+    versions: row.versions_json,
+    deployment: row.model_id === null ? null : deploymentFromStoredRow(row as DeploymentRow & JoinedDispatchColumns, row.policy),
+  };
 }
 
 const modelWithDeployment = preparedQuery((db: Db, modelId: string) =>
@@ -89,9 +102,11 @@ const modelWithDeployment = preparedQuery((db: Db, modelId: string) =>
     .leftJoin('deployments', 'deployments.model_id', 'models.id')
     .leftJoin('serving_targets', 'serving_targets.model_id', 'models.id')
     .leftJoin('dispatches', 'dispatches.model_id', 'models.id')
+    .leftJoin('model_versions_json', 'model_versions_json.model_id', 'models.id')
     .selectAll('deployments')
     .select([
       jsonObjectText(engineOf(db), modelJsonFields('models')).as('model_json'),
+      'model_versions_json.versions_json',
       'models.policy',
       'serving_targets.kind as target_kind',
       'dispatches.status as dispatch_status',

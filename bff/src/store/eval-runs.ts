@@ -39,7 +39,8 @@ export async function insertEvalRun(db: Db, run: EvalRun): Promise<void> {
       reported_at: run.reported_at,
     })
     .execute();
-  await refreshModelSummary(db, run.model_id, run.reported_at);
+  // A run moves the last gate, never a version row: the stored versions array stays.
+  await refreshModelSummary(db, run.model_id, run.reported_at, { versions: false });
 }
 
 /** A model's runs (optionally of one version), newest first: by finish time, then by report time and id (ids grow with time). */

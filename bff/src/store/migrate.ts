@@ -20,6 +20,7 @@ import * as idpUsers from './migrations/062-idp-users.js';
 import * as idpStepUpNoncePruning from './migrations/063-idp-step-up-nonce-pruning.js';
 import * as modelSearchText from './migrations/064-model-search-text.js';
 import * as policyChangeOnlineGate from './migrations/065-policy-change-online-gate.js';
+import * as storedJsonTexts from './migrations/066-stored-json-texts.js';
 import { PG_LOCK, engineOf } from './engine.js';
 
 // Migrations are listed in code (not read from a folder) so the same list
@@ -47,6 +48,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '063-idp-step-up-nonce-pruning': idpStepUpNoncePruning,
   '064-model-search-text': modelSearchText,
   '065-policy-change-online-gate': policyChangeOnlineGate,
+  '066-stored-json-texts': storedJsonTexts,
 };
 
 /** Every migration's name, in the order they run. */
@@ -63,6 +65,17 @@ async function runMigrator(db: Kysely<unknown>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Applies the migrations up to and including `name` and no further: a
+ * database as an older build left it, for the tests of a later migration's
+ * backfill (migrateToLatest then runs the rest, as an upgrade does).
+ */
+export async function migrateUpTo(db: Kysely<unknown>, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`no migration ${name}`);
+  const { error } = await new Migrator({ db, provider: new InlineMigrationProvider() }).migrateTo(name);
+  if (error) throw new Error(`database migration failed: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** The names of the applied migrations in order, or null when there is no bookkeeping table yet. */

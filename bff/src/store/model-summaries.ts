@@ -1,8 +1,10 @@
 // Repository of the per-model registry summaries (migration 050): the only
-// place that writes `model_summaries`. Every write to a model, its versions,
-// runs, policy or deployment refreshes the model's row in the same transaction
-// (the store functions that make those writes call in here), so the list reads
-// one row per model instead of recomputing counts and gates per request.
+// place that writes `model_summaries` and `model_versions_json`. Every write to
+// a model, its versions, runs, policy or deployment refreshes the model's row
+// and its stored JSON texts (migration 066) in the same transaction (the store
+// functions that make those writes call in here), so the list reads one row
+// per model, and copies its item's text, instead of recomputing counts, gates
+// and JSON per request.
 import type { Db } from './database.js';
 import { sql } from 'kysely';
 import type { LastGate, ModelSortKey, ModelSummary, SortOrder } from '../../../shared/api/models.js';
@@ -14,6 +16,7 @@ import { dispatchView, joinedDispatchView, type JoinedDispatchColumns } from './
 import { engineOf, type Engine } from './engine.js';
 import { jsonObjectText, type JsonField, type JsonText } from './json-text.js';
 import { preparedStatement } from './prepared.js';
+import { versionsArrayText } from './version-json.js';
 import { newestEvalRunPerModel } from './eval-runs.js';
 import type { ModelRow, ModelSummariesTable } from './schema.js';
 
@@ -28,12 +31,25 @@ function gateRankOf(gate: z.infer<typeof LastGate> | null): number {
 
 const later = (a: string, b: string | null | undefined) => (b !== null && b !== undefined && b > a ? b : a);
 
+/** What a refresh may skip. */
+export interface RefreshOptions {
+  /**
+   * false: the change wrote no `model_versions` row (a run, a policy), so the
+   * stored versions array, which says only what those rows say, is kept. Its
+   * rewrite is most of a refresh for a long history (about 50 ms at 10,000
+   * versions on SQLite, 0.3 ms at 100; scripts/bench-probes/stored-texts.ts).
+   * Default true.
+   */
+  versions?: boolean;
+}
+
 /**
  * Recomputes the summaries of `modelIds` from the source tables and writes
- * them. `at` is the instant of the change being made (the "updated" order);
- * without it (backfill) the newest instant found in the sources is used.
+ * them with their stored JSON texts. `at` is the instant of the change being
+ * made (the "updated" order); without it (backfill) the newest instant found
+ * in the sources is used.
  */
-export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string): Promise<void> {
+export async function refreshModelSummaries(db: Db, modelIds: readonly string[], at?: string, options: RefreshOptions = {}): Promise<void> {
   if (modelIds.length === 0) return;
   const models = await db
     .selectFrom('models')
@@ -97,6 +113,8 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       last_gate: gate === null ? null : JSON.stringify(gate),
       gate_rank: gateRankOf(gate),
       search_text: modelSearchText({ ...model, tags, activeVersion: active, candidateVersions: candidates }),
+      // Written from the rows by writeStoredTexts below, once the summary is.
+      item_head: null,
     };
   });
   await db
@@ -118,16 +136,102 @@ export async function refreshModelSummaries(db: Db, modelIds: readonly string[],
       })),
     )
     .execute();
+  await writeStoredTexts(db, ids, options.versions ?? true);
+}
+
+/**
+ * Writes the JSON texts the reads copy (migration 066) from the rows as they
+ * are now, in the caller's transaction: the list item's head from the model
+ * and its just written summary, and (unless `versions` is false) the model's
+ * whole versions array (in model_versions_json). The same builders compute
+ * them live (liveSummaryTexts), so a stored text says what the live
+ * computation says.
+ * Every write that changes what they show comes through refreshModelSummaries:
+ * the model's row (insert, policy), its versions (register, deprecate, status
+ * changes by promotion and rollback), its runs (the last gate) and its
+ * deployment's state (touchModelSummary, from every deployment write). The
+ * dispatch status is not in them: the list reads it live.
+ */
+async function writeStoredTexts(db: Db, modelIds: readonly string[], versions: boolean): Promise<void> {
+  const statements = storedTextsStatements(db, modelIds);
+  await statements.itemHeads.execute();
+  if (versions) await statements.versions.execute();
+}
+
+/** The statements of writeStoredTexts (migration 066's backfill is a frozen copy of their SQL). */
+export function storedTextsStatements(db: Db, modelIds: readonly string[]) {
+  const engine = engineOf(db);
+  return {
+    itemHeads: db
+      .updateTable('model_summaries as s')
+      .set((eb) => ({
+        item_head: eb
+          .selectFrom('models as m')
+          .leftJoin('deployments as d', 'd.model_id', 'm.id')
+          .select(itemHeadText(engine).as('item_head'))
+          .whereRef('m.id', '=', 's.model_id'),
+      }))
+      .where('s.model_id', 'in', modelIds),
+    versions: db
+      .insertInto('model_versions_json')
+      .columns(['model_id', 'versions_json'])
+      .expression((eb) =>
+        eb
+          .selectFrom('models as m')
+          .select((inner) => [
+            'm.id',
+            inner.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('t')).whereRef('v.model_id', '=', 'm.id').as('versions_json'),
+          ])
+          // A WHERE clause also keeps SQLite from reading the upsert's ON as a join's.
+          .where('m.id', 'in', modelIds),
+      )
+      .onConflict((conflict) => conflict.column('model_id').doUpdateSet((eb) => ({ versions_json: eb.ref('excluded.versions_json') }))),
+  };
+}
+
+/**
+ * A model's list-item head and versions array as computed from the rows now,
+ * beside the texts its summary stores: the reference the stored ones must
+ * equal (the tests read both after every write path).
+ */
+export async function liveSummaryTexts(
+  db: Db,
+  modelId: string,
+): Promise<{ stored: { item_head: string | null; versions_json: string | null }; live: { item_head: string; versions_json: string } } | undefined> {
+  const engine = engineOf(db);
+  const row = await db
+    .selectFrom('model_summaries as s')
+    .innerJoin('models as m', 'm.id', 's.model_id')
+    .leftJoin('deployments as d', 'd.model_id', 's.model_id')
+    .leftJoin('model_versions_json as j', 'j.model_id', 's.model_id')
+    .select((eb) => [
+      's.item_head',
+      'j.versions_json',
+      itemHeadText(engine).as('live_item_head'),
+      eb.selectFrom('model_versions as v').select(versionsArrayText(engine, 'v').as('t')).whereRef('v.model_id', '=', 's.model_id').as('live_versions_json'),
+    ])
+    .where('s.model_id', '=', modelId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    stored: { item_head: row.item_head, versions_json: row.versions_json },
+    live: { item_head: row.live_item_head, versions_json: row.live_versions_json ?? '[]' },
+  };
 }
 
 /** One model's summary, after a change made at `at` in the same transaction. */
-export async function refreshModelSummary(db: Db, modelId: string, at: string): Promise<void> {
-  await refreshModelSummaries(db, [modelId], at);
+export async function refreshModelSummary(db: Db, modelId: string, at: string, options: RefreshOptions = {}): Promise<void> {
+  await refreshModelSummaries(db, [modelId], at, options);
 }
 
-/** A change that moves no count or gate (a deployment's state) still moves the model in the "updated" order. */
+/**
+ * A deployment's change (a new model's deployment, a rollout step): it moves
+ * no count or gate, but the model in the "updated" order, and the stored list
+ * item, which shows the deployment's state.
+ */
 export async function touchModelSummary(db: Db, modelId: string, at: string): Promise<void> {
   await db.updateTable('model_summaries').set({ updated_at: at }).where('model_id', '=', modelId).where('updated_at', '<', at).execute();
+  await writeStoredTexts(db, [modelId], false);
 }
 
 /** Every model's summary from the source tables (the migration's backfill; bulk imports). */
@@ -180,8 +284,8 @@ export function likePattern(text: string): string {
 export interface SummaryPage {
   /** Each item's JSON text (a ModelSummary), in order. */
   items: JsonText<ModelSummary>[];
-  /** Sort values of each item, in `items` order (for the next cursor). */
-  positions: SortPosition[];
+  /** The sort values and id of the item at `index` (for the next cursor: only one row of a page needs them). */
+  positionAt(index: number): SortPosition;
 }
 
 /** A `models` row (under `alias`) as the shared Model's JSON: the list's items and the model detail. */
@@ -200,11 +304,15 @@ export function modelJsonFields(alias: string): JsonField[] {
 }
 
 /**
- * A list item's JSON text up to its deployment's open object: the model and
- * its summary as stored, the deployment's state as joined (json-text.ts says
- * why the database writes it). The dispatch view is added in JS (dispatches.ts).
+ * A list item's JSON text up to its deployment's dispatch view, open twice:
+ * the model (under `m`), its summary (under `s`) and its deployment's state
+ * (under `d`, left joined). Stored in the summary (`item_head`, written by
+ * writeStoredTexts whenever one of those rows changes), so a page copies one
+ * text per row where it quoted twelve values; json-text.ts says why the
+ * database writes it. The dispatch view is added per read in JS (dispatches.ts):
+ * the dispatcher moves it without touching the summary.
  */
-function summaryItemHead(engine: Engine) {
+function itemHeadText(engine: Engine) {
   const ref = (column: string) => sql.ref(column);
   return jsonObjectText(
     engine,
@@ -255,6 +363,7 @@ function summaryRowMeta(engine: Engine, sort: ModelSortKey) {
   return jsonObjectText(engine, [
     { key: 'model_id', value: ref('s.model_id'), kind: 'text' },
     ...SORT_COLUMNS[sort].map((column) => ({ key: column, value: ref(`s.${column}`), kind: column === 'gate_rank' ? ('integer' as const) : ('text' as const) })),
+    // The last key: listModelSummaries tells a row without a target by the meta's end, unparsed.
     { key: 'dispatch', value: sql`(case when t.kind is null then null else ${dispatch} end)`, kind: 'json' },
   ]);
 }
@@ -284,9 +393,10 @@ function pageStatementOf(query: SummaryQuery): { shape: PageShape; args: unknown
 }
 
 /**
- * The statement of one page: summaries in `sort` order, joined with the model,
- * deployment and dispatch rows. The keyset condition and ORDER BY match the
- * order's index (the type's index when filtered by type), so the read walks
+ * The statement of one page: summaries in `sort` order (each with its stored
+ * item head), joined with the serving target and dispatch rows. The keyset
+ * condition and ORDER BY match the order's index (the type's index when
+ * filtered by type), so the read walks
  * index entries from the cursor and stops at `limit` instead of sorting
  * (model-summaries.test.ts checks SQLite's plan). Binds `args` in the order
  * pageStatementOf lists them.
@@ -299,11 +409,9 @@ function buildPageQuery(db: Db, shape: PageShape, args: readonly unknown[]) {
   const engine = engineOf(db);
   let select = db
     .selectFrom('model_summaries as s')
-    .innerJoin('models as m', 'm.id', 's.model_id')
-    .leftJoin('deployments as d', 'd.model_id', 's.model_id')
     .leftJoin('serving_targets as t', 't.model_id', 's.model_id')
     .leftJoin('dispatches as x', 'x.model_id', 's.model_id')
-    .select([summaryItemHead(engine).as('item_head'), summaryRowMeta(engine, shape.sort).as('row_meta')]);
+    .select(['s.item_head', summaryRowMeta(engine, shape.sort).as('row_meta')]);
   if (shape.byType) select = select.where('s.type', '=', arg() as string);
   if (shape.status === 'active') select = select.where('s.active_version', 'is not', null);
   if (shape.status === 'candidate') select = select.where('s.candidate_count', '>', 0);
@@ -333,18 +441,31 @@ const summaryPage = preparedStatement(
 /** The dispatch view of a model with no serving target (most rows): one text for all of them. */
 const NO_DISPATCH_JSON = JSON.stringify(dispatchView(null, null));
 
+/** How the row meta of a model without a serving target ends (dispatch is its last key): most rows, not parsed. */
+const NO_TARGET_META_END = ',"dispatch":null}';
+
 /** One page of summaries, as the list's items' JSON texts. */
 export async function listModelSummaries(db: Db, query: SummaryQuery): Promise<SummaryPage> {
   const { shape, args } = pageStatementOf(query);
   const { rows } = await db.executeQuery(summaryPage(db, shape, args));
   const items: JsonText<ModelSummary>[] = [];
-  const positions: SortPosition[] = [];
+  const metas: string[] = [];
   for (const row of rows) {
-    const meta = JSON.parse(row.row_meta) as SummaryRowMeta;
-    const dispatch = meta.dispatch === null ? NO_DISPATCH_JSON : JSON.stringify(joinedDispatchView(meta.dispatch));
+    // A summary is written with its texts in one transaction (refreshModelSummaries); a row without
+    // one was written around this module, and an item built from it would not be JSON.
+    if (row.item_head === null) throw new Error('a model summary without its stored item text (rebuildModelSummaries writes it)');
+    const dispatch = row.row_meta.endsWith(NO_TARGET_META_END)
+      ? NO_DISPATCH_JSON
+      : JSON.stringify(joinedDispatchView((JSON.parse(row.row_meta) as SummaryRowMeta).dispatch!));
     // Closes the deployment, then the item.
     items.push(`${row.item_head},"dispatch":${dispatch}}}`);
-    positions.push({ values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id });
+    metas.push(row.row_meta);
   }
-  return { items, positions };
+  return {
+    items,
+    positionAt(index) {
+      const meta = JSON.parse(metas[index]!) as SummaryRowMeta;
+      return { values: SORT_COLUMNS[query.sort].map((column) => meta[column]!), modelId: meta.model_id };
+    },
+  };
 }

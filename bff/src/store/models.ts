@@ -40,10 +40,13 @@ export async function findModel(db: Db, id: string): Promise<Model | undefined> 
   return row ? modelFromRow(row) : undefined;
 }
 
-/** The policy decides the gate, so the model's summary (its last gate) is refreshed with it. */
+/**
+ * The policy decides the gate, so the model's summary (its last gate and its
+ * stored item text, which holds the policy) is refreshed with it; no version row changes.
+ */
 export async function updateModelPolicy(db: Db, id: string, policy: ModelPolicy, at: string): Promise<void> {
   await db.updateTable('models').set({ policy: JSON.stringify(policy) }).where('id', '=', id).execute();
-  await refreshModelSummary(db, id, at);
+  await refreshModelSummary(db, id, at, { versions: false });
 }
 
 export async function countModels(db: Db): Promise<number> {

@@ -114,6 +114,21 @@ export interface ModelSummariesTable {
   gate_rank: number;
   /** What `q` reads: shared/logic/model-search.ts (the console's in-memory filter reads the same). */
   search_text: string;
+  /**
+   * The list item's JSON text up to its deployment, open (migration 066; NULL
+   * only between the summary's insert and the text's write in the same transaction).
+   */
+  item_head: string | null;
+}
+
+/**
+ * Each model's versions as one JSON array text, newest registration first
+ * (migration 066): what the model detail sends. A table of its own so that the
+ * list's summary rows stay small (the text is 45 KiB at 100 versions).
+ */
+export interface ModelVersionsJsonTable {
+  model_id: string;
+  versions_json: string;
 }
 
 export interface EvalRunsTable {
@@ -370,6 +385,7 @@ export interface DB {
   models: ModelsTable;
   model_versions: ModelVersionsTable;
   model_summaries: ModelSummariesTable;
+  model_versions_json: ModelVersionsJsonTable;
   eval_runs: EvalRunsTable;
   deployments: DeploymentsTable;
   change_requests: ChangeRequestsTable;

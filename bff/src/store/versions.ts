@@ -7,9 +7,10 @@ import { ModelVersion, type VersionStatus } from '../../../shared/domain/model.j
 import { semverSortKey } from '../../../shared/logic/semver-key.js';
 import { likePattern, refreshModelSummary, searchWords } from './model-summaries.js';
 import type { VersionRow } from './schema.js';
-import { engineOf, type Engine } from './engine.js';
-import { jsonObjectText, type JsonText } from './json-text.js';
+import { engineOf } from './engine.js';
+import type { JsonText } from './json-text.js';
 import { preparedQuery } from './prepared.js';
+import { versionJsonText, versionsArrayText } from './version-json.js';
 
 export function versionFromRow(row: VersionRow): ModelVersion {
   return ModelVersion.parse({
@@ -96,50 +97,22 @@ export async function listVersions(db: Db, modelId: string): Promise<ModelVersio
 }
 
 /**
- * A version row's JSON text, as versionFromStoredRow shapes it (optional
- * fields absent when NULL), written by the database (json-text.ts says why):
- * a model's 100 versions cost 400 µs as 1,600 driver values, far less as 100 texts.
- */
-function versionJsonText(engine: Engine) {
-  const ref = (column: keyof VersionRow) => sql.ref(column);
-  return jsonObjectText(engine, [
-    { key: 'model_id', value: ref('model_id'), kind: 'text' },
-    { key: 'version', value: ref('version'), kind: 'text' },
-    { key: 'status', value: ref('status'), kind: 'text' },
-    { key: 'artifact_uri', value: ref('artifact_uri'), kind: 'text' },
-    { key: 'checksum', value: ref('checksum'), kind: 'text' },
-    { key: 'runtime', value: ref('runtime'), kind: 'json' },
-    { key: 'framework', value: ref('framework'), kind: 'text' },
-    { key: 'export_format', value: ref('export_format'), kind: 'text' },
-    { key: 'release_notes', value: ref('release_notes'), kind: 'text' },
-    { key: 'supported_until', value: ref('supported_until'), kind: 'text', omitNull: true },
-    { key: 'metadata', value: ref('metadata'), kind: 'json' },
-    { key: 'created_at', value: ref('created_at'), kind: 'text' },
-    { key: 'created_by', value: ref('created_by'), kind: 'text' },
-    { key: 'deprecated_reason', value: ref('deprecated_reason'), kind: 'text', omitNull: true },
-  ]);
-}
-
-/**
- * Every version of a model as one JSON array text, newest registration first
- * (the model detail): the database joins the rows' texts itself, as handing
- * over each row cost more than writing its JSON.
+ * Every version of a model as one JSON array text, newest registration first,
+ * computed from the rows now (version-json.ts): the reference that the stored
+ * text of the model's summary (model-summaries.ts, what the detail reads) must
+ * equal, and the detail's answer for a model that has no summary row.
  */
 export async function listVersionsJson(db: Db, modelId: string): Promise<JsonText<ModelVersion[]>> {
   const [row] = (await db.executeQuery(versionsJsonOf(db, modelId))).rows;
   return row?.versions_json ?? '[]';
 }
 
-const versionsJsonOf = preparedQuery((db: Db, modelId: string) => {
-  const engine = engineOf(db);
-  const text = versionJsonText(engine);
-  // Both engines take ORDER BY inside the aggregate (SQLite since 3.44); an empty history aggregates to NULL.
-  const joined = engine === 'postgres' ? sql<string | null>`string_agg(${text}, ',' order by seq desc)` : sql<string | null>`group_concat(${text}, ',' order by seq desc)`;
-  return db
-    .selectFrom('model_versions')
-    .select(sql<string | null>`'[' || ${joined} || ']'`.as('versions_json'))
-    .where('model_id', '=', modelId);
-});
+const versionsJsonOf = preparedQuery((db: Db, modelId: string) =>
+  db
+    .selectFrom('model_versions as v')
+    .select(versionsArrayText(engineOf(db), 'v').as('versions_json'))
+    .where('v.model_id', '=', modelId),
+);
 
 export interface VersionPageQuery {
   status?: VersionStatus | undefined;

@@ -46,6 +46,13 @@ export async function startLocalBff(options: StartLocalBffOptions): Promise<Loca
 }
 
 /**
+ * How long after the embedded BFF listens it starts checking the audit chain: the console's
+ * first screen (sign-in, first registry page) is read meanwhile without the check's hashing on
+ * the main process's one thread (docs/decisions/0014-local-mode-sign-in.md, "Start-up").
+ */
+export const EMBEDDED_AUDIT_CHECK_DELAY_MS = 3000;
+
+/**
  * The origin the console names the embedded BFF by. `.invalid` never resolves
  * (RFC 6761): nothing is reached at this name; every connection goes to the socket.
  */
@@ -85,6 +92,7 @@ export async function startEmbeddedBff(options: Omit<StartLocalBffOptions, 'port
       // Made unusable below anyway: a first run hashes nothing.
       demoPasswords: false,
       logger: false,
+      auditCheckDelayMs: EMBEDDED_AUDIT_CHECK_DELAY_MS,
       settings: { ...options.settings, publicOrigin: EMBEDDED_BFF_ORIGIN },
       ...(options.now ? { now: options.now } : {}),
     });

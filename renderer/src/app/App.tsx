@@ -1,20 +1,25 @@
 // The shell: sign-in until there is a session, then the sidebar (navigation,
 // connection, user) and the screen of the current route. Offline reports open
 // without a session too (a file dropped, Ctrl/Cmd+O, or the OS opening one).
-import { useEffect, useMemo, type ReactElement } from 'react';
+import { lazy, Suspense, useEffect, useMemo, type ReactElement } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useGlobalShortcuts } from '../lib/keyboard.js';
 import { useApplyTheme } from '../lib/theme.js';
 import { Icon, type IconName } from '../ui/Icon.js';
-import { ApprovalsScreen } from '../features/approvals/ApprovalsScreen.js';
-import { AuditScreen } from '../features/audit/AuditScreen.js';
-import { SettingsScreen } from '../features/connection/SettingsScreen.js';
-import { ModelScreen } from '../features/model-detail/ModelScreen.js';
-import { RegisterVersionScreen } from '../features/register-version/RegisterVersionScreen.js';
+import { LoadingState } from '../ui/Spinner.js';
 import { RegistryScreen } from '../features/registry/RegistryScreen.js';
 import { ReportFileHandlers } from '../features/reports/ReportFileHandlers.js';
-import { ReportsScreen } from '../features/reports/ReportsScreen.js';
 import { SessionSplash, SignInScreen } from '../features/session/SignInScreen.js';
+
+// The first screens (sign-in, the registry) are in the initial bundle; every other screen is a
+// chunk of its own, loaded when first opened (issue 12: initial renderer JS under 175 kB gzip;
+// README "Renderer performance"). Their state slices stay in the store, which loads at start.
+const ApprovalsScreen = lazy(() => import('../features/approvals/ApprovalsScreen.js').then((m) => ({ default: m.ApprovalsScreen })));
+const AuditScreen = lazy(() => import('../features/audit/AuditScreen.js').then((m) => ({ default: m.AuditScreen })));
+const SettingsScreen = lazy(() => import('../features/connection/SettingsScreen.js').then((m) => ({ default: m.SettingsScreen })));
+const ModelScreen = lazy(() => import('../features/model-detail/ModelScreen.js').then((m) => ({ default: m.ModelScreen })));
+const RegisterVersionScreen = lazy(() => import('../features/register-version/RegisterVersionScreen.js').then((m) => ({ default: m.RegisterVersionScreen })));
+const ReportsScreen = lazy(() => import('../features/reports/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
 import { ConnectionIndicator } from './ConnectionIndicator.js';
 import type { Route } from './router.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
@@ -83,7 +88,16 @@ function Sidebar(): ReactElement {
   );
 }
 
+/** The current route's screen; a lazily loaded one shows a loading state until its chunk is in. */
 function Screen(): ReactElement {
+  return (
+    <Suspense fallback={<LoadingState label="Loading" />}>
+      <RouteScreen />
+    </Suspense>
+  );
+}
+
+function RouteScreen(): ReactElement {
   const route = useStore(useShallow((s) => s.route));
   switch (route.name) {
     case 'registry':
@@ -117,7 +131,9 @@ function OfflineShell(): ReactElement {
         <a href="#/models">Sign in</a>
       </header>
       <main className="app-main" id="main">
-        <ReportsScreen />
+        <Suspense fallback={<LoadingState label="Loading" />}>
+          <ReportsScreen />
+        </Suspense>
       </main>
     </div>
   );

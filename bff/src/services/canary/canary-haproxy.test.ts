@@ -17,7 +17,9 @@ import { startTraffic } from '../../testing/traffic.js';
 
 const GATE: OnlineGatePolicy = {
   interval_s: 0.4,
-  min_requests: 4,
+  // The failing canary answers 500 to every 5th request it gets: any interval with at least 5 of
+  // them holds a failure, so none can pass (with 4, a slow machine's interval could hold none).
+  min_requests: 5,
   max_error_rate_increase_pts: 1,
   max_p95_latency_ratio: 1.2,
   // Loopback latencies are a millisecond or two: only a large difference is a finding here.
@@ -193,7 +195,7 @@ describe.skipIf(!haproxyInstalled())('online canary analysis with a real HAProxy
     }
     for (const event of trickled) {
       expect(event.analysis.last!.verdict).toBe('inconclusive');
-      expect(event.analysis.last!.reason).toMatch(/^too little traffic: canary \d+, stable \d+ requests \(at least 4 each\)$/);
+      expect(event.analysis.last!.reason).toMatch(/^too little traffic: canary \d+, stable \d+ requests \(at least 5 each\)$/);
       expect(event.analysis.status).not.toBe('baked');
     }
 
@@ -203,7 +205,7 @@ describe.skipIf(!haproxyInstalled())('online canary analysis with a real HAProxy
       if (baked.data.type !== 'canary.evaluated') throw new Error('unreachable');
       expect(baked.data.analysis).toMatchObject({ consecutive_passes: 3, consecutive_failures: 0, canary_pct: 5 });
       expect(baked.data.analysis.last).toMatchObject({ verdict: 'passing', canary: { version: '1.1.0', errors: 0 }, stable: { version: '1.0.0', errors: 0 } });
-      expect(baked.data.analysis.last!.canary.requests).toBeGreaterThanOrEqual(4);
+      expect(baked.data.analysis.last!.canary.requests).toBeGreaterThanOrEqual(GATE.min_requests);
 
       // Baked is an offer, not a move: the deployment stays at 5 % until a second person approves the next step.
       await new Promise((resolve) => setTimeout(resolve, 1000));

@@ -20,10 +20,20 @@ import type { AuditFilters } from './audit-slice.js';
 const COLUMNS: Array<Column<AuditEntry>> = [
   { id: 'seq', header: '#', width: '52px', align: 'end', render: (e) => <span className="num faint">{formatInteger(e.seq)}</span> },
   { id: 'at', header: 'When', width: '176px', render: (e) => <span className="num" title={e.at}>{formatDateTime(e.at)}</span> },
-  { id: 'actor', header: 'Actor', width: '88px', render: (e) => <span className="truncate">{e.actor}</span> },
+  { id: 'actor', header: 'Actor', width: '88px', render: (e) => <span className="truncate" title={e.actor}>{e.actor}</span> },
   { id: 'action', header: 'Action', width: '140px', render: (e) => <span className="mono truncate">{e.action}</span> },
-  { id: 'summary', header: 'Summary', width: 'minmax(160px, 1fr)', render: (e) => <span className="truncate">{describeEntry(e).title}</span> },
+  // A narrow pane clips the summary: the whole sentence is in its tooltip and in the entry's pane.
+  { id: 'summary', header: 'Summary', width: 'minmax(160px, 1fr)', render: (e) => <SummaryCell entry={e} /> },
 ];
+
+function SummaryCell({ entry }: { entry: AuditEntry }) {
+  const title = describeEntry(entry).title;
+  return (
+    <span className="truncate" title={title}>
+      {title}
+    </span>
+  );
+}
 
 /** The headline and the sentence for a chain that does not verify, by the BFF's (or the console's) code. */
 function chainProblem(result: AuditVerifyResponse | null): [string, string] {
