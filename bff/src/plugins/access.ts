@@ -87,6 +87,11 @@ function admit(request: FastifyRequest, access: RouteAccess, principal: Principa
   return undefined;
 }
 
+/** Whether authenticate answered with a promise (any thenable) rather than the caller. */
+function isPending(found: Principal | null | PromiseLike<Principal | null>): found is PromiseLike<Principal | null> {
+  return typeof (found as Partial<PromiseLike<unknown>> | null)?.then === 'function';
+}
+
 /**
  * One route's access check, built when the route is registered with the
  * route's declaration in hand (no per-request lookup of the route's config).
@@ -95,14 +100,14 @@ function admit(request: FastifyRequest, access: RouteAccess, principal: Principa
  */
 function accessHook(access: RouteAccess, authenticate: Authenticate): onRequestHookHandler {
   return (request, _reply, done) => {
-    let found: Principal | null | Promise<Principal | null>;
+    let found: Principal | null | PromiseLike<Principal | null>;
     try {
       found = authenticate(request);
     } catch (error) {
       done(error as Error);
       return;
     }
-    if (found instanceof Promise) {
+    if (isPending(found)) {
       found.then((principal) => admit(request, access, principal)).then(done, done);
       return;
     }
