@@ -10,6 +10,11 @@ import { LoadingState } from '../ui/Spinner.js';
 import { RegistryScreen } from '../features/registry/RegistryScreen.js';
 import { ReportFileHandlers } from '../features/reports/ReportFileHandlers.js';
 import { SessionSplash, SignInScreen } from '../features/session/SignInScreen.js';
+import { ConnectionIndicator } from './ConnectionIndicator.js';
+import type { Route } from './router.js';
+import { ShortcutsDialog } from './ShortcutsDialog.js';
+import { useStore } from './store.js';
+import { Toasts } from './Toasts.js';
 
 // The first screens (sign-in, the registry) are in the initial bundle; every other screen is a
 // chunk of its own, loaded when first opened (issue 12: initial renderer JS under 175 kB gzip;
@@ -20,11 +25,6 @@ const SettingsScreen = lazy(() => import('../features/connection/SettingsScreen.
 const ModelScreen = lazy(() => import('../features/model-detail/ModelScreen.js').then((m) => ({ default: m.ModelScreen })));
 const RegisterVersionScreen = lazy(() => import('../features/register-version/RegisterVersionScreen.js').then((m) => ({ default: m.RegisterVersionScreen })));
 const ReportsScreen = lazy(() => import('../features/reports/ReportsScreen.js').then((m) => ({ default: m.ReportsScreen })));
-import { ConnectionIndicator } from './ConnectionIndicator.js';
-import type { Route } from './router.js';
-import { ShortcutsDialog } from './ShortcutsDialog.js';
-import { useStore } from './store.js';
-import { Toasts } from './Toasts.js';
 
 const NAV: Array<{ name: Route['name']; href: string; label: string; icon: IconName; match: Array<Route['name']> }> = [
   { name: 'registry', href: '#/models', label: 'Registry', icon: 'layers', match: ['registry', 'model', 'register'] },
