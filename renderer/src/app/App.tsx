@@ -11,6 +11,7 @@ import { RegistryScreen } from '../features/registry/RegistryScreen.js';
 import { ReportFileHandlers } from '../features/reports/ReportFileHandlers.js';
 import { SessionSplash, SignInScreen } from '../features/session/SignInScreen.js';
 import { ConnectionIndicator } from './ConnectionIndicator.js';
+import { ScreenErrorBoundary } from './ScreenErrorBoundary.js';
 import type { Route } from './router.js';
 import { ShortcutsDialog } from './ShortcutsDialog.js';
 import { useStore } from './store.js';
@@ -90,10 +91,13 @@ function Sidebar(): ReactElement {
 
 /** The current route's screen; a lazily loaded one shows a loading state until its chunk is in. */
 function Screen(): ReactElement {
+  const routeName = useStore((s) => s.route.name);
   return (
-    <Suspense fallback={<LoadingState label="Loading" />}>
-      <RouteScreen />
-    </Suspense>
+    <ScreenErrorBoundary resetKey={routeName}>
+      <Suspense fallback={<LoadingState label="Loading" />}>
+        <RouteScreen />
+      </Suspense>
+    </ScreenErrorBoundary>
   );
 }
 
@@ -131,9 +135,11 @@ function OfflineShell(): ReactElement {
         <a href="#/models">Sign in</a>
       </header>
       <main className="app-main" id="main">
-        <Suspense fallback={<LoadingState label="Loading" />}>
-          <ReportsScreen />
-        </Suspense>
+        <ScreenErrorBoundary resetKey="reports">
+          <Suspense fallback={<LoadingState label="Loading" />}>
+            <ReportsScreen />
+          </Suspense>
+        </ScreenErrorBoundary>
       </main>
     </div>
   );
