@@ -7,7 +7,7 @@ import { joinedDispatchView, type JoinedDispatchColumns } from './dispatches.js'
 import { modelJsonFields, touchModelSummary } from './model-summaries.js';
 import { engineOf } from './engine.js';
 import { jsonObjectText, type JsonText } from './json-text.js';
-import { preparedQuery } from './prepared.js';
+import { firstRow, preparedQuery } from './prepared.js';
 import type { DeploymentRow } from './schema.js';
 
 function deploymentFromRow(row: DeploymentRow & JoinedDispatchColumns, policyJson: string): Deployment {
@@ -87,7 +87,7 @@ export async function findModelWithDeployment(
   db: Db,
   modelId: string,
 ): Promise<{ model: JsonText<Model>; versions: JsonText<ModelVersion[]> | null; deployment: Deployment | null } | undefined> {
-  const [row] = (await db.executeQuery(modelWithDeployment(db, modelId))).rows;
+  const row = await firstRow(db, modelWithDeployment(db, modelId));
   if (!row) return undefined;
   return {
     model: row.model_json,
