@@ -1,8 +1,9 @@
 // Journey 10: a wrong password at re-authentication, the BFF stopping in the middle of a
-// request, a malformed BFF answer. Each: a clear message, nothing dispatched, the app usable.
+// request, a malformed BFF answer, a screen's code that fails to load. Each: a clear message,
+// nothing dispatched, the app usable.
 import { expect as baseExpect } from '@playwright/test';
 import type { ConsoleSeat } from './support/console-seat.js';
-import { goTo, openModel, openModelTab, passwordOf, reauthenticate, signIn, traffic, type ConsoleWindow } from './support/console-steps.js';
+import { goTo, mainNav, openModel, openModelTab, passwordOf, reauthenticate, signIn, traffic, type ConsoleWindow } from './support/console-steps.js';
 import { startFaultProxy } from './support/fault-proxy.js';
 import { expect, test } from './support/fixtures.js';
 
@@ -115,4 +116,23 @@ test('10c. a malformed BFF answer: a clear message, nothing dispatched, the app 
   } finally {
     await proxy.close();
   }
+});
+
+test('10d. a screen whose code fails to load: an error state inside the shell, the rest of the app usable', async ({ bff, openConsole, capture }, testInfo) => {
+  testInfo.skip(testInfo.project.name === 'electron', 'the packaged app loads its chunks from its own files; only the Chromium harness serves them over a route Playwright can fail');
+  const olivia = await openConsole({ label: 'olivia', bffUrl: bff.url, allowProblems: /AuditScreen|a screen failed to render|Failed to load resource|dynamically imported module/ });
+  await signIn(olivia, 'olivia');
+  await expect(olivia.page.getByRole('grid', { name: 'Models' })).toBeVisible();
+  // The audit screen is a chunk of its own, loaded when first opened (App.tsx): its load fails.
+  await olivia.page.route(/AuditScreen[^/]*\.js$/, (route) => route.abort('failed'));
+  await mainNav(olivia.page).getByRole('link', { name: /^Audit log/ }).click();
+  const alert = olivia.page.getByRole('alert').filter({ hasText: 'This screen could not be shown.' });
+  await expect(alert).toBeVisible();
+  await expect(alert.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await capture(olivia, 'screen-failed-to-load');
+
+  // The shell stays: another screen opens, and the registry is as it was.
+  await goTo(olivia, 'Registry');
+  await expect(alert).toBeHidden();
+  await expect(olivia.page.getByRole('grid', { name: 'Models' })).toBeVisible();
 });
