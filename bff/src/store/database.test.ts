@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,22 @@ describe('openDatabase', () => {
     await db.selectFrom('users').selectAll().execute();
     for (const suffix of ['', '-wal', '-shm']) {
       expect(((await stat(join(dir, `bff.db${suffix}`))).mode & 0o777).toString(8)).toBe('600');
+    }
+  });
+
+  it.runIf(TEST_ENGINE === 'sqlite')('leaves every commit in the database file when closed, so that a copy of that file alone (a backup) has them', async () => {
+    const file = join(dir, 'closed.db');
+    const closing = await openDatabase(file);
+    await createUser(closing, { username: 'kept', displayName: 'K', password: 'long-enough-1', roles: ['viewer'] }, new Date('2026-03-01T10:00:00.000Z'));
+    await closing.destroy();
+    const copyDir = await mkdtemp(join(tmpdir(), 'database-copy-'));
+    try {
+      await copyFile(file, join(copyDir, 'copy.db'));
+      const copy = await openDatabase(join(copyDir, 'copy.db'));
+      expect((await findUserByUsername(copy, 'kept'))?.user.username).toBe('kept');
+      await copy.destroy();
+    } finally {
+      await rm(copyDir, { recursive: true, force: true });
     }
   });
 

@@ -117,7 +117,17 @@ class SqliteConnection implements DatabaseConnection {
     for (const row of statement.iterate(compiled.parameters)) yield { rows: [row as R] };
   }
 
+  /**
+   * Folds the WAL into the database file first: the cached statements keep
+   * SQLite's own checkpoint-on-close from running, which left every commit in
+   * the -wal file and a database file that, copied alone (a backup), was empty.
+   */
   close(): void {
+    try {
+      this.#database.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // Busy (another process reading): the WAL stays and SQLite replays it at the next open.
+    }
     this.#database.close();
   }
 }
