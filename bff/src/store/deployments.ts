@@ -58,6 +58,17 @@ export async function insertDeployment(db: Db, modelId: string, salt: string, at
   await touchModelSummary(db, modelId, at);
 }
 
+/** A deployment's dispatch status as joinedDispatchView reads it: its serving target's kind and its outbox row. */
+const JOINED_DISPATCH_COLUMNS = [
+  'serving_targets.kind as target_kind',
+  'dispatches.status as dispatch_status',
+  'dispatches.attempts as dispatch_attempts',
+  'dispatches.last_error as dispatch_last_error',
+  'dispatches.applied_at as dispatch_applied_at',
+  'dispatches.next_attempt_at as dispatch_next_attempt_at',
+  'dispatches.observed as dispatch_observed',
+] as const;
+
 /** A deployment row with its model's policy and its dispatch status (serving target and outbox row). */
 function selectWithPolicy(db: Db) {
   return db
@@ -66,16 +77,7 @@ function selectWithPolicy(db: Db) {
     .leftJoin('serving_targets', 'serving_targets.model_id', 'deployments.model_id')
     .leftJoin('dispatches', 'dispatches.model_id', 'deployments.model_id')
     .selectAll('deployments')
-    .select([
-      'models.policy',
-      'serving_targets.kind as target_kind',
-      'dispatches.status as dispatch_status',
-      'dispatches.attempts as dispatch_attempts',
-      'dispatches.last_error as dispatch_last_error',
-      'dispatches.applied_at as dispatch_applied_at',
-      'dispatches.next_attempt_at as dispatch_next_attempt_at',
-      'dispatches.observed as dispatch_observed',
-    ]);
+    .select(['models.policy', ...JOINED_DISPATCH_COLUMNS]);
 }
 
 /**
@@ -108,13 +110,7 @@ const modelWithDeployment = preparedQuery((db: Db, modelId: string) =>
       jsonObjectText(engineOf(db), modelJsonFields('models')).as('model_json'),
       'model_versions_json.versions_json',
       'models.policy',
-      'serving_targets.kind as target_kind',
-      'dispatches.status as dispatch_status',
-      'dispatches.attempts as dispatch_attempts',
-      'dispatches.last_error as dispatch_last_error',
-      'dispatches.applied_at as dispatch_applied_at',
-      'dispatches.next_attempt_at as dispatch_next_attempt_at',
-      'dispatches.observed as dispatch_observed',
+      ...JOINED_DISPATCH_COLUMNS,
     ])
     .where('models.id', '=', modelId),
 );
