@@ -19,12 +19,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'libsql';
 import { sql, type RawBuilder } from 'kysely';
-import { semverSortKey } from '../../shared/logic/semver-key.js';
 import { openDatabase, type Db } from '../../bff/src/store/database.js';
 import { jsonObjectText } from '../../bff/src/store/json-text.js';
 import { modelJsonFields, rebuildModelSummaries, refreshModelSummaries, storedTextsStatements, summaryPageQuery } from '../../bff/src/store/model-summaries.js';
 import { versionJsonText, versionsArrayText } from '../../bff/src/store/version-json.js';
-import { bulkLoad } from '../bench/bff-registry.js';
+import { bulkLoad, syntheticVersionRows } from '../bench/bff-registry.js';
 import { createTestDatabase, startPgCluster } from '../../bff/src/testing/pg-cluster.js';
 
 const { values: flags } = parseArgs({ options: { pg: { type: 'boolean' } } });
@@ -37,23 +36,7 @@ const at = new Date().toISOString();
 async function modelWithVersions(db: Db, id: string, count: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('models').values({ id, name: id, type: 'LTR', owner: 'probe', description: 'probe model', tags: '["probe"]', policy: '{}', created_at: at }).execute();
-    const rows = Array.from({ length: count }, (_, v) => ({
-      model_id: id,
-      version: `1.${v}.0`,
-      status: (v === count - 1 ? 'active' : v % 10 === 0 ? 'deprecated' : 'candidate') as 'active' | 'candidate' | 'deprecated',
-      artifact_uri: `s3://bench/${id}/1.${v}.0/model.bin`,
-      checksum: 'c'.repeat(64),
-      runtime: JSON.stringify({ device: 'cpu', max_batch: 256 }),
-      framework: 'lightgbm',
-      export_format: 'lightgbm-text',
-      release_notes: 'synthetic',
-      supported_until: null,
-      metadata: JSON.stringify({ model_name: id, version: `1.${v}.0`, metrics: { 'ndcg@10': 0.5 } }),
-      created_at: at,
-      created_by: 'ravi',
-      deprecated_reason: null,
-      version_key: semverSortKey(`1.${v}.0`),
-    }));
+    const rows = syntheticVersionRows(id, count, at);
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('model_versions').values(rows.slice(i, i + 200)).execute();
     await trx.insertInto('deployments').values({ model_id: id, stable_version: null, canary_version: null, canary_pct: 0, phase: 'idle', state_version: 0, previous_stable: null, salt: 'probe', updated_at: at }).execute();
     await refreshModelSummaries(trx, [id], at);

@@ -119,10 +119,31 @@ const results: { label: string; p50: number; p99: number; goal?: FloorGoal | und
 /** Issue 12, goal 1: the list's pages and the model detail at full size. */
 const READ_GOAL: FloorGoal = { p50: 2, p99: 3 };
 
+/** `count` version rows of a model as the store writes them (1.0.0 … newest active, every tenth deprecated), for bulk loads. */
+export function syntheticVersionRows(modelId: string, count: number, at: string) {
+  const runtime = JSON.stringify({ device: 'cpu', max_batch: 256 });
+  return Array.from({ length: count }, (_, v) => ({
+    model_id: modelId,
+    version: `1.${v}.0`,
+    status: (v === count - 1 ? 'active' : v % 10 === 0 ? 'deprecated' : 'candidate') as 'active' | 'candidate' | 'deprecated',
+    artifact_uri: `s3://bench/${modelId}/1.${v}.0/model.bin`,
+    checksum: sha(`${modelId}@${v}`),
+    runtime,
+    framework: 'lightgbm',
+    export_format: 'lightgbm-text',
+    release_notes: 'synthetic',
+    supported_until: null,
+    metadata: JSON.stringify({ model_name: modelId, version: `1.${v}.0`, metrics: { 'ndcg@10': 0.5 } }),
+    created_at: at,
+    created_by: 'ravi',
+    deprecated_reason: null,
+    version_key: semverSortKey(`1.${v}.0`),
+  }));
+}
+
 /** Bulk rows straight into the tables: the benchmark measures reads, not the write API. */
 export async function bulkLoad(db: Db, at: string): Promise<void> {
   const policy = JSON.stringify({});
-  const runtime = JSON.stringify({ device: 'cpu', max_batch: 256 });
   for (let m = 0; m < modelCount; m++) {
     const id = `bench-model-${String(m).padStart(5, '0')}`;
     const type = ['LTR', 'RERANKER', 'EMBEDDING', 'RAG'][m % 4]!;
@@ -131,23 +152,7 @@ export async function bulkLoad(db: Db, at: string): Promise<void> {
         .insertInto('models')
         .values({ id, name: `Bench model ${m}`, type, owner: 'bench', description: `synthetic ${type} model number ${m}`, tags: JSON.stringify(['bench', type.toLowerCase()]), policy, created_at: at })
         .execute();
-      const versions = Array.from({ length: versionsPerModel }, (_, v) => ({
-        model_id: id,
-        version: `1.${v}.0`,
-        status: (v === versionsPerModel - 1 ? 'active' : v % 10 === 0 ? 'deprecated' : 'candidate') as 'active' | 'candidate' | 'deprecated',
-        artifact_uri: `s3://bench/${id}/1.${v}.0/model.bin`,
-        checksum: sha(`${id}@${v}`),
-        runtime,
-        framework: 'lightgbm',
-        export_format: 'lightgbm-text',
-        release_notes: 'synthetic',
-        supported_until: null,
-        metadata: JSON.stringify({ model_name: id, version: `1.${v}.0`, metrics: { 'ndcg@10': 0.5 } }),
-        created_at: at,
-        created_by: 'ravi',
-        deprecated_reason: null,
-        version_key: semverSortKey(`1.${v}.0`),
-      }));
+      const versions = syntheticVersionRows(id, versionsPerModel, at);
       for (let i = 0; i < versions.length; i += 200) await trx.insertInto('model_versions').values(versions.slice(i, i + 200)).execute();
       const metrics = JSON.stringify({ 'ndcg@10': 0.51, 'mrr@10': 0.57, 'recall@100': 0.92, zero_result_rate: 0.02, latency_proxy: 4.4 });
       const baseline = JSON.stringify({ 'ndcg@10': 0.5, 'mrr@10': 0.56, 'recall@100': 0.92, zero_result_rate: 0.02, latency_proxy: 4.3 });
