@@ -5,23 +5,14 @@
 //   npx tsx scripts/bench-probes/registry-profile.ts [--profile out.cpuprofile] [--requests N]
 // and read the profile with scripts/bench-probes/profile-summary.ts.
 import { Session } from 'node:inspector/promises';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { startBff } from '../../bff/src/server.js';
-import { rebuildModelSummaries } from '../../bff/src/store/model-summaries.js';
-import { bulkLoad, cursorNearEnd, signIn } from '../bench/bff-registry.js';
+import { startLoadedRegistry } from '../bench/bff-registry.js';
 
 const { values } = parseArgs({ options: { profile: { type: 'string' }, requests: { type: 'string' } } });
 const requests = Number(values.requests ?? 2000);
-const dir = await mkdtemp(join(tmpdir(), 'registry-profile-'));
-const bff = await startBff({ dbFile: join(dir, 'bench.db'), port: 0, seedDemo: true, settings: { authRateLimitPerMinute: 1_000_000 } });
+const { bff, headers, paths, close } = await startLoadedRegistry('registry-profile-');
 try {
-  await bulkLoad(bff.ctx.db, new Date().toISOString());
-  await rebuildModelSummaries(bff.ctx.db);
-  const headers = { authorization: `Bearer ${await signIn(bff.url)}` };
-  const paths = ['/admin/models', `/admin/models?cursor=${await cursorNearEnd(bff.url, headers)}`, '/admin/models/bench-model-00000'];
   const run = async (count: number) => {
     for (const path of paths) {
       const started = performance.now();
@@ -47,6 +38,5 @@ try {
     session.disconnect();
   }
 } finally {
-  await bff.close();
-  await rm(dir, { recursive: true, force: true });
+  await close();
 }

@@ -213,6 +213,29 @@ export async function cursorNearEnd(url: string, headers: Record<string, string>
   return cursor!;
 }
 
+/**
+ * A BFF on a bulk-loaded SQLite file in a temporary folder, signed in, with the
+ * three goal reads' paths (the probes in scripts/bench-probes profile these).
+ */
+export async function startLoadedRegistry(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const bff = await startBff({ dbFile: join(dir, 'bench.db'), port: 0, seedDemo: true, settings: SETTINGS });
+  const close = async () => {
+    await bff.close();
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await bulkLoad(bff.ctx.db, new Date().toISOString());
+    await rebuildModelSummaries(bff.ctx.db);
+    const headers = { authorization: `Bearer ${await signIn(bff.url)}` };
+    const paths = ['/admin/models', `/admin/models?cursor=${await cursorNearEnd(bff.url, headers)}`, '/admin/models/bench-model-00000'];
+    return { bff, headers, paths, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /** List and detail, on the demo data and then at full size, through one server on `location`. */
 async function measureReads(target: Target): Promise<void> {
   const bff = await startBff({
