@@ -62,15 +62,23 @@ function parseRoles(json: string): Role[] {
   return Roles.parse(parsed);
 }
 
+/** The shared User of a row's identity columns. */
+function userOf(row: Pick<UserRow, 'id' | 'username' | 'display_name' | 'roles'>): UserType {
+  return { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) };
+}
+
+/** Whether a row's account is disabled (0 or 1 on both engines). */
+const isDisabled = (row: Pick<UserRow, 'disabled'>) => row.disabled !== 0;
+
 function toStoredUser(row: UserRow): StoredUser {
   return {
-    user: { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) },
+    user: userOf(row),
     passwordHash: row.password_hash,
     totpSecret: row.totp_secret,
     totpLastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
     failedLogins: row.failed_logins,
     lockedUntil: row.locked_until,
-    disabled: row.disabled !== 0,
+    disabled: isDisabled(row),
     createdAt: row.created_at,
   };
 }
@@ -129,7 +137,7 @@ export interface SessionUser {
  */
 export async function findUserOfLiveSession(db: Db, userId: string, sessionId: string, now: string): Promise<SessionUser | undefined> {
   const row = await firstRow(db, userOfLiveSession(db, userId, sessionId, now));
-  return row ? { user: { id: row.id, username: row.username, display_name: row.display_name, roles: parseRoles(row.roles) }, disabled: row.disabled !== 0 } : undefined;
+  return row ? { user: userOf(row), disabled: isDisabled(row) } : undefined;
 }
 
 const userOfLiveSession = preparedQuery((db: Db, userId: string, sessionId: string, now: string) =>
